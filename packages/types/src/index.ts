@@ -1,0 +1,7 @@
+export {
+  FlotillaError,
+  formatPath,
+  isFlotillaError,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.js";

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Brings up the real Docker engine that Flotilla's engine tests talk to, and everything around it:
+#   - dockerd on the default unix socket and, with mutual TLS, on 127.0.0.1:2376
+#   - a single-node swarm advertised on 127.0.0.1
+#   - two test images made with `docker import` (no registry is reachable here)
+#   - an OpenSSH server on 127.0.0.1 whose logins reach the engine, for the SSH transport
+# Then writes what the tests read to $FLOTILLA_ENGINE_DIR/engine.env and prints it.
+# Idempotent: every step checks before it acts, so running it twice changes nothing.
+# Only loopback addresses and local sockets are used.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
+
+STATE="${FLOTILLA_ENGINE_DIR:-/var/lib/flotilla-engine}"
+SOCKET=/var/run/docker.sock
+TLS_PORT=2376
+IMAGE_REPO=flotilla-test/busybox
+DOCKER=(docker -H "unix://$SOCKET")
+
+log() { printf 'engine-up: %s\n' "$*" >&2; }
+
+wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
+  local what=$1 seconds=$2
+  shift 2
+  for _ in $(seq 1 $((seconds * 4))); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.25
+  done
+  log "gave up waiting for $what after ${seconds}s"
+  return 1
+}
+
+install_packages() {
+  local missing=()
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  [ -x /bin/busybox ] || missing+=(busybox-static)
+  command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+make_certs() {
+  local tls="$STATE/tls"
+  [ -s "$tls/client/key.pem" ] && [ -s "$tls/server/key.pem" ] && [ -s "$tls/other-ca/ca.pem" ] && return 0
+  log "generating CA, server and client certificates in $tls"
+  rm -rf "$tls"
+  mkdir -p "$tls/ca" "$tls/server" "$tls/client" "$tls/other-ca"
+  (
+    cd "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=flotilla test CA" \
+      -keyout ca/key.pem -out ca/ca.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server/key.pem -out server/csr.pem 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server/ext.cnf
+    openssl x509 -req -days 3650 -in server/csr.pem -CA ca/ca.pem -CAkey ca/key.pem -CAcreateserial \
+      -extfile server/ext.cnf -out server/cert.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=flotilla test client" -keyout client/key.pem \
+      -out client/csr.pem 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >client/ext.cnf
+    openssl x509 -req -days 3650 -in client/csr.pem -CA ca/ca.pem -CAkey ca/key.pem -CAcreateserial \
+      -extfile client/ext.cnf -out client/cert.pem 2>/dev/null
+    cp ca/ca.pem server/ca.pem
+    cp ca/ca.pem client/ca.pem
+    # A CA that signed nothing here: the "server not trusted" case in the TLS tests.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=flotilla unrelated CA" \
+      -keyout other-ca/key.pem -out other-ca/ca.pem 2>/dev/null
+    rm -f server/csr.pem client/csr.pem server/ext.cnf client/ext.cnf
+    chmod 0600 ca/key.pem server/key.pem client/key.pem other-ca/key.pem
+  )
+}
+
+engine_answers() { curl -sf --unix-socket "$SOCKET" http://engine/_ping >/dev/null; }
+tls_answers() {
+  curl -sf --cacert "$STATE/tls/client/ca.pem" --cert "$STATE/tls/client/cert.pem" \
+    --key "$STATE/tls/client/key.pem" "https://127.0.0.1:$TLS_PORT/_ping" >/dev/null
+}
+
+start_dockerd() {
+  if engine_answers && tls_answers; then return 0; fi
+  if engine_answers; then
+    # Running, but not with our TLS listener: restart it with the flags the tests need.
+    log "dockerd is running without the TLS listener on 127.0.0.1:$TLS_PORT; restarting it"
+    local pid
+    pid=$(cat /var/run/docker.pid 2>/dev/null || pgrep -x dockerd || true)
+    [ -n "$pid" ] && kill "$pid" && wait_for "dockerd to stop" 30 bash -c "! kill -0 $pid"
+  fi
+  log "starting dockerd (log: $STATE/dockerd.log)"
+  # Without systemd there is no cgroup v2 delegation to worry about; containerd is started by dockerd.
+  nohup dockerd -H "unix://$SOCKET" -H "tcp://127.0.0.1:$TLS_PORT" \
+    --tlsverify --tlscacert "$STATE/tls/server/ca.pem" --tlscert "$STATE/tls/server/cert.pem" \
+    --tlskey "$STATE/tls/server/key.pem" >>"$STATE/dockerd.log" 2>&1 </dev/null &
+  wait_for "dockerd on $SOCKET" 60 engine_answers
+  wait_for "dockerd on 127.0.0.1:$TLS_PORT" 30 tls_answers
+}
+
+init_swarm() {
+  local state
+  state=$("${DOCKER[@]}" info --format '{{.Swarm.LocalNodeState}}')
+  if [ "$state" != "active" ]; then
+    log "initialising a single-node swarm on 127.0.0.1 (was: $state)"
+    "${DOCKER[@]}" swarm init --advertise-addr 127.0.0.1 >/dev/null
+  fi
+  wait_for "the swarm to answer" 30 "${DOCKER[@]}" node ls
+}
+
+import_image() { # import_image TAG MARKER
+  local tag=$1 marker=$2
+  "${DOCKER[@]}" image inspect "$IMAGE_REPO:$tag" >/dev/null 2>&1 && return 0
+  log "importing $IMAGE_REPO:$tag from /bin/busybox"
+  local root
+  root=$(mktemp -d)
+  mkdir -p "$root/bin" "$root/tmp" "$root/etc"
+  cp /bin/busybox "$root/bin/busybox"
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+  done
+  echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+  echo "root:x:0:" >"$root/etc/group"
+  # The marker makes the two tags different images, so an update really changes the image.
+  echo "$marker" >"$root/etc/flotilla-image"
+  tar -C "$root" -c . | "${DOCKER[@]}" import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$IMAGE_REPO:$tag" >/dev/null
+  rm -rf "$root"
+}
+
+start_sshd() {
+  local ssh="$STATE/ssh"
+  mkdir -p "$ssh" /run/sshd
+  chmod 0700 "$ssh"
+  [ -s "$ssh/host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$ssh/host_ed25519_key"
+  [ -s "$ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C flotilla-test -f "$ssh/id_ed25519"
+  cp "$ssh/id_ed25519.pub" "$ssh/authorized_keys"
+  if [ -s "$ssh/sshd.pid" ] && kill -0 "$(cat "$ssh/sshd.pid")" 2>/dev/null && [ -s "$ssh/port" ]; then
+    return 0
+  fi
+  local port=2222
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port" >"$ssh/port"
+  cat >"$ssh/sshd_config" <<EOF
+ListenAddress 127.0.0.1
+Port $port
+HostKey $ssh/host_ed25519_key
+PidFile $ssh/sshd.pid
+AuthorizedKeysFile $ssh/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowTcpForwarding yes
+AllowStreamLocalForwarding yes
+Subsystem sftp internal-sftp
+EOF
+  log "starting sshd on 127.0.0.1:$port"
+  /usr/sbin/sshd -f "$ssh/sshd_config" -E "$ssh/sshd.log"
+  printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$ssh/host_ed25519_key.pub")" >"$ssh/known_hosts"
+  wait_for "sshd on 127.0.0.1:$port" 20 bash -c "echo >/dev/tcp/127.0.0.1/$port"
+}
+
+ssh_reaches_engine() {
+  ssh -F /dev/null -i "$STATE/ssh/id_ed25519" -o UserKnownHostsFile="$STATE/ssh/known_hosts" \
+    -o StrictHostKeyChecking=yes -o BatchMode=yes -p "$(cat "$STATE/ssh/port")" root@127.0.0.1 \
+    docker version --format '{{.Server.APIVersion}}'
+}
+
+write_env() {
+  local api
+  api=$(curl -sfi --unix-socket "$SOCKET" http://engine/_ping | tr -d '\r' | awk -F': ' 'tolower($1)=="api-version"{print $2}')
+  cat >"$STATE/engine.env" <<EOF
+FLOTILLA_ENGINE_SOCKET=$SOCKET
+FLOTILLA_ENGINE_API_VERSION=$api
+FLOTILLA_ENGINE_TLS_HOST=127.0.0.1
+FLOTILLA_ENGINE_TLS_PORT=$TLS_PORT
+FLOTILLA_ENGINE_CERT_PATH=$STATE/tls/client
+FLOTILLA_ENGINE_OTHER_CA=$STATE/tls/other-ca/ca.pem
+FLOTILLA_SSH_HOST=127.0.0.1
+FLOTILLA_SSH_PORT=$(cat "$STATE/ssh/port")
+FLOTILLA_SSH_USER=root
+FLOTILLA_SSH_KEY=$STATE/ssh/id_ed25519
+FLOTILLA_SSH_KNOWN_HOSTS=$STATE/ssh/known_hosts
+FLOTILLA_TEST_IMAGE=$IMAGE_REPO:latest
+FLOTILLA_TEST_IMAGE_NEXT=$IMAGE_REPO:next
+EOF
+  chmod 0644 "$STATE/engine.env"
+}
+
+mkdir -p "$STATE"
+chmod 0755 "$STATE"
+install_packages
+make_certs
+start_dockerd
+init_swarm
+import_image latest 1
+import_image next 2
+start_sshd
+wait_for "ssh to reach the engine" 20 ssh_reaches_engine
+write_env
+log "ready; the tests read $STATE/engine.env:"
+cat "$STATE/engine.env"

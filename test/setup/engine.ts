@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from "node:fs";
+import { request } from "node:http";
+import type { TestProject } from "vitest/node";
+import type { EngineUnderTest } from "./provided-context.js";
+
+// Finds the Docker engine that scripts/engine-up.sh started and tells every test about it.
+// No engine: engine tests skip, after one line saying how to start one; with
+// FLOTILLA_REQUIRE_ENGINE=1 (as in CI) that is a failure instead.
+
+const DEFAULT_ENV_FILE = "/var/lib/flotilla-engine/engine.env";
+const START_HINT = "start one with `sudo scripts/engine-up.sh` (see README: Engine tests)";
+
+export function readEngineEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const file = env.FLOTILLA_ENGINE_ENV ?? DEFAULT_ENV_FILE;
+  const values: Record<string, string> = {};
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+      if (match) values[match[1]!] = match[2]!.replace(/^"(.*)"$/, "$1");
+    }
+  }
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith("FLOTILLA_") && value !== undefined) values[key] = value;
+  }
+  return values;
+}
+
+function ping(socketPath: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath, path: "/_ping", timeout: 3000 }, (res) => {
+      res.resume();
+      const version = res.headers["api-version"];
+      resolve(res.statusCode === 200 && typeof version === "string" ? version : null);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(null));
+    req.end();
+  });
+}
+
+export function describeEngine(values: Record<string, string>, apiVersion: string): EngineUnderTest {
+  const tlsHost = values.FLOTILLA_ENGINE_TLS_HOST;
+  const tlsPort = values.FLOTILLA_ENGINE_TLS_PORT;
+  const sshPort = values.FLOTILLA_SSH_PORT;
+  return {
+    socketPath: values.FLOTILLA_ENGINE_SOCKET ?? "/var/run/docker.sock",
+    apiVersion,
+    tls:
+      tlsHost && tlsPort && values.FLOTILLA_ENGINE_CERT_PATH
+        ? {
+            host: tlsHost,
+            port: Number(tlsPort),
+            certPath: values.FLOTILLA_ENGINE_CERT_PATH,
+            otherCaPath: values.FLOTILLA_ENGINE_OTHER_CA ?? "",
+          }
+        : null,
+    ssh:
+      sshPort && values.FLOTILLA_SSH_KEY && values.FLOTILLA_SSH_KNOWN_HOSTS
+        ? {
+            host: values.FLOTILLA_SSH_HOST ?? "127.0.0.1",
+            port: Number(sshPort),
+            user: values.FLOTILLA_SSH_USER ?? "root",
+            identityFile: values.FLOTILLA_SSH_KEY,
+            knownHostsFile: values.FLOTILLA_SSH_KNOWN_HOSTS,
+          }
+        : null,
+    images: {
+      current: values.FLOTILLA_TEST_IMAGE ?? "flotilla-test/busybox:latest",
+      next: values.FLOTILLA_TEST_IMAGE_NEXT ?? "flotilla-test/busybox:next",
+    },
+  };
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const values = readEngineEnv();
+  const required = values.FLOTILLA_REQUIRE_ENGINE === "1";
+  const socketPath = values.FLOTILLA_ENGINE_SOCKET ?? "/var/run/docker.sock";
+  const apiVersion = await ping(socketPath);
+  if (apiVersion === null) {
+    const why = `no Docker engine answered GET /_ping on ${socketPath}`;
+    if (required) throw new Error(`FLOTILLA_REQUIRE_ENGINE=1 but ${why}; ${START_HINT}`);
+    process.stderr.write(`engine tests skipped: ${why}; ${START_HINT}\n`);
+    project.provide("engine", null);
+    return;
+  }
+  const engine = describeEngine(values, apiVersion);
+  if (required && (engine.tls === null || engine.ssh === null)) {
+    throw new Error(
+      `FLOTILLA_REQUIRE_ENGINE=1 but the engine's ${engine.tls ? "SSH" : "TLS"} endpoint is not described in ` +
+        `${values.FLOTILLA_ENGINE_ENV ?? DEFAULT_ENV_FILE}; ${START_HINT}`,
+    );
+  }
+  project.provide("engine", engine);
+}

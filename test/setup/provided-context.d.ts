@@ -1,0 +1,21 @@
+// What the root global setup (test/setup/engine.ts) hands to every test through `inject("engine")`.
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    engine: EngineUnderTest | null;
+  }
+}
+
+export interface EngineUnderTest {
+  /** The engine's unix socket. */
+  socketPath: string;
+  /** API version the engine speaks (its /_ping API-Version header). */
+  apiVersion: string;
+  /** Mutual-TLS TCP endpoint, when scripts/engine-up.sh set one up. */
+  tls: { host: string; port: number; certPath: string; otherCaPath: string } | null;
+  /** Local sshd whose logins can reach the engine, when scripts/engine-up.sh set one up. */
+  ssh: { host: string; port: number; user: string; identityFile: string; knownHostsFile: string } | null;
+  /** Two distinct locally imported images, for creating and then updating services. */
+  images: { current: string; next: string };
+}

@@ -71,7 +71,15 @@ export function describeEngine(values: Record<string, string>, apiVersion: strin
   };
 }
 
+// Vitest runs global setup once per project, each in its own module instance; probe and report once.
+const probes = globalThis as { flotillaEngineProbe?: Promise<EngineUnderTest | null> };
+
 export default async function setup(project: TestProject): Promise<void> {
+  probes.flotillaEngineProbe ??= detectEngine();
+  project.provide("engine", await probes.flotillaEngineProbe);
+}
+
+async function detectEngine(): Promise<EngineUnderTest | null> {
   const values = readEngineEnv();
   const required = values.FLOTILLA_REQUIRE_ENGINE === "1";
   const socketPath = values.FLOTILLA_ENGINE_SOCKET ?? "/var/run/docker.sock";
@@ -80,8 +88,7 @@ export default async function setup(project: TestProject): Promise<void> {
     const why = `no Docker engine answered GET /_ping on ${socketPath}`;
     if (required) throw new Error(`FLOTILLA_REQUIRE_ENGINE=1 but ${why}; ${START_HINT}`);
     process.stderr.write(`engine tests skipped: ${why}; ${START_HINT}\n`);
-    project.provide("engine", null);
-    return;
+    return null;
   }
   const engine = describeEngine(values, apiVersion);
   if (required && (engine.tls === null || engine.ssh === null)) {
@@ -90,5 +97,5 @@ export default async function setup(project: TestProject): Promise<void> {
         `${values.FLOTILLA_ENGINE_ENV ?? DEFAULT_ENV_FILE}; ${START_HINT}`,
     );
   }
-  project.provide("engine", engine);
+  return engine;
 }

@@ -3,7 +3,11 @@ import type { Reporter, TestModule } from "vitest/node";
 // CI's record of a run reads one plain closing line, `N passed, M failed`; vitest's own
 // summary is richer but not in that form, so this reporter adds the line after it.
 export default class TotalsReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<unknown>,
+    reason: "passed" | "interrupted" | "failed",
+  ): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -18,6 +22,8 @@ export default class TotalsReporter implements Reporter {
       if (module.state() === "failed" && [...module.children.allTests()].length === 0) failed++;
     }
     failed += unhandledErrors.length;
+    // A run that failed before any test (global setup, config) must not read as "0 failed".
+    if (reason !== "passed" && failed === 0) failed = 1;
     const tail = skipped > 0 ? `, ${skipped} skipped` : "";
     process.stdout.write(`\n${passed} passed, ${failed} failed${tail}\n`);
   }

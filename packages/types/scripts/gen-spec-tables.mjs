@@ -1,0 +1,85 @@
+// Emits src/generated/spec-tables.ts: the API version of every operation and parameter, and a
+// compact graph of the schemas (which field leads to which schema, and since which version), so
+// the client can tell before sending that a request uses something the engine is too old for.
+import { writeFileSync } from "node:fs";
+import { BANNER, loadSpec, operations, refName, typesOf, versionsOf } from "./spec-model.mjs";
+
+const spec = loadSpec();
+const schemas = spec.components?.schemas ?? {};
+const FIRST_VERSION = "1.24";
+
+// A field node: { min?, removed?, ref?, items?, values?, fields? } where `items` describes array
+// elements, `values` map values, and `fields` an inline object's properties.
+function describe(node) {
+  if (!node || typeof node !== "object") return {};
+  const out = { ...versionsOf(node) };
+  if (node.$ref) out.ref = refName(node.$ref);
+  const variants = node.oneOf ?? node.anyOf ?? node.allOf;
+  const single = variants?.filter((v) => !(v.type === "null"));
+  if (single?.length === 1) Object.assign(out, describe(single[0]), versionsOf(node));
+  const types = typesOf(node);
+  if (types.includes("array") && node.items) {
+    const items = describe(node.items);
+    if (Object.keys(items).length) out.items = items;
+  }
+  if (node.properties) {
+    const fields = describeFields(node.properties);
+    if (Object.keys(fields).length) out.fields = fields;
+  }
+  if (node.additionalProperties && typeof node.additionalProperties === "object") {
+    const values = describe(node.additionalProperties);
+    if (Object.keys(values).length) out.values = values;
+  }
+  return out;
+}
+
+function describeFields(properties) {
+  const fields = {};
+  for (const [name, prop] of Object.entries(properties)) {
+    const d = describe(prop);
+    if (Object.keys(d).length) fields[name] = d;
+  }
+  return fields;
+}
+
+const graph = {};
+for (const [name, schema] of Object.entries(schemas)) {
+  graph[name] = describe(schema);
+}
+
+const operationTable = {};
+for (const { key, op, parameters } of operations(spec)) {
+  const entry = { min: versionsOf(op).min ?? FIRST_VERSION };
+  if (versionsOf(op).removed) entry.removed = versionsOf(op).removed;
+  const params = {};
+  for (const p of parameters) {
+    const v = versionsOf(p);
+    if (v.min || v.removed) params[`${p.in}:${p.name}`] = v;
+  }
+  if (Object.keys(params).length) entry.parameters = params;
+  const body = op.requestBody?.content?.["application/json"]?.schema;
+  if (body?.$ref) entry.body = refName(body.$ref);
+  operationTable[key] = entry;
+}
+
+const json = (value) => JSON.stringify(value, null, 2);
+const out = `${BANNER("gen-spec-tables.mjs")}
+import type { SchemaNode } from "../spec-graph.js";
+
+/** The newest API version spec/ describes; what Flotilla asks for unless the engine is older. */
+export const NEWEST_API_VERSION = ${JSON.stringify(spec.info["x-api-version"] ?? spec.info.version)};
+/** The oldest API version Flotilla supports. */
+export const OLDEST_API_VERSION = ${JSON.stringify(FIRST_VERSION)};
+
+/** Since which API version each operation exists; parameters that came later; its body's schema. */
+export const operationVersions = ${json(operationTable)} as const satisfies Record<
+  string,
+  { min: string; removed?: string; parameters?: Record<string, { min?: string; removed?: string }>; body?: string }
+>;
+
+export type OperationKey = keyof typeof operationVersions;
+
+/** Each schema's fields that lead somewhere or carry a version, as a graph to walk values along. */
+export const schemaGraph: Record<string, SchemaNode> = ${json(graph)};
+`;
+writeFileSync(new URL("../src/generated/spec-tables.ts", import.meta.url), out);

@@ -1,0 +1,113 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+
+// The layering the design asks for: each package may depend only on those listed for it.
+export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  types: [],
+  transport: ["types"],
+  client: ["types", "transport"],
+  cli: ["types", "transport", "client"],
+  testing: ["types", "transport"],
+};
+
+export interface Violation {
+  file: string;
+  message: string;
+}
+
+/** A source file's import and export-from specifiers, static and dynamic. */
+export function importSpecifiers(source: string): string[] {
+  const found: string[] = [];
+  const patterns = [
+    /\b(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']/g,
+    /\bimport\s*["']([^"']+)["']/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ];
+  for (const pattern of patterns) {
+    for (const match of source.matchAll(pattern)) found.push(match[1]!);
+  }
+  return found;
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.(ts|mts|js|mjs)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+/** Reads one package's imports of its siblings, from its manifest and from every source file. */
+export function checkPackage(
+  packagesDir: string,
+  name: string,
+  readFile: (path: string) => string = (p) => readFileSync(p, "utf8"),
+  listFiles: (dir: string) => string[] = sourceFiles,
+): { uses: Set<string>; violations: Violation[] } {
+  const root = join(packagesDir, name);
+  const allowed = new Set(ALLOWED[name] ?? []);
+  const uses = new Set<string>();
+  const violations: Violation[] = [];
+  const use = (file: string, target: string, how: string) => {
+    if (target === name) return;
+    uses.add(target);
+    if (!allowed.has(target)) {
+      violations.push({ file, message: `${name} must not depend on ${target} (${how})` });
+    }
+  };
+
+  const manifestPath = join(root, "package.json");
+  const manifest = JSON.parse(readFile(manifestPath)) as Record<string, Record<string, string> | undefined>;
+  for (const field of ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"]) {
+    for (const dep of Object.keys(manifest[field] ?? {})) {
+      const match = /^@flotilla\/(.+)$/.exec(dep);
+      if (match && match[1] !== "bench") use(manifestPath, match[1]!, `${field} in package.json`);
+    }
+  }
+
+  for (const file of listFiles(root)) {
+    for (const spec of importSpecifiers(readFile(file))) {
+      const pkg = /^@flotilla\/([^/]+)/.exec(spec);
+      if (pkg) {
+        use(file, pkg[1]!, `imports "${spec}"`);
+        continue;
+      }
+      if (spec.startsWith(".")) {
+        const target = resolve(dirname(file), spec);
+        const rel = relative(packagesDir, target);
+        const targetPackage = rel.startsWith("..") ? undefined : rel.split(sep)[0];
+        if (targetPackage !== name) {
+          violations.push({ file, message: `${name} reaches outside its package with "${spec}"` });
+        }
+      }
+    }
+  }
+  return { uses, violations };
+}
+
+/** Any cycle in the graph, as the list of packages around it. */
+export function findCycle(graph: ReadonlyMap<string, ReadonlySet<string>>): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    if (state.get(node) === "done") return undefined;
+    if (state.get(node) === "visiting") return [...stack.slice(stack.indexOf(node)), node];
+    state.set(node, "visiting");
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(node, "done");
+    return undefined;
+  };
+  for (const node of graph.keys()) {
+    const cycle = visit(node);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}

@@ -11,7 +11,7 @@ const alias = [{ find: /^@flotilla\/([a-z-]+)$/, replacement: `${root}packages/$
 export default defineConfig({
   resolve: { alias },
   test: {
-    globalSetup: ["test/setup/engine.ts"],
+    globalSetup: [`${root}test/setup/engine.ts`],
     reporters: ["default", "./test/setup/totals-reporter.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,

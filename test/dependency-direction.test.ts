@@ -47,7 +47,13 @@ describe("the checker itself", () => {
       'import "x-side";',
       'await import("x-dynamic");',
     ].join("\n");
-    expect(importSpecifiers(source).sort()).toEqual(["x-dynamic", "x-multi", "x-reexport", "x-side", "x-type"]);
+    expect(importSpecifiers(source).sort()).toEqual([
+      "x-dynamic",
+      "x-multi",
+      "x-reexport",
+      "x-side",
+      "x-type",
+    ]);
   });
 
   it("finds a cycle", () => {

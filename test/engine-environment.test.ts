@@ -36,7 +36,14 @@ function overTls(tls: NonNullable<NonNullable<typeof engine>["tls"]>, path: stri
   const read = (name: string) => readFileSync(join(tls.certPath, name));
   return new Promise((resolve, reject) => {
     httpsRequest(
-      { host: tls.host, port: tls.port, path, ca: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") },
+      {
+        host: tls.host,
+        port: tls.port,
+        path,
+        ca: read("ca.pem"),
+        cert: read("cert.pem"),
+        key: read("key.pem"),
+      },
       (res) => collect(res, resolve),
     )
       .on("error", reject)

@@ -118,12 +118,22 @@ function zodOfObject(node) {
   return "z.record(z.string(), z.unknown())";
 }
 
-const lines = [BANNER("gen-zod.mjs"), 'import { z } from "zod";', 'import type { components } from "./openapi.js";', ""];
+const lines = [
+  BANNER("gen-zod.mjs"),
+  'import { z } from "zod";',
+  'import type { components } from "./openapi.js";',
+  "",
+];
 for (const name of ordered) {
   const annotation = cyclic.has(name) ? `: z.ZodType<components["schemas"][${JSON.stringify(name)}]>` : "";
   lines.push(`export const ${ident(name)}${annotation} = ${zodOf(schemas[name])};`);
 }
 lines.push("", "/** The schema of each request body Flotilla sends, by the spec's schema name. */");
-lines.push(`export const requestBodySchemas = { ${[...roots].sort().map((n) => `${n}: ${ident(n)}`).join(", ")} } as const;`);
+lines.push(
+  `export const requestBodySchemas = { ${[...roots]
+    .sort()
+    .map((n) => `${n}: ${ident(n)}`)
+    .join(", ")} } as const;`,
+);
 lines.push("", "export type RequestBodyName = keyof typeof requestBodySchemas;", "");
 writeFileSync(new URL("../src/generated/zod.ts", import.meta.url), lines.join("\n"));

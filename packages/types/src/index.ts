@@ -1,3 +1,7 @@
+// Every schema of spec/ by its engine name (ServiceSpec, Task, Node, ...), plus `paths` and
+// `components`. Re-exported wholesale: listing ~180 generated names by hand would only drift.
+
+export { compareApiVersions, isAvailableAt } from "./api-version.js";
 export {
   FlotillaError,
   formatPath,
@@ -5,3 +9,23 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export type * from "./generated/openapi.js";
+export {
+  NEWEST_API_VERSION,
+  OLDEST_API_VERSION,
+  type OperationKey,
+  operationVersions,
+  schemaGraph,
+} from "./generated/spec-tables.js";
+export { type RequestBodyName, requestBodySchemas } from "./generated/zod.js";
+export type {
+  Operation,
+  PathParams,
+  QueryParams,
+  RequestBody,
+  RequestHeaders,
+  ResponseBody,
+  Route,
+} from "./operations.js";
+export { findUnsupportedFields, type SchemaNode, type UnsupportedField } from "./spec-graph.js";
+export { validateRequestBody } from "./validate.js";

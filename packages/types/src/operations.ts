@@ -23,15 +23,18 @@ export type Operation<R extends Route> = NonNullable<paths[PathOf<R>][MethodOf<R
 type ParametersOf<R extends Route> = Operation<R> extends { parameters: infer P } ? P : never;
 
 export type PathParams<R extends Route> = ParametersOf<R> extends { path?: infer P } ? NonNullable<P> : never;
-export type QueryParams<R extends Route> = ParametersOf<R> extends { query?: infer Q } ? NonNullable<Q> : never;
-export type RequestHeaders<R extends Route> = ParametersOf<R> extends { header?: infer H } ? NonNullable<H> : never;
+export type QueryParams<R extends Route> =
+  ParametersOf<R> extends { query?: infer Q } ? NonNullable<Q> : never;
+export type RequestHeaders<R extends Route> =
+  ParametersOf<R> extends { header?: infer H } ? NonNullable<H> : never;
 
 /** The JSON body a route takes, or `never` when it takes none. */
-export type RequestBody<R extends Route> = Operation<R> extends { requestBody?: infer B }
-  ? NonNullable<B> extends { content: { "application/json": infer J } }
-    ? J
-    : never
-  : never;
+export type RequestBody<R extends Route> =
+  Operation<R> extends { requestBody?: infer B }
+    ? NonNullable<B> extends { content: { "application/json": infer J } }
+      ? J
+      : never
+    : never;
 
 type SuccessStatus = 200 | 201 | 204;
 type ResponsesOf<R extends Route> = Operation<R> extends { responses: infer S } ? S : never;

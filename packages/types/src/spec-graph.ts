@@ -34,10 +34,20 @@ export function findUnsupportedFields(schema: string, value: unknown, version: s
   return found;
 }
 
-function walk(node: SchemaNode, value: unknown, path: string, version: string, found: UnsupportedField[]): void {
+function walk(
+  node: SchemaNode,
+  value: unknown,
+  path: string,
+  version: string,
+  found: UnsupportedField[],
+): void {
   if (value === undefined || value === null) return;
   if (!isAvailableAt(version, node.min, node.removed)) {
-    found.push({ path, ...(node.min ? { min: node.min } : {}), ...(node.removed ? { removed: node.removed } : {}) });
+    found.push({
+      path,
+      ...(node.min ? { min: node.min } : {}),
+      ...(node.removed ? { removed: node.removed } : {}),
+    });
     return;
   }
   const target = node.ref ? schemaGraph[node.ref] : undefined;
@@ -55,6 +65,7 @@ function walk(node: SchemaNode, value: unknown, path: string, version: string, f
     }
   }
   if (node.values) {
-    for (const [key, child] of entries) walk(node.values, child, `${path}[${JSON.stringify(key)}]`, version, found);
+    for (const [key, child] of entries)
+      walk(node.values, child, `${path}[${JSON.stringify(key)}]`, version, found);
   }
 }

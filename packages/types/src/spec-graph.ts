@@ -53,7 +53,8 @@ function walk(
   const target = node.ref ? schemaGraph[node.ref] : undefined;
   if (target) walk({ ...target, min: undefined, removed: undefined }, value, path, version, found);
   if (Array.isArray(value)) {
-    if (node.items) value.forEach((item, i) => walk(node.items!, item, `${path}[${i}]`, version, found));
+    const items = node.items;
+    if (items) for (const [i, item] of value.entries()) walk(items, item, `${path}[${i}]`, version, found);
     return;
   }
   if (typeof value !== "object") return;

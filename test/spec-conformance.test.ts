@@ -194,7 +194,8 @@ describe.skipIf(!engine)("spec/ describes what the engine answers", () => {
     expect(answer.text()).toBe("OK");
     expect(answer.headers["api-version"]).toBe(engine!.apiVersion);
     expect(answer.headers["docker-experimental"]).toMatch(/^(true|false)$/);
-    expect(answer.headers.swarm).toMatch(/^active\/manager$/);
+    // Daemons from the 1.42 era on add a Swarm header to every API version; older ones do not.
+    if (answer.headers.swarm !== undefined) expect(answer.headers.swarm).toBe("active/manager");
     expect(answer.headers.ostype).toBe("linux");
   });
 
@@ -240,9 +241,9 @@ describe.skipIf(!engine)("spec/ describes what the engine answers", () => {
       >();
       return tasks.some((t) => t.Status.State === "complete") ? true : undefined;
     });
-    const filters = encodeURIComponent(
-      JSON.stringify({ label: [] as string[], service: Object.values(names) }),
-    );
+    // Only service names: the engine answers 404 when a `service` filter names no service.
+    const services = [names.replicated, names.global, names.job, names.globalJob];
+    const filters = encodeURIComponent(JSON.stringify({ service: services }));
     const tasks = expectFits("GET /tasks", await call("GET", `/tasks?filters=${filters}`)) as Array<{
       ID: string;
     }>;

@@ -324,7 +324,7 @@ export interface paths {
         get: operations["NodeInspect"];
         put?: never;
         post?: never;
-        /** Remove a node from the swarm */
+        /** Delete a node from the swarm node list */
         delete: operations["NodeDelete"];
         options?: never;
         head?: never;
@@ -710,11 +710,15 @@ export interface components {
             ExternalCAs?: components["schemas"]["ExternalCA"][];
             /** Format: int64 */
             ForceRotate?: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Lifetime of node certificates, in nanoseconds.
+             */
             NodeCertExpiry?: number;
             SigningCACert?: string;
             SigningCAKey?: string;
         };
+        /** @description The swarm as reported in /info (no join tokens). */
         ClusterInfo: {
             /** Format: date-time */
             CreatedAt?: string;
@@ -759,6 +763,7 @@ export interface components {
             Network?: string;
         };
         ConfigSpec: {
+            /** @description Base64-encoded config content. */
             Data?: string;
             Labels?: {
                 [key: string]: string;
@@ -929,10 +934,13 @@ export interface components {
             /** Format: int64 */
             limit?: number | null;
         };
+        /** @description How to run the container of each task. */
         ContainerSpec: {
+            /** @description Replaces the image command. */
             Args?: string[];
             CapabilityAdd?: string[];
             CapabilityDrop?: string[];
+            /** @description Replaces the image entrypoint. */
             Command?: string[];
             Configs?: components["schemas"]["ContainerSpecConfig"][];
             Dir?: string;
@@ -941,7 +949,7 @@ export interface components {
             Groups?: string[];
             /** @description Health check, as the engine spells the key. */
             Healthcheck?: components["schemas"]["HealthConfig"];
-            /** @description Spelling used by the reference definition; engines read and write `Healthcheck`. */
+            /** @description Spelling used by the reference definition. The engine matches keys case-insensitively on input, but always sends `Healthcheck`. */
             HealthCheck?: components["schemas"]["HealthConfig"];
             Hostname?: string;
             Hosts?: string[];
@@ -959,7 +967,10 @@ export interface components {
             Privileges?: components["schemas"]["Privileges"];
             ReadOnly?: boolean;
             Secrets?: components["schemas"]["ContainerSpecSecret"][];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds to wait after the stop signal before killing.
+             */
             StopGracePeriod?: number;
             StopSignal?: string;
             Sysctls?: {
@@ -1002,6 +1013,7 @@ export interface components {
             /** @enum {string} */
             Status?: "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
         };
+        /** @description One resource-usage sample. Fields present depend on the platform and cgroup version. */
         ContainerStatsResponse: {
             blkio_stats?: components["schemas"]["ContainerBlkioStats"];
             cpu_stats?: components["schemas"]["ContainerCPUStats"];
@@ -1078,7 +1090,10 @@ export interface components {
             Value?: number;
         };
         DispatcherConfig: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds between node heartbeats.
+             */
             HeartbeatPeriod?: number;
         };
         DistributionInspect: {
@@ -1173,6 +1188,7 @@ export interface components {
             Name?: string;
             Type?: string;
         };
+        /** @description Body of every error response. */
         ErrorResponse: {
             message: string;
         };
@@ -1182,6 +1198,7 @@ export interface components {
             };
             ID?: string;
         };
+        /** @description One event of the /events stream. */
         EventMessage: {
             Action?: string;
             Actor?: components["schemas"]["EventActor"];
@@ -1202,9 +1219,15 @@ export interface components {
              * @description Legacy copy of `Action` for container and image events.
              */
             status?: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Unix time in seconds.
+             */
             time?: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Unix time in nanoseconds.
+             */
             timeNano?: number;
             /** @enum {string} */
             Type?: "builder" | "config" | "container" | "daemon" | "image" | "network" | "node" | "plugin" | "secret" | "service" | "volume";
@@ -1245,15 +1268,27 @@ export interface components {
             Start?: string;
         };
         HealthConfig: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds between checks; 0 inherits.
+             */
             Interval?: number;
             Retries?: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds between checks during the start period; 0 inherits.
+             */
             StartInterval?: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds of grace after start; 0 inherits.
+             */
             StartPeriod?: number;
             Test?: string[];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds before a check counts as failed; 0 inherits.
+             */
             Timeout?: number;
         };
         HostConfig: {
@@ -1362,6 +1397,7 @@ export interface components {
             VolumeDriver?: string;
             VolumesFrom?: string[] | null;
         };
+        /** @description Answer to secret and config creation. */
         IDResponse: {
             /** @description Spelling used by the reference definition; engines send `ID`. */
             Id?: string;
@@ -1502,6 +1538,7 @@ export interface components {
             Kind?: string;
             Value?: string;
         };
+        /** @description A network as listed. */
         Network: {
             /** @default false */
             Attachable?: boolean;
@@ -1588,6 +1625,7 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @description A network with its endpoints; answer to network inspect. */
         NetworkInspect: {
             /** @default false */
             Attachable?: boolean;
@@ -1697,6 +1735,7 @@ export interface components {
         NRIInfo: {
             Info?: string[][];
         };
+        /** @description Raft index of the object; send it back as `version` when updating, to detect concurrent changes. */
         ObjectVersion: {
             /** Format: int64 */
             Index?: number;
@@ -1838,14 +1877,21 @@ export interface components {
             /** @enum {string} */
             Name?: "" | "no" | "always" | "unless-stopped" | "on-failure";
         };
+        /** @description How a rollback rolls out. */
         RollbackConfig: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds between rolling back batches.
+             */
             Delay?: number;
             /** @enum {string} */
             FailureAction?: "continue" | "pause";
             /** @default 0 */
             MaxFailureRatio?: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds to watch each rolled-back task for failure.
+             */
             Monitor?: number;
             /** @enum {string} */
             Order?: "stop-first" | "start-first";
@@ -1880,6 +1926,7 @@ export interface components {
             Version?: components["schemas"]["ObjectVersion"];
         };
         SecretSpec: {
+            /** @description Base64-encoded secret content. Never returned by inspect or list. */
             Data?: string;
             Driver?: components["schemas"]["Driver"];
             Labels?: {
@@ -1931,6 +1978,7 @@ export interface components {
             Replicated?: components["schemas"]["ReplicatedService"];
             ReplicatedJob?: components["schemas"]["ReplicatedJob"];
         };
+        /** @description Desired state of a service; the body of service create and update. */
         ServiceSpec: {
             EndpointSpec?: components["schemas"]["EndpointSpec"];
             Labels?: {
@@ -1938,7 +1986,10 @@ export interface components {
             };
             Mode?: components["schemas"]["ServiceMode"];
             Name?: string;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @description Use TaskSpec.Networks instead.
+             */
             Networks?: components["schemas"]["NetworkAttachmentConfig"][];
             RollbackConfig?: components["schemas"]["RollbackConfig"];
             TaskTemplate?: components["schemas"]["TaskSpec"];
@@ -1967,6 +2018,7 @@ export interface components {
             /** Format: int64 */
             IPsInUse?: number;
         };
+        /** @description The swarm as seen from a manager, including join tokens. */
         Swarm: {
             /** Format: date-time */
             CreatedAt?: string;
@@ -2099,6 +2151,7 @@ export interface components {
             Name?: string;
             Scope?: string;
         };
+        /** @description Settings of the swarm; the body of swarm update. */
         SwarmSpec: {
             CAConfig?: components["schemas"]["CAConfig"];
             Dispatcher?: components["schemas"]["DispatcherConfig"];
@@ -2256,22 +2309,31 @@ export interface components {
         TaskRestartPolicy: {
             /** @enum {string} */
             Condition?: "none" | "on-failure" | "any";
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds between restart attempts.
+             */
             Delay?: number;
             /**
              * Format: int64
+             * @description 0 means no limit.
              * @default 0
              */
             MaxAttempts?: number;
             /**
              * Format: int64
+             * @description Nanoseconds over which restarts are counted; 0 means unbounded.
              * @default 0
              */
             Window?: number;
         };
+        /** @description Template for the tasks of a service. */
         TaskSpec: {
             ContainerSpec?: components["schemas"]["ContainerSpec"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Bump to force a redeploy without other changes.
+             */
             ForceUpdate?: number;
             LogDriver?: components["schemas"]["LogDriverConfig"];
             NetworkAttachmentSpec?: components["schemas"]["NetworkAttachmentSpec"];
@@ -2311,14 +2373,24 @@ export interface components {
         UnlockKeyResponse: {
             UnlockKey?: string;
         };
+        /** @description How a service update rolls out. */
         UpdateConfig: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds between updating batches.
+             */
             Delay?: number;
             /** @enum {string} */
             FailureAction?: "continue" | "pause" | "rollback";
-            /** @default 0 */
+            /**
+             * @description Share of updated tasks (0 to 1) allowed to fail before the failure action applies.
+             * @default 0
+             */
             MaxFailureRatio?: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Nanoseconds to watch each updated task for failure.
+             */
             Monitor?: number;
             /** @enum {string} */
             Order?: "stop-first" | "start-first";
@@ -2332,7 +2404,7 @@ export interface components {
             /** Format: date-time */
             StartedAt?: string;
             /** @enum {string} */
-            State?: "updating" | "paused" | "completed";
+            State?: "updating" | "paused" | "completed" | "rollback_started" | "rollback_paused" | "rollback_completed";
         };
     };
     responses: {
@@ -2705,6 +2777,7 @@ export interface operations {
                     "application/json": components["schemas"]["Config"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["NotSwarmManager"];
         };
@@ -2941,7 +3014,10 @@ export interface operations {
     DistributionInspect: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Base64url-encoded JSON registry credentials for the registry. */
+                "X-Registry-Auth"?: string;
+            };
             path: {
                 /** @description Image reference; may contain slashes, which are not escaped. */
                 name: string;
@@ -3050,6 +3126,7 @@ export interface operations {
                     "application/json": components["schemas"]["Network"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["ServerError"];
         };
     };
@@ -3232,6 +3309,7 @@ export interface operations {
                     "application/json": components["schemas"]["NetworkPruneResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["ServerError"];
         };
     };
@@ -3259,6 +3337,7 @@ export interface operations {
                     "application/json": components["schemas"]["Node"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["NotSwarmManager"];
         };
@@ -3381,6 +3460,7 @@ export interface operations {
                     "application/json": components["schemas"]["Secret"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["NotSwarmManager"];
         };
@@ -3532,6 +3612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Service"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["NotSwarmManager"];
         };
@@ -3806,7 +3887,7 @@ export interface operations {
     SwarmLeave: {
         parameters: {
             query?: {
-                /** @description Leave even if this is the last manager or quorum would be lost. */
+                /** @description Leave even when no manager would remain or quorum would be lost. */
                 force?: boolean;
             };
             header?: never;
@@ -3852,6 +3933,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["NotSwarmManager"];
         };
@@ -3939,6 +4022,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["NotSwarmManager"];
         };

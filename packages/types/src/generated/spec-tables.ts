@@ -399,7 +399,7 @@ export const schemaGraph: Record<string, SchemaNode> = {
         "min": "1.25"
       },
       "Privileges": {
-        "min": "1.29",
+        "min": "1.30",
         "ref": "Privileges"
       },
       "TTY": {

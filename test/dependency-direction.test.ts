@@ -7,6 +7,8 @@ const packagesDir = fileURLToPath(new URL("../packages", import.meta.url));
 const packages = readdirSync(packagesDir);
 
 describe("the dependency direction types <- transport <- client <- cli, testing -> types, transport", () => {
+  // The cycle check counts test-only edges too (client's tests use the fake swarm): that is what
+  // keeps the fake from ever depending on the client.
   it("knows every package in packages/", () => {
     expect(packages.sort()).toEqual(Object.keys(ALLOWED).sort());
   });
@@ -54,6 +56,21 @@ describe("the checker itself", () => {
       "x-side",
       "x-type",
     ]);
+  });
+
+  it("lets tests of the client use the fake swarm, but not the client's source", () => {
+    const withFake: Record<string, string> = {
+      "/p/client/package.json": JSON.stringify({ devDependencies: { "@flotilla/testing": "workspace:*" } }),
+      "/p/client/src/services.test.ts": 'import { createFakeSwarm } from "@flotilla/testing";',
+      "/p/client/src/services.ts": 'import { createFakeSwarm } from "@flotilla/testing";',
+    };
+    const { violations } = checkPackage(
+      "/p",
+      "client",
+      (path) => withFake[path] ?? "",
+      () => ["/p/client/src/services.test.ts", "/p/client/src/services.ts"],
+    );
+    expect(violations.map((v) => v.file)).toEqual(["/p/client/src/services.ts"]);
   });
 
   it("finds a cycle", () => {

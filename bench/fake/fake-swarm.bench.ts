@@ -1,0 +1,88 @@
+import { performance } from "node:perf_hooks";
+import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
+
+// The fake swarm at size: 1,000 services of 10 replicas converged on the virtual clock, listing
+// the 10,000 tasks, memory held, and the cost of scaling one service in that swarm.
+// Run: pnpm --filter @flotilla/bench bench:fake   (node --expose-gc is set by the script)
+
+const SERVICES = 1000;
+const REPLICAS = 10;
+
+async function call(swarm: FakeSwarm, method: string, path: string, body?: unknown): Promise<string> {
+  const response = await swarm.handle(
+    new Request(`http://fake/v1.41${path}`, {
+      method,
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    }),
+  );
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+
+gc();
+const heapBefore = process.memoryUsage().heapUsed;
+const swarm = await createFakeSwarm({ nodes: 10, seed: 1 });
+
+const started = performance.now();
+const ids: string[] = [];
+for (let i = 0; i < SERVICES; i++) {
+  const body = JSON.parse(
+    await call(swarm, "POST", "/services/create", {
+      Name: `svc-${i}`,
+      TaskTemplate: { ContainerSpec: { Image: "app:1" } },
+      Mode: { Replicated: { Replicas: REPLICAS } },
+    }),
+  ) as { ID: string };
+  ids.push(body.ID);
+}
+const created = performance.now();
+swarm.settle();
+const converged = performance.now();
+const running = swarm.tasks().filter((t) => t.Status?.State === "running").length;
+if (running !== SERVICES * REPLICAS)
+  throw new Error(`expected ${SERVICES * REPLICAS} running tasks, saw ${running}`);
+
+const listTimes: number[] = [];
+let listed = 0;
+for (let i = 0; i < 15; i++) {
+  const t0 = performance.now();
+  const text = await call(swarm, "GET", "/tasks");
+  listTimes.push(performance.now() - t0);
+  listed = (JSON.parse(text) as unknown[]).length;
+}
+
+gc();
+const heap = process.memoryUsage().heapUsed - heapBefore;
+const rss = process.memoryUsage().rss;
+
+// One scale on the full swarm: the work is the one service's tasks, not the swarm's.
+const target = swarm.service(ids[500]!);
+const versionBefore = swarm.cluster.store.data.version;
+const t0 = performance.now();
+const spec = { ...target.Spec, Mode: { Replicated: { Replicas: REPLICAS + 1 } } };
+await call(swarm, "POST", `/services/${target.ID}/update?version=${target.Version!.Index}`, spec);
+swarm.settle();
+const scaleMs = performance.now() - t0;
+const writes = swarm.cluster.store.data.version - versionBefore;
+
+console.log(`fake swarm: ${SERVICES} services x ${REPLICAS} replicas on 10 nodes (virtual clock)`);
+console.log(`  create ${SERVICES} services over the handler: ${ms(created - started)}`);
+console.log(`  converge to ${running} running tasks:        ${ms(converged - created)}`);
+console.log(`  total create + converge:                  ${ms(converged - started)}`);
+console.log(`  GET /tasks (${listed} tasks), median of 15:  ${ms(median(listTimes))}`);
+console.log(`  heap held by the swarm: ${mb(heap)}; process RSS: ${mb(rss)}`);
+console.log(`  scale one service 10 -> 11 and converge: ${ms(scaleMs)}, ${writes} object writes`);
+await swarm.close();

@@ -1,0 +1,49 @@
+import { EngineError } from "../core/errors.js";
+
+// The `filters` query parameter as dockerd reads it: {"key": ["v1", "v2"]} or the older
+// {"key": {"v1": true}} form. A value list matches when any value matches.
+
+export type Filters = Map<string, string[]>;
+
+export function parseFilters(raw: string | null): Filters {
+  const filters: Filters = new Map();
+  if (!raw) return filters;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new EngineError(400, "invalid filter");
+  }
+  for (const [key, value] of Object.entries((parsed ?? {}) as Record<string, unknown>)) {
+    if (Array.isArray(value)) filters.set(key, value.map(String));
+    else if (value && typeof value === "object") filters.set(key, Object.keys(value));
+  }
+  return filters;
+}
+
+export function checkKeys(filters: Filters, allowed: readonly string[]): void {
+  for (const key of filters.keys()) {
+    if (!allowed.includes(key)) throw new EngineError(400, `Invalid filter '${key}'`);
+  }
+}
+
+/** `key` or `key=value` against a label map. */
+export function labelsMatch(
+  wanted: string[] | undefined,
+  labels: Record<string, string> | null | undefined,
+): boolean {
+  if (!wanted) return true;
+  return wanted.every((w) => {
+    const [key, value] = w.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!labels || !(key in labels)) return false;
+    return value === undefined || labels[key] === value;
+  });
+}
+
+export function anyPrefix(wanted: string[] | undefined, value: string): boolean {
+  return !wanted || wanted.some((w) => value.startsWith(w));
+}
+
+export function anyEqual(wanted: string[] | undefined, ...values: (string | undefined)[]): boolean {
+  return !wanted || wanted.some((w) => values.includes(w));
+}

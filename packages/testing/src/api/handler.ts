@@ -1,0 +1,98 @@
+import type { Cluster } from "../core/cluster.js";
+import { EngineError, NOT_IN_SWARM, WORKER_NODE } from "../core/errors.js";
+import type { ApiHost, Route } from "./context.js";
+import { API_VERSION, errorResponse, json, MIN_API_VERSION } from "./http.js";
+import { nodeRoutes } from "./routes-nodes.js";
+import { objectRoutes } from "./routes-objects.js";
+import { serviceRoutes } from "./routes-services.js";
+import { systemRoutes } from "./routes-system.js";
+import { taskRoutes } from "./routes-tasks.js";
+
+// The fake's one primitive: a WHATWG Request in, the Response dockerd would give out. Versioned
+// (`/v1.41/...`) and bare paths both work. Everything else (memory transport, socket server)
+// is an adapter around this function.
+
+const ROUTES: Route[] = [...systemRoutes, ...serviceRoutes, ...taskRoutes, ...nodeRoutes, ...objectRoutes];
+const VERSIONED = /^\/v(\d+\.\d+)(\/.*)$/;
+
+/** Seen by the control layer before and after each call: recording and fault injection. */
+export interface HandlerHooks {
+  /** May answer in place of the engine (an injected error) or wait first (injected latency). */
+  before?(
+    method: string,
+    path: string,
+    request: Request,
+  ): Promise<Response | undefined> | Response | undefined;
+  after?(method: string, path: string, request: Request, response: Response): void;
+}
+
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+export function createHandler(cluster: Cluster, host: ApiHost, hooks: HandlerHooks = {}): FetchHandler {
+  return async (request) => {
+    const url = new URL(request.url);
+    let path = url.pathname;
+    const versioned = VERSIONED.exec(path);
+    if (versioned) {
+      const version = versioned[1]!;
+      if (compare(version, API_VERSION) > 0) {
+        return json(400, {
+          message: `client version ${version} is too new. Maximum supported API version is ${API_VERSION}`,
+        });
+      }
+      if (compare(version, MIN_API_VERSION) < 0) {
+        return json(400, {
+          message: `client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`,
+        });
+      }
+      path = versioned[2]!;
+    }
+    const method = request.method.toUpperCase();
+    const injected = await hooks.before?.(method, path, request);
+    const response = injected ?? (await dispatch(cluster, host, request, url, method, path));
+    hooks.after?.(method, path, request, response);
+    return response;
+  };
+}
+
+async function dispatch(
+  cluster: Cluster,
+  host: ApiHost,
+  request: Request,
+  url: URL,
+  method: string,
+  path: string,
+) {
+  let matchedPath = false;
+  for (const r of ROUTES) {
+    const match = r.pattern.exec(path);
+    if (!match) continue;
+    matchedPath = true;
+    if (r.method !== method) continue;
+    try {
+      if (r.swarm) {
+        const local = host.local();
+        if (local.state !== "active") throw new EngineError(503, NOT_IN_SWARM);
+        if (local.role !== "manager") throw new EngineError(503, WORKER_NODE);
+      }
+      const params = Object.fromEntries(r.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      const response = await r.handler({ request, url, query: url.searchParams, params, cluster, host });
+      // Whatever the call changed, the orchestrators see before the next call does.
+      if (method !== "GET" && method !== "HEAD") cluster.reconcile();
+      return response;
+    } catch (error) {
+      if (error instanceof EngineError) return errorResponse(error);
+      throw error;
+    }
+  }
+  // dockerd's router answers an unknown path with 404 and a method it lacks with 405.
+  return matchedPath
+    ? json(405, { message: "method not allowed" })
+    : json(404, { message: "page not found" });
+}
+
+function compare(a: string, b: string): number {
+  const [a1, a2] = a.split(".").map(Number) as [number, number];
+  const [b1, b2] = b.split(".").map(Number) as [number, number];
+  return a1 - b1 || a2 - b2;
+}

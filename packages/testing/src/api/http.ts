@@ -1,0 +1,48 @@
+import { EngineError } from "../core/errors.js";
+
+// Response helpers shaped as dockerd answers: JSON bodies, its headers, `{"message"}` errors.
+
+export const API_VERSION = "1.41";
+export const MIN_API_VERSION = "1.12";
+
+export function engineHeaders(extra: Record<string, string> = {}): Headers {
+  return new Headers({
+    "Api-Version": API_VERSION,
+    "Docker-Experimental": "false",
+    Ostype: "linux",
+    Server: "Docker/20.10.24 (linux)",
+    ...extra,
+  });
+}
+
+export function json(status: number, body: unknown): Response {
+  const headers = engineHeaders({ "Content-Type": "application/json" });
+  return new Response(`${JSON.stringify(body)}\n`, { status, headers });
+}
+
+export function empty(status = 200): Response {
+  return new Response(null, { status, headers: engineHeaders() });
+}
+
+export function errorResponse(error: EngineError): Response {
+  return json(error.status, { message: error.message });
+}
+
+/** Reads a JSON body with Go's messages for the usual mistakes. */
+export async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === "") throw new EngineError(400, "got EOF while reading request body");
+  try {
+    return JSON.parse(text);
+  } catch {
+    const opened = (text.match(/[{[]/g) ?? []).length;
+    const closed = (text.match(/[}\]]/g) ?? []).length;
+    if (opened > closed) throw new EngineError(400, "unexpected EOF");
+    const first = text.trim()[0];
+    throw new EngineError(400, `invalid character '${first}' looking for beginning of value`);
+  }
+}
+
+export function boolParam(value: string | null): boolean {
+  return value !== null && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}

@@ -1,0 +1,114 @@
+import type { Cluster } from "../core/cluster.js";
+import { EngineError } from "../core/errors.js";
+import type { StoredTask } from "../core/model.js";
+import type { RouteContext } from "./context.js";
+import { boolParam, engineHeaders } from "./http.js";
+
+// Task output as the engine streams it: each line in an 8-byte header frame (stream 1 stdout,
+// 2 stderr, then a big-endian length), or raw bytes when the service has a TTY. Lines appear once
+// their task has been running long enough, per the image's behaviour.
+
+interface Line {
+  at: number;
+  stream: 1 | 2;
+  text: string;
+  task: StoredTask;
+}
+
+export function linesOf(cluster: Cluster, tasks: StoredTask[], from: number, to: number): Line[] {
+  const lines: Line[] = [];
+  for (const task of tasks) {
+    const startedAt = cluster.store.data.runtime.get(task.ID)?.startedAt;
+    if (startedAt === undefined) continue;
+    const behaviour = cluster.images.lookup(task.Spec.ContainerSpec?.Image ?? "");
+    for (const entry of behaviour.logs) {
+      const at = startedAt + entry.after;
+      if (at > from && at <= to) lines.push({ at, stream: entry.stream, text: entry.line, task });
+    }
+  }
+  return lines.sort((a, b) => a.at - b.at);
+}
+
+export function frame(stream: 1 | 2, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + payload.length);
+  out[0] = stream;
+  new DataView(out.buffer).setUint32(4, payload.length);
+  out.set(payload, 8);
+  return out;
+}
+
+/** dockerd checks the streams before it looks the service or task up, and answers 500. */
+export function checkStreams(query: URLSearchParams): void {
+  if (!boolParam(query.get("stdout")) && !boolParam(query.get("stderr"))) {
+    throw new EngineError(500, "Bad parameters: you must choose at least one stream");
+  }
+}
+
+export function logsResponse(ctx: RouteContext, tasks: StoredTask[], tty: boolean): Response {
+  const { query, cluster } = ctx;
+  checkStreams(query);
+  const stdout = boolParam(query.get("stdout"));
+  const stderr = boolParam(query.get("stderr"));
+  const timestamps = boolParam(query.get("timestamps"));
+  const details = boolParam(query.get("details"));
+  const since = Number(query.get("since") ?? 0) * 1000;
+  const tail = query.get("tail");
+  const encoder = new TextEncoder();
+  const encode = (line: Line): Uint8Array | undefined => {
+    if ((line.stream === 1 && !stdout) || (line.stream === 2 && !stderr)) return undefined;
+    let text = `${line.text}\n`;
+    if (details) {
+      const t = line.task;
+      text = `com.docker.swarm.node.id=${t.NodeID},com.docker.swarm.service.id=${t.ServiceID},com.docker.swarm.task.id=${t.ID} ${text}`;
+    }
+    if (timestamps) text = `${new Date(line.at).toISOString()} ${text}`;
+    const bytes = encoder.encode(text);
+    return tty ? bytes : frame(line.stream, bytes);
+  };
+  let lines = linesOf(cluster, tasks, since > 0 ? since - 1 : Number.NEGATIVE_INFINITY, cluster.now);
+  if (tail !== null && tail !== "all" && /^\d+$/.test(tail)) lines = lines.slice(-Number(tail));
+  const first = lines.map(encode).filter((b): b is Uint8Array => b !== undefined);
+  const contentType = tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream";
+  const headers = engineHeaders({ "Content-Type": contentType });
+  if (!boolParam(query.get("follow"))) return new Response(concat(first), { status: 200, headers });
+
+  let shown = cluster.now;
+  let stop = () => {};
+  let open = true;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of first) controller.enqueue(chunk);
+      stop = ctx.host.onAdvance(() => {
+        for (const line of linesOf(cluster, tasks, shown, cluster.now)) {
+          const bytes = encode(line);
+          if (bytes) controller.enqueue(bytes);
+        }
+        shown = cluster.now;
+      });
+      ctx.request.signal.addEventListener(
+        "abort",
+        () => {
+          stop();
+          if (open) controller.close();
+          open = false;
+        },
+        { once: true },
+      );
+    },
+    cancel() {
+      open = false;
+      stop();
+    },
+  });
+  return new Response(body, { status: 200, headers });
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}

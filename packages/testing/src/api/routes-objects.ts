@@ -1,0 +1,109 @@
+import type { ConfigSpec, NetworkCreateRequest, SecretSpec } from "@flotilla/types";
+import type { StoredSecret } from "../core/model.js";
+import {
+  createConfig,
+  createNetwork,
+  createSecret,
+  removeNetwork,
+  removeObject,
+  updateObject,
+} from "../core/objects.js";
+import { parseVersion } from "../core/validation.js";
+import { type Route, route } from "./context.js";
+import { anyEqual, anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
+import { empty, json, readJson } from "./http.js";
+
+// Secrets, configs and networks. Secret data goes in and never comes back out.
+
+const hideData = (secret: StoredSecret) => {
+  const { Data: _data, ...spec } = secret.Spec;
+  return { ...secret, Spec: spec };
+};
+
+export const objectRoutes: Route[] = [
+  route("GET", "/secrets", ({ cluster, query }) => {
+    const f = parseFilters(query.get("filters"));
+    checkKeys(f, ["id", "label", "name", "names"]);
+    const out = [...cluster.store.data.secrets.values()].filter(
+      (s) =>
+        anyPrefix(f.get("id"), s.ID) &&
+        anyPrefix(f.get("name"), s.Spec.Name) &&
+        anyEqual(f.get("names"), s.Spec.Name) &&
+        labelsMatch(f.get("label"), s.Spec.Labels),
+    );
+    return json(200, out.map(hideData));
+  }),
+  route("POST", "/secrets/create", async ({ cluster, request }) => {
+    return json(201, { ID: createSecret(cluster, (await readJson(request)) as SecretSpec).ID });
+  }),
+  route("GET", "/secrets/{id}", ({ cluster, params }) =>
+    json(200, hideData(cluster.store.secret(params.id!))),
+  ),
+  route("POST", "/secrets/{id}/update", async ({ cluster, params, query, request }) => {
+    const version = parseVersion("secret", query.get("version"));
+    updateObject(cluster, "secret", params.id!, version, (await readJson(request)) as SecretSpec);
+    return empty(200);
+  }),
+  route("DELETE", "/secrets/{id}", ({ cluster, params }) => {
+    removeObject(cluster, "secret", params.id!);
+    return empty(204);
+  }),
+  route("GET", "/configs", ({ cluster, query }) => {
+    const f = parseFilters(query.get("filters"));
+    checkKeys(f, ["id", "label", "name", "names"]);
+    const out = [...cluster.store.data.configs.values()].filter(
+      (c) =>
+        anyPrefix(f.get("id"), c.ID) &&
+        anyPrefix(f.get("name"), c.Spec.Name) &&
+        anyEqual(f.get("names"), c.Spec.Name) &&
+        labelsMatch(f.get("label"), c.Spec.Labels),
+    );
+    return json(200, out);
+  }),
+  route("POST", "/configs/create", async ({ cluster, request }) => {
+    return json(201, { ID: createConfig(cluster, (await readJson(request)) as ConfigSpec).ID });
+  }),
+  route("GET", "/configs/{id}", ({ cluster, params }) => json(200, cluster.store.config(params.id!))),
+  route("POST", "/configs/{id}/update", async ({ cluster, params, query, request }) => {
+    const version = parseVersion("config", query.get("version"));
+    updateObject(cluster, "config", params.id!, version, (await readJson(request)) as ConfigSpec);
+    return empty(200);
+  }),
+  route("DELETE", "/configs/{id}", ({ cluster, params }) => {
+    removeObject(cluster, "config", params.id!);
+    return empty(204);
+  }),
+  route(
+    "GET",
+    "/networks",
+    ({ cluster, query }) => {
+      const f = parseFilters(query.get("filters"));
+      checkKeys(f, ["dangling", "driver", "id", "label", "name", "scope", "type"]);
+      const out = [...cluster.store.data.networks.values()].filter(
+        (n) =>
+          anyPrefix(f.get("id"), n.Id) &&
+          (!f.get("name") || f.get("name")!.some((w) => n.Name.includes(w))) &&
+          anyEqual(f.get("driver"), n.Driver) &&
+          anyEqual(f.get("scope"), n.Scope) &&
+          anyEqual(f.get("type"), "custom") &&
+          labelsMatch(f.get("label"), n.Labels),
+      );
+      return json(200, out);
+    },
+    false,
+  ),
+  route("POST", "/networks/create", async ({ cluster, request }) => {
+    const network = createNetwork(cluster, (await readJson(request)) as NetworkCreateRequest);
+    return json(201, { Id: network.Id, Warning: "" });
+  }),
+  route(
+    "GET",
+    "/networks/{id}",
+    ({ cluster, params }) => json(200, cluster.store.network(params.id!)),
+    false,
+  ),
+  route("DELETE", "/networks/{id}", ({ cluster, params }) => {
+    removeNetwork(cluster, params.id!);
+    return empty(204);
+  }),
+];

@@ -1,0 +1,65 @@
+import type { Cluster } from "../core/cluster.js";
+import { isLive, type StoredService } from "../core/model.js";
+import { createService, removeService, updateService } from "../core/services.js";
+import { parseVersion } from "../core/validation.js";
+import { type Route, route } from "./context.js";
+import { anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
+import { boolParam, empty, json, readJson } from "./http.js";
+import { checkStreams, logsResponse } from "./logs.js";
+
+export const serviceRoutes: Route[] = [
+  route("GET", "/services", ({ cluster, query }) => {
+    const filters = parseFilters(query.get("filters"));
+    checkKeys(filters, ["id", "label", "mode", "name"]);
+    const withStatus = boolParam(query.get("status"));
+    const out = [];
+    for (const s of cluster.store.data.services.values()) {
+      if (!anyPrefix(filters.get("id"), s.ID) || !anyPrefix(filters.get("name"), s.Spec.Name)) continue;
+      if (!labelsMatch(filters.get("label"), s.Spec.Labels)) continue;
+      const mode = filters.get("mode");
+      if (mode && !mode.includes(s.Spec.Mode?.Global ? "global" : "replicated")) continue;
+      out.push(withStatus ? { ...s, ServiceStatus: serviceStatus(cluster, s) } : s);
+    }
+    return json(200, out);
+  }),
+  route("POST", "/services/create", async ({ cluster, request }) => {
+    const service = createService(cluster, await readJson(request));
+    return json(201, { ID: service.ID });
+  }),
+  route("GET", "/services/{id}", ({ cluster, params }) => json(200, cluster.store.service(params.id!))),
+  route("POST", "/services/{id}/update", async ({ cluster, params, query, request }) => {
+    const version = parseVersion("service", query.get("version"));
+    const body = await readJson(request);
+    updateService(cluster, params.id!, version, body, { rollback: query.get("rollback") === "previous" });
+    return json(200, { Warnings: null });
+  }),
+  route("DELETE", "/services/{id}", ({ cluster, params }) => {
+    removeService(cluster, params.id!);
+    return empty(200);
+  }),
+  route("GET", "/services/{id}/logs", (ctx) => {
+    checkStreams(ctx.query);
+    const service = ctx.cluster.store.service(ctx.params.id!);
+    const tasks = ctx.cluster.store.tasksOf(service.ID);
+    return logsResponse(ctx, tasks, Boolean(service.Spec.TaskTemplate.ContainerSpec?.TTY));
+  }),
+];
+
+/** Running, desired and (for jobs) completed task counts, as `?status=true` adds them. */
+function serviceStatus(cluster: Cluster, service: StoredService) {
+  let running = 0;
+  let live = 0;
+  let completed = 0;
+  for (const task of cluster.store.tasksOf(service.ID)) {
+    if (task.Status.State === "running") running++;
+    if (task.Status.State === "complete") completed++;
+    else if (isLive(task)) live++;
+  }
+  const mode = service.Spec.Mode ?? {};
+  const desired = mode.Replicated
+    ? (mode.Replicated.Replicas ?? 1)
+    : mode.ReplicatedJob
+      ? (mode.ReplicatedJob.MaxConcurrent ?? 1)
+      : live;
+  return { RunningTasks: running, DesiredTasks: desired, CompletedTasks: completed };
+}

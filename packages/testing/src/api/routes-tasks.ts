@@ -1,0 +1,51 @@
+import { type Route, route } from "./context.js";
+import { anyEqual, anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
+import { engineHeaders, json } from "./http.js";
+import { checkStreams, logsResponse } from "./logs.js";
+import { tasksJson } from "./task-json.js";
+
+export const taskRoutes: Route[] = [
+  route("GET", "/tasks", ({ cluster, query }) => {
+    const filters = parseFilters(query.get("filters"));
+    checkKeys(filters, ["desired-state", "id", "label", "name", "node", "service", "up-to-date"]);
+    const store = cluster.store;
+    let tasks = [...store.data.tasks.values()];
+    const services = filters.get("service");
+    if (services) {
+      // Resolve names to IDs once, then use the per-service index instead of scanning.
+      const ids = new Set<string>();
+      for (const s of store.data.services.values()) if (anyEqual(services, s.ID, s.Spec.Name)) ids.add(s.ID);
+      for (const ref of services)
+        if (ref.length > 0) for (const s of store.data.services.keys()) if (s.startsWith(ref)) ids.add(s);
+      tasks = [...ids].flatMap((id) => store.tasksOf(id));
+    }
+    const nodes = filters.get("node");
+    const nodeIds =
+      nodes &&
+      new Set(
+        [...store.data.nodes.values()]
+          .filter((n) => anyEqual(nodes, n.ID, n.Description.Hostname))
+          .map((n) => n.ID),
+      );
+    const desired = filters.get("desired-state");
+    const ids = filters.get("id");
+    const labels = filters.get("label");
+    const out = tasks.filter(
+      (t) =>
+        (!nodeIds || (t.NodeID !== undefined && nodeIds.has(t.NodeID))) &&
+        (!desired || desired.includes(t.DesiredState)) &&
+        anyPrefix(ids, t.ID) &&
+        labelsMatch(labels, t.Labels),
+    );
+    return new Response(tasksJson(out), {
+      status: 200,
+      headers: engineHeaders({ "Content-Type": "application/json" }),
+    });
+  }),
+  route("GET", "/tasks/{id}", ({ cluster, params }) => json(200, cluster.store.task(params.id!))),
+  route("GET", "/tasks/{id}/logs", (ctx) => {
+    checkStreams(ctx.query);
+    const task = ctx.cluster.store.task(ctx.params.id!);
+    return logsResponse(ctx, [task], Boolean(task.Spec.ContainerSpec?.TTY));
+  }),
+];

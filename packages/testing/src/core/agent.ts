@@ -1,0 +1,113 @@
+import type { Cluster } from "./cluster.js";
+import { isTerminal, type StoredTask, wantsStop } from "./model.js";
+
+// What a node's agent does with the tasks assigned to it: walks each one through the engine's
+// states toward its desired state, with the status messages dockerd reports, and makes the
+// container behave as its image's registered behaviour says.
+
+type Cause = "step" | "exit" | "unhealthy";
+
+export function advanceTask(cluster: Cluster, task: StoredTask, cause: Cause = "step"): void {
+  const node = task.NodeID ? cluster.store.data.nodes.get(task.NodeID) : undefined;
+  // A down node's agent reports nothing; its tasks stay as last seen.
+  if (node?.Status.State !== "ready") return;
+  const state = task.Status.State;
+  if (isTerminal(state)) return;
+  const behaviour = cluster.images.lookup(task.Spec.ContainerSpec?.Image ?? "");
+
+  if (wantsStop(task.DesiredState)) {
+    stopContainer(cluster, task, behaviour.stopExitCode);
+    return;
+  }
+  if (cause === "exit" && state === "running") {
+    const code = behaviour.exit?.code ?? 0;
+    exitContainer(cluster, task, code);
+    return;
+  }
+  if (cause === "unhealthy" && state === "running") {
+    exitContainer(cluster, task, 137, "unhealthy container");
+    return;
+  }
+
+  const step = cluster.timings.step;
+  switch (state) {
+    case "assigned":
+      cluster.setState(task, "accepted", "accepted");
+      cluster.wakeAgent(task, step);
+      return;
+    case "accepted":
+      cluster.setState(task, "preparing", "preparing");
+      cluster.wakeAgent(task, step);
+      return;
+    case "preparing": {
+      const problem = prepareProblem(task, behaviour.missing);
+      if (problem) {
+        task.Status.ContainerStatus = { ContainerID: "", PID: 0, ExitCode: 0 };
+        cluster.setState(task, "rejected", "preparing", problem);
+        return;
+      }
+      task.Status.ContainerStatus = { ContainerID: cluster.ids.containerId(), PID: 0, ExitCode: 0 };
+      cluster.setState(task, "ready", "prepared");
+      cluster.wakeAgent(task, step);
+      return;
+    }
+    case "ready":
+      // Held here until the orchestrator lets it run (restart delay, stop-first updates).
+      if (task.DesiredState === "ready") return;
+      cluster.setState(task, "starting", "starting");
+      cluster.wakeAgent(task, step);
+      return;
+    case "starting": {
+      if (behaviour.failsToStart !== undefined) {
+        cluster.setState(task, "failed", "starting", behaviour.failsToStart);
+        return;
+      }
+      const container = task.Status.ContainerStatus!;
+      container.PID = cluster.ids.between(1000, 60000);
+      const runtime = cluster.store.data.runtime.get(task.ID)!;
+      runtime.startedAt = cluster.now;
+      runtime.runningAt = cluster.now;
+      cluster.setState(task, "running", "started");
+      if (behaviour.exit) cluster.after(behaviour.exit.after, "task-exit", task.ID, cluster.now);
+      if (behaviour.unhealthyAfter !== undefined) {
+        cluster.after(behaviour.unhealthyAfter, "task-unhealthy", task.ID, cluster.now);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function prepareProblem(task: StoredTask, imageMissing: boolean): string | undefined {
+  const spec = task.Spec.ContainerSpec;
+  if (imageMissing) return `No such image: ${spec?.Image}`;
+  for (const mount of spec?.Mounts ?? []) {
+    if (!mount.Target) return `invalid mount config for type "${mount.Type}": field Target must not be empty`;
+  }
+  return undefined;
+}
+
+function exitContainer(cluster: Cluster, task: StoredTask, code: number, err?: string): void {
+  const container = task.Status.ContainerStatus!;
+  container.PID = 0;
+  container.ExitCode = code;
+  if (code === 0 && err === undefined) cluster.setState(task, "complete", "finished");
+  else cluster.setState(task, "failed", "started", err ?? `task: non-zero exit (${code})`);
+}
+
+function stopContainer(cluster: Cluster, task: StoredTask, exitCode: number): void {
+  const container = task.Status.ContainerStatus;
+  if (container) {
+    container.PID = 0;
+    if (task.Status.State === "running") container.ExitCode = exitCode;
+  }
+  cluster.setState(task, "shutdown", "shutdown");
+}
+
+/** A node that comes back reports in: its agent resumes every unfinished task. */
+export function onNodeBackUp(cluster: Cluster, nodeId: string): void {
+  for (const task of cluster.store.tasksOn(nodeId)) {
+    if (!isTerminal(task.Status.State)) cluster.wakeAgent(task, cluster.timings.step);
+  }
+}

@@ -1,0 +1,106 @@
+import type { SwarmSpec } from "@flotilla/types";
+import type { Cluster } from "./cluster.js";
+import type { StoredNode, StoredSwarm } from "./model.js";
+import { createNetwork } from "./objects.js";
+
+// A fresh swarm as `docker swarm init` leaves it, plus the simulated nodes a test asked for.
+
+export interface NodeOptions {
+  hostname?: string;
+  role?: "manager" | "worker";
+  availability?: "active" | "pause" | "drain";
+  labels?: Record<string, string>;
+  engineLabels?: Record<string, string>;
+  os?: string;
+  arch?: string;
+  /** CPUs, as the engine reports them in NanoCPUs / 1e9. */
+  cpus?: number;
+  memoryBytes?: number;
+}
+
+export const ENGINE_VERSION = "20.10.24";
+
+export function defaultSwarmSpec(): SwarmSpec {
+  return {
+    Name: "default",
+    Labels: {},
+    Orchestration: { TaskHistoryRetentionLimit: 5 },
+    Raft: {
+      SnapshotInterval: 10000,
+      KeepOldSnapshots: 0,
+      LogEntriesForSlowFollowers: 500,
+      ElectionTick: 10,
+      HeartbeatTick: 1,
+    },
+    Dispatcher: { HeartbeatPeriod: 5_000_000_000 },
+    CAConfig: { NodeCertExpiry: 7_776_000_000_000_000 },
+    TaskDefaults: {},
+    EncryptionConfig: { AutoLockManagers: false },
+  };
+}
+
+export function initSwarm(cluster: Cluster, spec: SwarmSpec = defaultSwarmSpec()): StoredSwarm {
+  const ids = cluster.ids;
+  const clusterToken = ids.token(50);
+  const pem = `-----BEGIN CERTIFICATE-----\n${Buffer.from(ids.token(96)).toString("base64")}\n-----END CERTIFICATE-----\n`;
+  const swarm: StoredSwarm = {
+    ...cluster.store.stamp(ids.objectId(), cluster.iso()),
+    Spec: { ...defaultSwarmSpec(), ...spec },
+    TLSInfo: {
+      TrustRoot: pem,
+      CertIssuerSubject: Buffer.from(`swarm-ca-${ids.token(8)}`).toString("base64"),
+      CertIssuerPublicKey: Buffer.from(ids.token(64)).toString("base64"),
+    },
+    RootRotationInProgress: false,
+    DefaultAddrPool: ["10.0.0.0/8"],
+    SubnetSize: 24,
+    DataPathPort: 4789,
+    JoinTokens: {
+      Worker: `SWMTKN-1-${clusterToken}-${ids.token(25)}`,
+      Manager: `SWMTKN-1-${clusterToken}-${ids.token(25)}`,
+    },
+  };
+  cluster.store.data.swarm = swarm;
+  return swarm;
+}
+
+export function addNode(cluster: Cluster, options: NodeOptions, index: number, leader: boolean): StoredNode {
+  const role = options.role ?? (leader ? "manager" : "worker");
+  const addr = `10.10.0.${index + 1}`;
+  const node: StoredNode = {
+    ...cluster.store.stamp(cluster.ids.objectId(), cluster.iso()),
+    Spec: { Labels: options.labels ?? {}, Role: role, Availability: options.availability ?? "active" },
+    Description: {
+      Hostname: options.hostname ?? `node-${index + 1}`,
+      Platform: { Architecture: options.arch ?? "x86_64", OS: options.os ?? "linux" },
+      Resources: { NanoCPUs: (options.cpus ?? 4) * 1e9, MemoryBytes: options.memoryBytes ?? 8 * 1024 ** 3 },
+      Engine: {
+        EngineVersion: ENGINE_VERSION,
+        ...(options.engineLabels && { Labels: options.engineLabels }),
+        Plugins: [
+          { Type: "Log", Name: "json-file" },
+          { Type: "Network", Name: "bridge" },
+          { Type: "Network", Name: "overlay" },
+          { Type: "Volume", Name: "local" },
+        ],
+      },
+      TLSInfo: cluster.store.data.swarm?.TLSInfo,
+    },
+    Status: { State: "ready", Addr: addr },
+    ...(role === "manager" && {
+      ManagerStatus: { ...(leader && { Leader: true }), Reachability: "reachable", Addr: `${addr}:2377` },
+    }),
+  };
+  cluster.store.data.nodes.set(node.ID, node);
+  return node;
+}
+
+export function createIngress(cluster: Cluster): void {
+  createNetwork(cluster, { Name: "ingress", Driver: "overlay", Ingress: true });
+  cluster.events.history.length = 0;
+}
+
+/** `SWMKEY-1-` and 43 characters, as `docker swarm unlock-key` prints. */
+export function newUnlockKey(cluster: Cluster): string {
+  return `SWMKEY-1-${Buffer.from(cluster.ids.token(32)).toString("base64").slice(0, 43)}`;
+}

@@ -1,0 +1,159 @@
+import type { Cluster } from "./cluster.js";
+import { type Constraint, nodeValue, parseConstraints, satisfies } from "./constraints.js";
+import { isLive, isTerminal, type StoredNode, type StoredTask } from "./model.js";
+
+// swarmkit's scheduler, reduced to what a test can see: each pending task goes to the eligible
+// node with the fewest tasks of its service (spread preferences first), or stays pending with the
+// engine's "no suitable node (...)" explanation. Only pending tasks are looked at.
+
+type Reason = "ready" | "resources" | "constraints" | "platform" | "replicas";
+
+// The filters in swarmkit's order; a node counts against the first one that rejects it.
+const EXPLAIN: Record<Reason, (n: number) => string> = {
+  ready: (n) => `${nodes(n)} not available for new tasks`,
+  resources: (n) => `insufficient resources on ${nodes(n)}`,
+  constraints: (n) => `scheduling constraints not satisfied on ${nodes(n)}`,
+  platform: (n) => `unsupported platform on ${nodes(n)}`,
+  replicas: () => "max replicas per node limit exceed",
+};
+const ORDER: Reason[] = ["ready", "resources", "constraints", "platform", "replicas"];
+
+const nodes = (n: number) => (n === 1 ? "1 node" : `${n} nodes`);
+
+export function schedulePending(cluster: Cluster): void {
+  const { tasks } = cluster.store.data;
+  const byService = new Map<string, StoredTask[]>();
+  for (const id of cluster.pending) {
+    const task = tasks.get(id);
+    if (!task || isTerminal(task.Status.State) || !isLive(task)) {
+      cluster.pending.delete(id);
+      continue;
+    }
+    if (task.Status.Err !== undefined && !cluster.retryUnschedulable) continue;
+    const list = byService.get(task.ServiceID) ?? [];
+    list.push(task);
+    byService.set(task.ServiceID, list);
+  }
+  cluster.retryUnschedulable = false;
+  const allNodes = [...cluster.store.data.nodes.values()];
+  for (const [serviceId, pending] of byService) placeService(cluster, serviceId, pending, allNodes);
+}
+
+function placeService(
+  cluster: Cluster,
+  serviceId: string,
+  pending: StoredTask[],
+  allNodes: StoredNode[],
+): void {
+  const spec = pending[0]!.Spec;
+  let constraints: Constraint[];
+  try {
+    constraints = parseConstraints(spec.Placement?.Constraints);
+  } catch {
+    constraints = [{ key: "", equal: true, value: "\0" }];
+  }
+  const platforms = spec.Placement?.Platforms ?? [];
+  const maxReplicas = spec.Placement?.MaxReplicas ?? 0;
+  const preferences = (spec.Placement?.Preferences ?? [])
+    .map((p) => p.Spread?.SpreadDescriptor)
+    .filter((d): d is string => d !== undefined);
+  // Tasks of this service per node, counted once per pass.
+  const mine = new Map<string, number>();
+  for (const task of cluster.store.tasksOf(serviceId)) {
+    if (task.NodeID && !isTerminal(task.Status.State) && isLive(task)) {
+      mine.set(task.NodeID, (mine.get(task.NodeID) ?? 0) + 1);
+    }
+  }
+
+  for (const task of pending) {
+    const cpu = task.Spec.Resources?.Reservations?.NanoCPUs ?? 0;
+    const memory = task.Spec.Resources?.Reservations?.MemoryBytes ?? 0;
+    const rejected = new Map<Reason, number>();
+    const candidates: StoredNode[] = [];
+    const onlyNode = cluster.store.data.runtime.get(task.ID)?.preassigned;
+    for (const node of allNodes) {
+      if (onlyNode && node.ID !== onlyNode) continue;
+      const reason = reject(cluster, node, constraints, platforms, cpu, memory, maxReplicas, mine);
+      if (reason) rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
+      else candidates.push(node);
+    }
+    if (candidates.length === 0) {
+      const why = ORDER.filter((r) => rejected.has(r)).map((r) => EXPLAIN[r](rejected.get(r)!));
+      const err = `no suitable node (${why.join("; ")})`;
+      if (task.Status.Err !== err) cluster.setState(task, "pending", "pending task scheduling", err);
+      continue;
+    }
+    const chosen = pick(cluster, candidates, preferences, mine);
+    mine.set(chosen.ID, (mine.get(chosen.ID) ?? 0) + 1);
+    cluster.assign(task, chosen.ID);
+  }
+}
+
+function reject(
+  cluster: Cluster,
+  node: StoredNode,
+  constraints: Constraint[],
+  platforms: { OS?: string; Architecture?: string }[],
+  cpu: number,
+  memory: number,
+  maxReplicas: number,
+  mine: Map<string, number>,
+): Reason | undefined {
+  if (node.Status.State !== "ready" || node.Spec.Availability !== "active") return "ready";
+  const load = cluster.load.get(node.ID);
+  const resources = node.Description.Resources;
+  if (cpu > 0 && (load?.cpu ?? 0) + cpu > resources.NanoCPUs) return "resources";
+  if (memory > 0 && (load?.memory ?? 0) + memory > resources.MemoryBytes) return "resources";
+  if (!satisfies(node, constraints)) return "constraints";
+  if (platforms.length > 0 && !platforms.some((p) => platformMatches(node, p))) return "platform";
+  if (maxReplicas > 0 && (mine.get(node.ID) ?? 0) >= maxReplicas) return "replicas";
+  return undefined;
+}
+
+function platformMatches(node: StoredNode, p: { OS?: string; Architecture?: string }): boolean {
+  const os = node.Description.Platform.OS.toLowerCase();
+  const arch = node.Description.Platform.Architecture.toLowerCase();
+  const wantArch = p.Architecture?.toLowerCase();
+  const archOk = !wantArch || wantArch === arch || (wantArch === "amd64" && arch === "x86_64");
+  return (!p.OS || p.OS.toLowerCase() === os) && archOk;
+}
+
+/** Spread over each preference's label values in turn, then fewest of this service, then fewest overall. */
+function pick(cluster: Cluster, candidates: StoredNode[], preferences: string[], mine: Map<string, number>) {
+  const groupCounts = preferences.map((descriptor) => {
+    const counts = new Map<string, number>();
+    for (const node of cluster.store.data.nodes.values()) {
+      const value = nodeValue(node, descriptor) ?? "";
+      counts.set(value, (counts.get(value) ?? 0) + (mine.get(node.ID) ?? 0));
+    }
+    return counts;
+  });
+  let best = candidates[0]!;
+  let bestScore = score(cluster, best, preferences, groupCounts, mine);
+  for (let i = 1; i < candidates.length; i++) {
+    const node = candidates[i]!;
+    const s = score(cluster, node, preferences, groupCounts, mine);
+    if (lessThan(s, bestScore)) {
+      best = node;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+
+function score(
+  cluster: Cluster,
+  node: StoredNode,
+  preferences: string[],
+  groupCounts: Map<string, number>[],
+  mine: Map<string, number>,
+): number[] {
+  const s = preferences.map((d, i) => groupCounts[i]!.get(nodeValue(node, d) ?? "") ?? 0);
+  s.push(mine.get(node.ID) ?? 0, cluster.load.get(node.ID)?.tasks ?? 0);
+  return s;
+}
+
+function lessThan(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return false;
+}

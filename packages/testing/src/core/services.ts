@@ -1,0 +1,151 @@
+import type { ServiceSpec, TaskSpec } from "@flotilla/types";
+import type { Cluster } from "./cluster.js";
+import { EngineError, grpc, outOfSequence } from "./errors.js";
+import { isLive, type StoredService } from "./model.js";
+import { forgetRestarts } from "./restart.js";
+import { beginUpdate, rollbackService } from "./updater.js";
+import { checkUnsigned, validateServiceSpec } from "./validation.js";
+
+// Service create, update, rollback and remove, with the engine's defaults and checks.
+
+type Spec = StoredService["Spec"];
+
+/** Fills in what dockerd adds to a spec it stores, so inspect output matches. */
+export function normalizeSpec(input: ServiceSpec): Spec {
+  const spec = structuredClone(input) as Spec;
+  spec.Labels ??= {};
+  spec.TaskTemplate ??= {};
+  const task = spec.TaskTemplate;
+  if (task.ContainerSpec) task.ContainerSpec.Isolation ??= "default";
+  task.ForceUpdate ??= 0;
+  task.Runtime ??= "container";
+  if (task.RestartPolicy) task.RestartPolicy.MaxAttempts ??= 0;
+  spec.Mode ??= { Replicated: { Replicas: 1 } };
+  if (spec.Mode.Replicated) spec.Mode.Replicated.Replicas ??= 1;
+  if (spec.Mode.ReplicatedJob) {
+    spec.Mode.ReplicatedJob.MaxConcurrent ??= 1;
+    spec.Mode.ReplicatedJob.TotalCompletions ??= spec.Mode.ReplicatedJob.MaxConcurrent;
+  }
+  for (const config of [spec.UpdateConfig, spec.RollbackConfig]) {
+    if (!config) continue;
+    config.Parallelism ??= 0;
+    config.FailureAction ??= "pause";
+    config.MaxFailureRatio ??= 0;
+    config.Order ??= "stop-first";
+  }
+  return spec;
+}
+
+/** Tasks carry the template without Runtime, as the engine shows them. */
+function taskSpecOf(spec: Spec): TaskSpec {
+  const { Runtime: _runtime, ...rest } = spec.TaskTemplate;
+  return rest;
+}
+
+const modeOf = (spec: ServiceSpec) =>
+  Object.keys(spec.Mode ?? { Replicated: {} }).find((k) => k) ?? "Replicated";
+const isJob = (spec: ServiceSpec) => Boolean(spec.Mode?.ReplicatedJob || spec.Mode?.GlobalJob);
+
+/** dockerd refuses a task template that names no kind of task before swarmkit sees it. */
+function checkRuntime(spec: ServiceSpec): void {
+  const t = spec.TaskTemplate;
+  if (!t?.ContainerSpec && !t?.PluginSpec && !t?.NetworkAttachmentSpec) {
+    throw new EngineError(400, "mismatched Runtime and *Spec fields");
+  }
+}
+
+export function createService(cluster: Cluster, body: unknown): StoredService {
+  checkUnsigned(body);
+  checkRuntime(body as ServiceSpec);
+  const spec = normalizeSpec(body as ServiceSpec);
+  validateServiceSpec(spec, cluster.store);
+  for (const existing of cluster.store.data.services.values()) {
+    if (existing.Spec.Name === spec.Name) {
+      throw grpc.exists(`name conflicts with an existing object: service ${spec.Name} already exists`);
+    }
+  }
+  const iso = cluster.iso();
+  const service: StoredService = {
+    ...cluster.store.stamp(cluster.ids.objectId(), iso),
+    Spec: spec,
+    Endpoint: { Spec: spec.EndpointSpec ?? {} },
+    ...(isJob(spec) && { JobStatus: { JobIteration: {}, LastExecution: iso } }),
+  };
+  cluster.store.data.services.set(service.ID, service);
+  cluster.store.data.taskSpecs.set(service.ID, taskSpecOf(spec));
+  cluster.dirtyServices.add(service.ID);
+  cluster.emit("service", "create", service.ID, { name: spec.Name });
+  return service;
+}
+
+export function updateService(
+  cluster: Cluster,
+  ref: string,
+  version: number,
+  body: unknown,
+  options: { rollback?: boolean } = {},
+): StoredService {
+  const service = cluster.store.service(ref);
+  checkUnsigned(body);
+  const input = body as ServiceSpec;
+  checkRuntime(input);
+  const spec = normalizeSpec(input);
+  if (options.rollback) {
+    if (!service.PreviousSpec) throw grpc.precondition(`service ${service.ID} does not have a previous spec`);
+    if (version !== service.Version.Index) throw outOfSequence();
+    rollbackService(cluster, service, "manually requested rollback");
+    return service;
+  }
+  validateServiceSpec(spec, cluster.store);
+  if (spec.Name !== service.Spec.Name) throw grpc.unimplemented("renaming services is not supported");
+  if (modeOf(spec) !== modeOf(service.Spec)) throw grpc.unimplemented("service mode change is not allowed");
+  if (version !== service.Version.Index) throw outOfSequence();
+
+  const before = service.Spec;
+  const previousVersion = service.Version.Index;
+  service.PreviousSpec = before;
+  service.Spec = spec;
+  service.Endpoint = { ...service.Endpoint, Spec: spec.EndpointSpec ?? {} };
+  cluster.store.touch(service, cluster.iso());
+  const attributes: Record<string, string> = { name: spec.Name };
+  const image = (s: Spec) => s.TaskTemplate.ContainerSpec?.Image ?? "";
+  if (image(before) !== image(spec))
+    Object.assign(attributes, { "image.new": image(spec), "image.old": image(before) });
+  const replicas = (s: Spec) => String(s.Mode?.Replicated?.Replicas ?? "");
+  if (replicas(before) !== replicas(spec)) {
+    Object.assign(attributes, { "replicas.new": replicas(spec), "replicas.old": replicas(before) });
+  }
+
+  if (isJob(spec)) {
+    // Every update of a job is a new run of it; tasks of the earlier run are stopped.
+    service.JobStatus = { JobIteration: { Index: previousVersion }, LastExecution: cluster.iso() };
+    cluster.store.data.taskSpecs.set(service.ID, taskSpecOf(spec));
+    for (const task of cluster.store.tasksOf(service.ID))
+      if (isLive(task)) cluster.setDesired(task, "shutdown");
+  } else if (JSON.stringify(before.TaskTemplate) !== JSON.stringify(spec.TaskTemplate)) {
+    const { taskSpecs, previousTaskSpecs } = cluster.store.data;
+    const current = taskSpecs.get(service.ID);
+    if (current) previousTaskSpecs.set(service.ID, current);
+    taskSpecs.set(service.ID, taskSpecOf(spec));
+    forgetRestarts(cluster, service.ID);
+    const old = service.UpdateStatus?.State;
+    beginUpdate(cluster, service, false, "update in progress");
+    if (old !== "updating") attributes["updatestate.new"] = "updating";
+    if (old && old !== "updating") attributes["updatestate.old"] = old;
+  }
+  cluster.dirtyServices.add(service.ID);
+  cluster.emit("service", "update", service.ID, attributes);
+  return service;
+}
+
+export function removeService(cluster: Cluster, ref: string): void {
+  const service = cluster.store.service(ref);
+  const { data } = cluster.store;
+  for (const task of cluster.store.tasksOf(service.ID)) cluster.dropTask(task);
+  data.services.delete(service.ID);
+  data.taskSpecs.delete(service.ID);
+  data.previousTaskSpecs.delete(service.ID);
+  data.updates.delete(service.ID);
+  forgetRestarts(cluster, service.ID);
+  cluster.emit("service", "remove", service.ID, { name: service.Spec.Name });
+}

@@ -1,0 +1,334 @@
+import { MemoryTransport, type MemoryTransportOptions } from "@flotilla/transport";
+import type { Node, Service, SwarmSpec, Task, TaskState } from "@flotilla/types";
+import type { ApiHost } from "./api/context.js";
+import { createHandler, type FetchHandler } from "./api/handler.js";
+import { CallHistory, type RecordedCall } from "./control/call-history.js";
+import { type Fault, FaultTable } from "./control/faults.js";
+import { restoreInto, type SwarmSnapshot, snapshotOf } from "./control/snapshot.js";
+import { addNode, createIngress, initSwarm, type NodeOptions } from "./core/bootstrap.js";
+import { Cluster, type Timings } from "./core/cluster.js";
+import { type Duration, toMillis } from "./core/duration.js";
+import { ALREADY_IN_SWARM, EngineError, FakeSwarmError } from "./core/errors.js";
+import { IdSource, randomSeed } from "./core/ids.js";
+import { type ImageBehaviour, ImageRegistry } from "./core/images.js";
+import { isTerminal } from "./core/model.js";
+import { setNodeStatus, updateNode } from "./core/nodes.js";
+
+// A swarm in memory: the Engine API as a handler, and the controls a test needs that a real
+// engine cannot give (time, image behaviours, chosen task and node states, faults, history).
+
+export interface FakeSwarmOptions {
+  /** How many nodes, or each node's description. The first is the leader. Default 1. */
+  nodes?: number | NodeOptions[];
+  /** How many of the nodes are managers (when `nodes` is a number). Default 1. */
+  managers?: number;
+  /** Seed for IDs and PIDs: the same seed and the same calls give the same IDs. */
+  seed?: number;
+  /** "virtual" (default): time moves only on `advance`; "real": it follows the wall clock. */
+  clock?: "virtual" | "real";
+  /** Where virtual time starts. Default 2025-01-01T00:00:00Z. */
+  start?: Date | string | number;
+  /** Agent timings: each step from assigned to running, and stopping a container. Default 100ms each. */
+  timings?: { step?: Duration; stop?: Duration };
+  images?: Record<string, ImageBehaviour>;
+  /** Start outside a swarm (every swarm call answers 503), as an engine before `swarm init`. */
+  inSwarm?: boolean;
+  swarm?: SwarmSpec;
+}
+
+const DEFAULT_START = Date.UTC(2025, 0, 1);
+
+export class FakeSwarm implements AsyncDisposable {
+  readonly cluster: Cluster;
+  /** The Engine API: give it a Request, get dockerd's Response. */
+  readonly handle: FetchHandler;
+  readonly #history = new CallHistory();
+  readonly #faults = new FaultTable();
+  readonly #listeners = new Set<() => void>();
+  #local: { state: "active" | "inactive" | "locked"; role: "manager" | "worker" };
+  #ticker: NodeJS.Timeout | undefined;
+  readonly #transports = new Set<MemoryTransport>();
+  readonly #nodeOptions: NodeOptions[];
+
+  constructor(options: FakeSwarmOptions = {}) {
+    const images = new ImageRegistry();
+    for (const [image, behaviour] of Object.entries(options.images ?? {})) images.define(image, behaviour);
+    const timings: Timings = {
+      step: toMillis(options.timings?.step ?? 100),
+      stop: toMillis(options.timings?.stop ?? 100),
+    };
+    const start = options.start === undefined ? DEFAULT_START : new Date(options.start).getTime();
+    this.cluster = new Cluster({
+      ids: new IdSource(options.seed ?? randomSeed()),
+      images,
+      now: start,
+      timings,
+    });
+    this.#nodeOptions = nodeList(options);
+    this.#local = { state: "inactive", role: "manager" };
+    if (options.inSwarm !== false) this.#init(options.swarm);
+    this.handle = createHandler(this.cluster, this.#host(), {
+      before: (method, path, request) => this.#faults.apply(method, path, request.signal),
+      after: (method, path, request, response) =>
+        this.#history.record({
+          method,
+          path,
+          query: Object.fromEntries(new URL(request.url).searchParams),
+          status: response.status,
+          at: this.cluster.now,
+        }),
+    });
+    if (options.clock === "real") {
+      const offset = start - Date.now();
+      this.#ticker = setInterval(() => this.#advanceTo(Date.now() + offset), 10);
+      this.#ticker.unref();
+    }
+  }
+
+  #init(spec?: SwarmSpec): string {
+    const swarm = initSwarm(this.cluster, spec);
+    const managers = this.#nodeOptions.filter((n) => n.role === "manager").length;
+    this.#nodeOptions.forEach((options, i) => {
+      addNode(
+        this.cluster,
+        { ...options, role: options.role ?? (i < Math.max(1, managers) ? "manager" : "worker") },
+        i,
+        i === 0,
+      );
+    });
+    createIngress(this.cluster);
+    this.#local = { state: "active", role: "manager" };
+    return swarm.ID;
+  }
+
+  #host(): ApiHost {
+    return {
+      local: () => this.#local,
+      init: () => {
+        if (this.#local.state === "active") throw new EngineError(503, ALREADY_IN_SWARM);
+        return this.#init();
+      },
+      leave: (force) => {
+        if (this.#local.state !== "active") throw new EngineError(503, "This node is not part of a swarm");
+        if (!force && this.#local.role === "manager") {
+          throw new EngineError(
+            503,
+            "You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.",
+          );
+        }
+        this.#local = { state: "inactive", role: "manager" };
+      },
+      onAdvance: (listener) => {
+        this.#listeners.add(listener);
+        return () => this.#listeners.delete(listener);
+      },
+    };
+  }
+
+  /** An in-memory transport for `new Client({ transport })`: no socket, same semantics. */
+  transport(options?: MemoryTransportOptions): MemoryTransport {
+    const transport = new MemoryTransport(this.handle, options);
+    this.#transports.add(transport);
+    return transport;
+  }
+
+  /** Moves virtual time on, running everything due on the way. */
+  advance(duration: Duration): void {
+    this.#advanceTo(this.cluster.now + toMillis(duration));
+  }
+
+  /** Runs until nothing is left to happen within `limit` (default 10 minutes), e.g. after creating services. */
+  settle(limit: Duration = "10m"): void {
+    const end = this.cluster.now + toMillis(limit);
+    for (let next = this.cluster.timers.peek(); next && next.at <= end; next = this.cluster.timers.peek()) {
+      this.#advanceTo(next.at);
+    }
+  }
+
+  /**
+   * Moves time on, one due event at a time, until `done()` holds; throws if it still does not
+   * after `limit`. Reads as the assertion it stands for: `swarm.advanceUntil(() => allRunning())`.
+   */
+  advanceUntil(done: () => boolean, limit: Duration = "10m"): void {
+    const end = this.cluster.now + toMillis(limit);
+    while (!done()) {
+      const next = this.cluster.timers.peek();
+      if (!next || next.at > end) {
+        this.#advanceTo(end);
+        if (done()) return;
+        throw new FakeSwarmError("ERR_FAKE_TIMEOUT", `condition still false after ${limit} of virtual time`);
+      }
+      this.#advanceTo(next.at);
+    }
+  }
+
+  #advanceTo(target: number): void {
+    this.cluster.advanceTo(target);
+    for (const listener of this.#listeners) listener();
+  }
+
+  now(): Date {
+    return new Date(this.cluster.now);
+  }
+
+  /** What containers of `image` do: run forever (default), exit, fail to start, print lines... */
+  image(image: string, behaviour: ImageBehaviour): this {
+    this.cluster.images.define(image, behaviour);
+    return this;
+  }
+
+  /** Forces a task into a state, as if its agent reported it (e.g. "failed" with an exit code). */
+  setTaskState(
+    ref: string,
+    state: TaskState,
+    options: { message?: string; err?: string; exitCode?: number } = {},
+  ): void {
+    const task = this.#engine(() => this.cluster.store.task(ref));
+    if (options.exitCode !== undefined) {
+      task.Status.ContainerStatus ??= { ContainerID: this.cluster.ids.containerId(), PID: 0, ExitCode: 0 };
+      task.Status.ContainerStatus.ExitCode = options.exitCode;
+      if (isTerminal(state)) task.Status.ContainerStatus.PID = 0;
+    }
+    const err =
+      options.err ??
+      (state === "failed" && options.exitCode ? `task: non-zero exit (${options.exitCode})` : undefined);
+    this.cluster.setState(task, state, options.message ?? defaultMessage(state), err);
+    this.cluster.reconcile();
+  }
+
+  /** The node's agent stops reporting (heartbeat lost): its tasks are replaced elsewhere. */
+  nodeDown(ref: string): void {
+    setNodeStatus(
+      this.cluster,
+      this.#engine(() => this.cluster.store.node(ref)),
+      "down",
+    );
+    this.cluster.reconcile();
+  }
+
+  nodeUp(ref: string): void {
+    setNodeStatus(
+      this.cluster,
+      this.#engine(() => this.cluster.store.node(ref)),
+      "ready",
+    );
+    this.cluster.reconcile();
+  }
+
+  /** Sets a node's availability as `docker node update --availability` does. */
+  setAvailability(ref: string, availability: "active" | "pause" | "drain"): void {
+    const node = this.#engine(() => this.cluster.store.node(ref));
+    updateNode(this.cluster, node.ID, node.Version.Index, { ...node.Spec, Availability: availability });
+    this.cluster.reconcile();
+  }
+
+  drain(ref: string): void {
+    this.setAvailability(ref, "drain");
+  }
+
+  /** Makes matching calls fail or slow down; returns a function that removes the fault. */
+  inject(fault: Fault): () => void {
+    return this.#faults.add(fault);
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  /** Every call answered so far, oldest first. */
+  get calls(): readonly RecordedCall[] {
+    return this.#history.calls;
+  }
+
+  clearCalls(): void {
+    this.#history.clear();
+  }
+
+  /** Puts this node in or out of a swarm, or makes it a worker, for NotSwarmManager paths. */
+  setLocalNode(state: "active" | "inactive" | "locked", role: "manager" | "worker" = "manager"): void {
+    this.#local = { state, role };
+  }
+
+  snapshot(): SwarmSnapshot {
+    return snapshotOf(this.cluster);
+  }
+
+  restore(snapshot: SwarmSnapshot): void {
+    restoreInto(this.cluster, snapshot);
+  }
+
+  // Read-only views in the engine's shapes, for assertions without going through HTTP.
+
+  services(): Service[] {
+    return [...this.cluster.store.data.services.values()] as Service[];
+  }
+
+  service(ref: string): Service {
+    return this.#engine(() => this.cluster.store.service(ref)) as Service;
+  }
+
+  tasks(serviceRef?: string): Task[] {
+    if (serviceRef === undefined) return [...this.cluster.store.data.tasks.values()] as Task[];
+    const service = this.#engine(() => this.cluster.store.service(serviceRef));
+    return this.cluster.store.tasksOf(service.ID) as Task[];
+  }
+
+  nodes(): Node[] {
+    return [...this.cluster.store.data.nodes.values()] as Node[];
+  }
+
+  node(ref: string): Node {
+    return this.#engine(() => this.cluster.store.node(ref)) as Node;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
+    await Promise.all([...this.#transports].map((t) => t.close()));
+    this.#transports.clear();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Control calls report a missing object as misuse, not as an HTTP answer. */
+  #engine<T>(lookup: () => T): T {
+    try {
+      return lookup();
+    } catch (error) {
+      if (error instanceof EngineError)
+        throw new FakeSwarmError("ERR_FAKE_NOT_FOUND", error.message, { cause: error });
+      throw error;
+    }
+  }
+}
+
+export async function createFakeSwarm(options: FakeSwarmOptions = {}): Promise<FakeSwarm> {
+  return new FakeSwarm(options);
+}
+
+function nodeList(options: FakeSwarmOptions): NodeOptions[] {
+  if (Array.isArray(options.nodes)) return options.nodes;
+  const count = options.nodes ?? 1;
+  const managers = options.managers ?? 1;
+  return Array.from({ length: count }, (_, i) => ({ role: i < managers ? "manager" : "worker" }));
+}
+
+const MESSAGES: Partial<Record<TaskState, string>> = {
+  pending: "pending task scheduling",
+  assigned: "scheduler assigned task to node",
+  accepted: "accepted",
+  preparing: "preparing",
+  ready: "prepared",
+  starting: "starting",
+  running: "started",
+  complete: "finished",
+  failed: "started",
+  shutdown: "shutdown",
+  rejected: "preparing",
+};
+
+function defaultMessage(state: TaskState): string {
+  return MESSAGES[state] ?? state;
+}

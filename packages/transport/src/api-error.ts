@@ -22,13 +22,21 @@ export function engineMessage(body: string): string {
 }
 
 /** Turns an error status into the most specific error class for it. */
-export function apiErrorFor(status: number, method: string, path: string, body: string): ApiError | VersionError {
+export function apiErrorFor(
+  status: number,
+  method: string,
+  path: string,
+  body: string,
+): ApiError | VersionError {
   const init = { status, method, path, engineMessage: engineMessage(body) };
   if (status === 404) return new NotFoundError(init);
   if (status === 409) return new ConflictError(init);
   if (status === 503 && NOT_SWARM_MANAGER.test(init.engineMessage)) return new NotSwarmManagerError(init);
   if (status === 400 && VERSION_REFUSED.test(init.engineMessage)) {
-    return new VersionError(`${method} ${path}: ${init.engineMessage}`, ENGINE_VERSION.exec(init.engineMessage)?.[1]);
+    return new VersionError(
+      `${method} ${path}: ${init.engineMessage}`,
+      ENGINE_VERSION.exec(init.engineMessage)?.[1],
+    );
   }
   return new ApiError(init);
 }

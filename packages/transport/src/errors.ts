@@ -11,7 +11,10 @@ export class ApiError extends FlotillaError {
   readonly path: string;
   readonly engineMessage: string;
 
-  constructor(init: { status: number; method: string; path: string; engineMessage: string }, code = "ERR_API") {
+  constructor(
+    init: { status: number; method: string; path: string; engineMessage: string },
+    code = "ERR_API",
+  ) {
     super(code, `${init.method} ${init.path} failed with ${init.status}: ${init.engineMessage}`);
     this.status = init.status;
     this.method = init.method;
@@ -56,7 +59,11 @@ export class TimeoutError extends FlotillaError {
   readonly ms: number;
 
   constructor(stage: TimeoutStage, ms: number, what: string, options?: { cause?: unknown }) {
-    const during = { connect: "connecting", headers: "waiting for response headers", body: "reading the body" };
+    const during = {
+      connect: "connecting",
+      headers: "waiting for response headers",
+      body: "reading the body",
+    };
     super("ERR_TIMEOUT", `${what}: no progress for ${ms} ms while ${during[stage]}`, options);
     this.stage = stage;
     this.ms = ms;

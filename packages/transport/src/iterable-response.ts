@@ -10,6 +10,8 @@ export interface ResponseInit {
   cancel: () => Promise<void>;
   /** Turns whatever the source throws into a transport error. */
   mapError: (error: unknown) => unknown;
+  /** Reads the whole body faster than chunk by chunk, when the source can. */
+  readAll?: () => Promise<Uint8Array>;
 }
 
 /** A response over any chunk source, so every adapter reads bodies (and fails) the same way. */
@@ -41,6 +43,14 @@ export class IterableResponse implements TransportResponse {
   }
 
   async bytes(): Promise<Uint8Array> {
+    const readAll = this.#init.readAll;
+    if (readAll) {
+      if (this.#used) throw new BodyUsedError();
+      this.#used = true;
+      return readAll().catch((error: unknown) => {
+        throw this.#init.mapError(error);
+      });
+    }
     const chunks: Uint8Array[] = [];
     for await (const chunk of this.stream()) chunks.push(chunk);
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);

@@ -3,7 +3,13 @@ import type { Readable } from "node:stream";
 // The one seam between Flotilla and an engine. Adapters implement it; wrappers (version
 // negotiation) take one and give one; everything above sees nothing else.
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue | undefined };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue | undefined };
 
 /** A streamed request body: tar archives for builds, stdin for attach. */
 export type StreamBody = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Readable;

@@ -1,0 +1,114 @@
+import {
+  type OpenTransportOptions,
+  openTransport,
+  type Transport,
+  type TransportResponse,
+  VersionedTransport,
+  withApiVersion,
+} from "@flotilla/transport";
+import type { ResponseBody, Route } from "@flotilla/types";
+import { createRawApi, type RawApi, type RawArgs } from "./raw.js";
+import { RegistryAuth, type RegistryAuthEnvironment } from "./registry-auth.js";
+import { Configs } from "./resources/configs.js";
+import { Networks } from "./resources/networks.js";
+import { Nodes } from "./resources/nodes.js";
+import { Secrets } from "./resources/secrets.js";
+import { Services } from "./resources/services.js";
+import { Swarm } from "./resources/swarm.js";
+import { System } from "./resources/system.js";
+import { Tasks } from "./resources/tasks.js";
+
+export interface ClientOptions {
+  /** Any transport; one without version negotiation is wrapped in it. */
+  transport: Transport;
+  /** Pins the API version instead of negotiating (as DOCKER_API_VERSION does). */
+  apiVersion?: string;
+  /**
+   * Where registry credentials come from (env, files and credential helpers are injectable);
+   * `false` sends none.
+   */
+  registryAuth?: RegistryAuthEnvironment | false;
+}
+
+export interface FromEnvOptions extends OpenTransportOptions {
+  registryAuth?: RegistryAuthEnvironment | false;
+}
+
+/** The Docker Swarm client: resources for people, `raw` for every route of spec/. */
+export class Client implements AsyncDisposable {
+  readonly transport: VersionedTransport;
+  readonly swarm: Swarm;
+  readonly nodes: Nodes;
+  readonly services: Services;
+  readonly tasks: Tasks;
+  readonly secrets: Secrets;
+  readonly configs: Configs;
+  readonly networks: Networks;
+  readonly system: System;
+  readonly #api: RawApi;
+
+  constructor(options: ClientOptions) {
+    const { transport, apiVersion } = options;
+    this.transport =
+      transport instanceof VersionedTransport && apiVersion === undefined
+        ? transport
+        : withApiVersion(transport, { version: apiVersion });
+    this.#api = createRawApi(this.transport, this.transport);
+    const auth = options.registryAuth === false ? undefined : new RegistryAuth(options.registryAuth);
+    this.tasks = new Tasks(this.#api);
+    this.swarm = new Swarm(this.#api);
+    this.nodes = new Nodes(this.#api, this.tasks);
+    this.services = new Services(this.#api, this.tasks, auth);
+    this.secrets = new Secrets(this.#api);
+    this.configs = new Configs(this.#api);
+    this.networks = new Networks(this.#api);
+    this.system = new System(this.#api);
+  }
+
+  /**
+   * Connects where the docker CLI would (DOCKER_HOST, DOCKER_CONTEXT, the current context, the
+   * default socket) and negotiates the API version, so `apiVersion` is known on return.
+   */
+  static async fromEnv(options: FromEnvOptions = {}): Promise<Client> {
+    const { registryAuth, ...transportOptions } = options;
+    const transport = openTransport(transportOptions);
+    const client = new Client({
+      transport,
+      registryAuth: registryAuth ?? (options.environment?.env ? { env: options.environment.env } : undefined),
+    });
+    try {
+      await client.negotiate();
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  /** The API version in use; undefined until the first request (or `negotiate()`) settles it. */
+  get apiVersion(): string | undefined {
+    return this.transport.apiVersion;
+  }
+
+  negotiate(): Promise<string> {
+    return this.transport.negotiate();
+  }
+
+  /** Any route of spec/, typed from it: `raw("POST /services/create", { body })`. */
+  raw<R extends Route>(route: R, ...args: RawArgs<R>): Promise<ResponseBody<R>> {
+    return this.#api.raw(route, ...args);
+  }
+
+  /** As `raw`, with the response unread: for streaming routes. */
+  rawResponse<R extends Route>(route: R, ...args: RawArgs<R>): Promise<TransportResponse> {
+    return this.#api.rawResponse(route, ...args);
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

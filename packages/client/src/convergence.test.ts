@@ -1,0 +1,154 @@
+import type { Service, Task } from "@flotilla/types";
+import { describe, expect, it } from "vitest";
+import { assess, waitForConvergence } from "./convergence.js";
+import { ConvergenceError } from "./errors.js";
+
+const template = { ContainerSpec: { Image: "app:2" } };
+
+function service(mode: NonNullable<Service["Spec"]>["Mode"], extra: Partial<Service> = {}): Service {
+  return { ID: "svc", Spec: { Name: "app", Mode: mode, TaskTemplate: template }, ...extra };
+}
+
+let next = 1;
+function task(state: string, fields: Partial<Task> = {}): Task {
+  return {
+    ID: `t${next}`,
+    Version: { Index: next++ },
+    Spec: template,
+    DesiredState: "running",
+    Status: { State: state as "running" },
+    ...fields,
+  };
+}
+
+describe("assess", () => {
+  it("reports each replicated slot and converges when all run", () => {
+    const verdict = assess({
+      service: service({ Replicated: { Replicas: 2 } }),
+      tasks: [task("running", { Slot: 2 }), task("starting", { Slot: 1 })],
+    });
+    expect(verdict.kind).toBe("waiting");
+    expect(verdict.progress.tasks.map((t) => [t.key, t.state])).toEqual([
+      ["1", "starting"],
+      ["2", "running"],
+    ]);
+    const done = assess({
+      service: service({ Replicated: { Replicas: 2 } }),
+      tasks: [task("running", { Slot: 2 }), task("running", { Slot: 1 })],
+    });
+    expect(done.kind).toBe("converged");
+  });
+
+  it("waits while tasks of the previous spec still run", () => {
+    const old = task("running", { Slot: 1, Spec: { ContainerSpec: { Image: "app:1" } } });
+    expect(assess({ service: service({ Replicated: { Replicas: 1 } }), tasks: [old] }).kind).toBe("waiting");
+  });
+
+  it("reports per node for global services and converges on no nodes once the orchestrator had time", () => {
+    const verdict = assess({ service: service({ Global: {} }), tasks: [task("running", { NodeID: "n1" })] });
+    expect(verdict).toMatchObject({ kind: "converged", progress: { desired: 1, tasks: [{ key: "n1" }] } });
+    expect(assess({ service: service({ Global: {} }), tasks: [] }, {}, 0).kind).toBe("waiting");
+    expect(assess({ service: service({ Global: {} }), tasks: [] }, {}, 2).kind).toBe("converged");
+  });
+
+  it("completes a replicated job when its completions are done", () => {
+    const job = service(
+      { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 2 } },
+      { JobStatus: { JobIteration: { Index: 5 } } },
+    );
+    const iteration = { JobIteration: { Index: 5 } };
+    const older = { JobIteration: { Index: 3 } };
+    expect(
+      assess({ service: job, tasks: [task("complete", { ...iteration, Slot: 1 }), task("complete", older)] })
+        .kind,
+    ).toBe("waiting");
+    expect(
+      assess({ service: job, tasks: [task("complete", iteration), task("complete", iteration)] }).kind,
+    ).toBe("converged");
+  });
+
+  it("fails with the failing tasks' errors once they keep failing", () => {
+    const failed = (n: number) =>
+      task("failed", { Slot: 1, DesiredState: "shutdown", Status: { State: "failed", Err: `exit ${n}` } });
+    const verdict = assess({
+      service: service({ Replicated: { Replicas: 1 } }),
+      tasks: [failed(1), failed(2), failed(3)],
+    });
+    expect(verdict.kind).toBe("failed");
+    const error = (verdict as { error: ConvergenceError }).error;
+    expect(error.reason).toBe("task-failures");
+    expect(error.tasks.map((t) => t.error)).toEqual(["exit 1", "exit 2", "exit 3"]);
+    expect(error.message).toContain("exit 1");
+  });
+
+  it("fails when the update paused or rolled back unasked, and succeeds on a rollback that was asked for", () => {
+    const paused = service(
+      { Replicated: { Replicas: 0 } },
+      { UpdateStatus: { State: "paused", Message: "update paused due to failure" } },
+    );
+    expect(assess({ service: paused, tasks: [] })).toMatchObject({
+      kind: "failed",
+      error: { reason: "update-paused" },
+    });
+    const rolledBack = service(
+      { Replicated: { Replicas: 0 } },
+      { UpdateStatus: { State: "rollback_completed" } },
+    );
+    expect(assess({ service: rolledBack, tasks: [] })).toMatchObject({
+      kind: "failed",
+      error: { reason: "rolled-back" },
+    });
+    expect(assess({ service: rolledBack, tasks: [] }, { rollback: true }).kind).toBe("converged");
+  });
+
+  it("is not converged while an update is in progress", () => {
+    const updating = service({ Replicated: { Replicas: 0 } }, { UpdateStatus: { State: "updating" } });
+    expect(assess({ service: updating, tasks: [] }).kind).toBe("waiting");
+  });
+});
+
+describe("waitForConvergence", () => {
+  it("counts a service converged only once it has stayed so for stableFor", async () => {
+    const states = ["running", "failed", "running", "running", "running"];
+    let polls = 0;
+    const poll = async () => ({
+      service: service({ Replicated: { Replicas: 1 } }),
+      tasks: [task(states[Math.min(polls++, states.length - 1)]!, { Slot: 1 })],
+    });
+    await waitForConvergence(poll, { interval: 5, stableFor: 8 });
+    expect(polls).toBeGreaterThanOrEqual(4);
+  });
+
+  it("gives up after its timeout with a ConvergenceError naming the progress", async () => {
+    const poll = async () => ({
+      service: service({ Replicated: { Replicas: 1 } }),
+      tasks: [task("pending", { Slot: 1 })],
+    });
+    const error = await waitForConvergence(poll, { timeout: 100, interval: 10 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConvergenceError);
+    expect((error as ConvergenceError).reason).toBe("timeout");
+  });
+
+  it("stops when its signal fires", async () => {
+    const controller = new AbortController();
+    const poll = async () => ({ service: service({ Replicated: { Replicas: 1 } }), tasks: [] });
+    const waiting = waitForConvergence(poll, { signal: controller.signal, interval: 10 });
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "ERR_ABORTED" });
+  });
+
+  it("reports progress on every poll", async () => {
+    let polls = 0;
+    const poll = async () => ({
+      service: service({ Replicated: { Replicas: 1 } }),
+      tasks: [task(++polls < 3 ? "starting" : "running", { Slot: 1 })],
+    });
+    const seen: string[] = [];
+    await waitForConvergence(poll, {
+      interval: 1,
+      stableFor: 0,
+      onProgress: (p) => seen.push(p.tasks[0]!.state),
+    });
+    expect(seen).toEqual(["starting", "starting", "running"]);
+  });
+});

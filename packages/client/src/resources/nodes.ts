@@ -1,0 +1,132 @@
+import type { FilterValue } from "@flotilla/transport";
+import type { Node as NodeAttrs, NodeSpec } from "@flotilla/types";
+import { isOutOfSequence, StaleVersionError } from "../errors.js";
+import { filtersQuery } from "../filters.js";
+import { Node } from "../models/node.js";
+import type { Task } from "../models/task.js";
+import type { RawApi } from "../raw.js";
+import type { TaskFilters } from "./services.js";
+import type { Tasks } from "./tasks.js";
+
+export interface NodeFilters {
+  id?: FilterValue;
+  name?: FilterValue;
+  label?: FilterValue;
+  /** Labels set on the node by managers (`node.label`), as opposed to engine labels (`label`). */
+  nodeLabel?: FilterValue;
+  membership?: FilterValue;
+  role?: FilterValue;
+}
+
+/** A change to a node: fields to set, and labels to add or drop. */
+export interface NodeChange {
+  name?: string;
+  role?: "worker" | "manager";
+  availability?: "active" | "pause" | "drain";
+  /** Replaces every label. */
+  labels?: Record<string, string>;
+  labelsAdd?: Record<string, string>;
+  labelsRemove?: string[];
+}
+
+export interface NodeUpdateOptions {
+  /** The version the change is based on; without it the node is read first (and re-read on a race). */
+  version?: number;
+  current?: NodeAttrs;
+  retries?: number;
+}
+
+function applyChange(spec: NodeSpec, change: NodeChange): NodeSpec {
+  const labels = { ...(change.labels ?? spec.Labels), ...change.labelsAdd };
+  for (const key of change.labelsRemove ?? []) delete labels[key];
+  return {
+    ...spec,
+    ...(change.name !== undefined && { Name: change.name }),
+    ...(change.role && { Role: change.role }),
+    ...(change.availability && { Availability: change.availability }),
+    Labels: labels,
+  };
+}
+
+export class Nodes {
+  readonly #api: RawApi;
+  readonly #tasks: Tasks;
+
+  constructor(api: RawApi, tasks: Tasks) {
+    this.#api = api;
+    this.#tasks = tasks;
+  }
+
+  async list(filters: NodeFilters = {}): Promise<Node[]> {
+    const nodes = await this.#api.raw("GET /nodes", {
+      query: { filters: filtersQuery(filters as Record<string, FilterValue>) },
+    });
+    return nodes.map((attrs) => new Node(attrs, this));
+  }
+
+  async get(id: string): Promise<Node> {
+    return new Node(await this.#api.raw("GET /nodes/{id}", { path: { id } }), this);
+  }
+
+  /** Changes a node; see NodeUpdateOptions for how the version is chosen. */
+  async update(id: string, change: NodeChange, options: NodeUpdateOptions = {}): Promise<Node> {
+    const pinned = options.version !== undefined;
+    const attempts = pinned ? 1 : (options.retries ?? 3);
+    let current = pinned ? options.current : undefined;
+    for (let attempt = 1; ; attempt++) {
+      current ??= (await this.get(id)).attrs;
+      const version = pinned ? options.version! : (current.Version?.Index ?? 0);
+      try {
+        await this.#api.raw("POST /nodes/{id}/update", {
+          path: { id: current.ID ?? id },
+          query: { version },
+          body: applyChange(current.Spec ?? {}, change),
+        });
+        return this.get(current.ID ?? id);
+      } catch (error) {
+        if (!isOutOfSequence(error)) throw error;
+        if (attempt >= attempts) {
+          const hint = pinned
+            ? "reload() it and apply the change again"
+            : `it kept changing during ${attempts} attempts`;
+          throw new StaleVersionError({ kind: "node", id, version, hint }, { cause: error });
+        }
+        current = undefined;
+      }
+    }
+  }
+
+  promote(id: string): Promise<Node> {
+    return this.update(id, { role: "manager" });
+  }
+
+  demote(id: string): Promise<Node> {
+    return this.update(id, { role: "worker" });
+  }
+
+  /** Moves its tasks elsewhere and schedules no new ones. */
+  drain(id: string): Promise<Node> {
+    return this.update(id, { availability: "drain" });
+  }
+
+  activate(id: string): Promise<Node> {
+    return this.update(id, { availability: "active" });
+  }
+
+  /** Keeps its tasks but schedules no new ones. */
+  pause(id: string): Promise<Node> {
+    return this.update(id, { availability: "pause" });
+  }
+
+  async remove(id: string, options: { force?: boolean } = {}): Promise<void> {
+    await this.#api.raw("DELETE /nodes/{id}", {
+      path: { id },
+      query: options.force ? { force: true } : undefined,
+    });
+  }
+
+  /** The tasks scheduled on a node (`docker node ps`). */
+  ps(id: string, filters: TaskFilters = {}): Promise<Task[]> {
+    return this.#tasks.list({ ...filters, node: id });
+  }
+}

@@ -1,0 +1,282 @@
+import type { FilterValue } from "@flotilla/transport";
+import type { Service as ServiceAttrs, ServiceSpec } from "@flotilla/types";
+import { compareApiVersions, ValidationError } from "@flotilla/types";
+import { type ConvergenceOptions, type ConvergenceProgress, waitForConvergence } from "../convergence.js";
+import { isOutOfSequence, StaleVersionError } from "../errors.js";
+import { filtersQuery } from "../filters.js";
+import { type LogLine, type LogOptions, logLines, logQuery } from "../logs.js";
+import { Service } from "../models/service.js";
+import type { Task } from "../models/task.js";
+import type { RawApi } from "../raw.js";
+import type { RegistryAuth } from "../registry-auth.js";
+import { type ServiceOptions, type ServicePatch, toServiceSpec } from "../service-options.js";
+import { applyPatch } from "../service-patch.js";
+import type { Tasks } from "./tasks.js";
+
+export interface ServiceFilters {
+  id?: FilterValue;
+  name?: FilterValue;
+  label?: FilterValue;
+  mode?: "replicated" | "global" | readonly string[];
+}
+
+export interface TaskFilters {
+  id?: FilterValue;
+  name?: FilterValue;
+  node?: FilterValue;
+  label?: FilterValue;
+  desiredState?: FilterValue;
+  service?: FilterValue;
+}
+
+export interface CreateOptions {
+  /** Send credentials for the image's registry from the docker config (default true). */
+  registryAuth?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface UpdateOptions {
+  /**
+   * The version the change is based on. Given, a stale version fails with StaleVersionError;
+   * left out, the current spec is read, changed and sent, retrying when someone else wins the race.
+   */
+  version?: number;
+  /** The document `version` came from, to merge onto without reading it again. */
+  current?: ServiceAttrs;
+  /** Read-modify-write attempts before giving up; 3 by default. */
+  retries?: number;
+  registryAuth?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Services: the ergonomic create/update layer and everything docker-py's ServiceCollection does. */
+export class Services {
+  readonly #api: RawApi;
+  readonly #auth: RegistryAuth | undefined;
+  readonly #tasks: Tasks;
+
+  constructor(api: RawApi, tasks: Tasks, auth?: RegistryAuth) {
+    this.#api = api;
+    this.#tasks = tasks;
+    this.#auth = auth;
+  }
+
+  /** Creates a service running `image`; options are split into the spec the engine expects and validated first. */
+  async create(image: string, options: ServiceOptions & CreateOptions = {}): Promise<Service> {
+    const { registryAuth, signal, ...serviceOptions } = options;
+    return this.createFromSpec(toServiceSpec(image, serviceOptions), { registryAuth, signal });
+  }
+
+  /** Creates a service from a full engine ServiceSpec. */
+  async createFromSpec(spec: ServiceSpec, options: CreateOptions = {}): Promise<Service> {
+    const resolved = await this.#resolveReferences(spec);
+    const headers = await this.#authHeaders(resolved, options.registryAuth);
+    const created = await this.#api.raw("POST /services/create", {
+      body: resolved,
+      headers,
+      signal: options.signal,
+    });
+    return this.get(created.ID ?? "");
+  }
+
+  async get(id: string, options: { insertDefaults?: boolean } = {}): Promise<Service> {
+    const query = options.insertDefaults ? { insertDefaults: true } : undefined;
+    return this.#model(await this.#api.raw("GET /services/{id}", { path: { id }, query }));
+  }
+
+  /** Services matching `filters`; with task counts (`attrs.ServiceStatus`) on engines that give them (1.41+). */
+  async list(options: { filters?: ServiceFilters; status?: boolean } = {}): Promise<Service[]> {
+    const status = options.status ?? compareApiVersions(await this.#api.apiVersion(), "1.41") >= 0;
+    const query = {
+      filters: filtersQuery(options.filters as Record<string, FilterValue>),
+      ...(status && { status }),
+    };
+    const services = await this.#api.raw("GET /services", { query });
+    return services.map((attrs) => this.#model(attrs));
+  }
+
+  /**
+   * Applies a partial change to the service's current spec (see ServicePatch) and sends it with the
+   * current version; when the engine says the update is out of sequence, reads again and retries.
+   */
+  async update(id: string, patch: ServicePatch, options: UpdateOptions = {}): Promise<Service> {
+    return this.#modify(id, (spec) => applyPatch(spec, patch), options);
+  }
+
+  /** Sends a whole spec at `version`, as the engine's update endpoint takes it. */
+  async updateSpec(
+    id: string,
+    spec: ServiceSpec,
+    version: number | undefined,
+    options: { rollback?: boolean; registryAuth?: boolean; signal?: AbortSignal } = {},
+  ): Promise<Service> {
+    const headers = options.rollback ? undefined : await this.#authHeaders(spec, options.registryAuth);
+    const query = { version: version ?? 0, ...(options.rollback && { rollback: "previous" as const }) };
+    const body = options.rollback ? spec : await this.#resolveReferences(spec);
+    await this.#api.raw("POST /services/{id}/update", {
+      path: { id },
+      query,
+      headers,
+      body,
+      signal: options.signal,
+    });
+    return this.get(id);
+  }
+
+  scale(id: string, replicas: number, options: UpdateOptions = {}): Promise<Service> {
+    return this.update(id, { replicas }, options);
+  }
+
+  /** Replaces every task though the spec is unchanged (`docker service update --force`). */
+  forceUpdate(id: string, options: UpdateOptions = {}): Promise<Service> {
+    return this.#modify(
+      id,
+      (spec) => ({
+        ...spec,
+        TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
+      }),
+      options,
+    );
+  }
+
+  /** Goes back to the spec before the last update, as `docker service rollback` does. */
+  async rollback(id: string, options: { signal?: AbortSignal } = {}): Promise<Service> {
+    const current = await this.get(id);
+    return this.updateSpec(id, current.attrs.Spec ?? {}, current.version, {
+      rollback: true,
+      signal: options.signal,
+    });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.#api.raw("DELETE /services/{id}", { path: { id } });
+  }
+
+  /** The service's tasks (`docker service ps`). */
+  tasks(id: string, filters: TaskFilters = {}): Promise<Task[]> {
+    return this.#tasks.list({ ...filters, service: id });
+  }
+
+  /** Lines of output of all the service's tasks, each naming its task and node. */
+  logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const api = this.#api;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const service = await api.raw("GET /services/{id}", { path: { id }, signal: options.signal });
+        const tty = service.Spec?.TaskTemplate?.ContainerSpec?.TTY === true;
+        const response = await api.rawResponse("GET /services/{id}/logs", {
+          path: { id },
+          query: logQuery(options),
+          signal: options.signal,
+        });
+        yield* logLines(response, { ...options, tty });
+      },
+    };
+  }
+
+  /** Resolves once every task runs (or every job completes); see ConvergenceOptions. */
+  waitUntilConverged(id: string, options: ConvergenceOptions = {}): Promise<ConvergenceProgress> {
+    return waitForConvergence(async (signal) => {
+      const service = await this.#api.raw("GET /services/{id}", { path: { id }, signal });
+      const tasks = await this.#tasks.listAttrs({ service: service.ID ?? id }, signal);
+      return { service, tasks };
+    }, options);
+  }
+
+  #model(attrs: ServiceAttrs): Service {
+    return new Service(attrs, this);
+  }
+
+  async #modify(
+    id: string,
+    edit: (spec: ServiceSpec) => ServiceSpec,
+    options: UpdateOptions,
+  ): Promise<Service> {
+    const pinned = options.version !== undefined;
+    const attempts = pinned ? 1 : (options.retries ?? 3);
+    let current = pinned ? options.current : undefined;
+    for (let attempt = 1; ; attempt++) {
+      current ??= (await this.get(id)).attrs;
+      const version = pinned ? options.version : current.Version?.Index;
+      try {
+        return await this.updateSpec(current.ID ?? id, edit(current.Spec ?? {}), version, options);
+      } catch (error) {
+        if (!isOutOfSequence(error)) throw error;
+        if (attempt >= attempts) {
+          const hint = pinned
+            ? "reload() it and apply the change again, or update with { readModifyWrite: true }"
+            : `it kept changing during ${attempts} attempts`;
+          throw new StaleVersionError({ kind: "service", id, version, hint }, { cause: error });
+        }
+        current = undefined;
+      }
+    }
+  }
+
+  /** Secrets and configs named without an ID get their IDs, which the engine requires. */
+  async #resolveReferences(spec: ServiceSpec): Promise<ServiceSpec> {
+    const container = spec.TaskTemplate?.ContainerSpec;
+    if (!container) return spec;
+    const secrets = container.Secrets?.filter((s) => !s.SecretID && s.SecretName) ?? [];
+    const configs = container.Configs?.filter((c) => !c.ConfigID && c.ConfigName) ?? [];
+    if (secrets.length === 0 && configs.length === 0) return spec;
+    const secretIds =
+      secrets.length === 0
+        ? new Map()
+        : await this.#idsByName(
+            "secrets",
+            secrets.map((s) => s.SecretName!),
+          );
+    const configIds =
+      configs.length === 0
+        ? new Map()
+        : await this.#idsByName(
+            "configs",
+            configs.map((c) => c.ConfigName!),
+          );
+    return {
+      ...spec,
+      TaskTemplate: {
+        ...spec.TaskTemplate,
+        ContainerSpec: {
+          ...container,
+          ...(container.Secrets && {
+            Secrets: container.Secrets.map((s) =>
+              s.SecretID ? s : { ...s, SecretID: secretIds.get(s.SecretName) },
+            ),
+          }),
+          ...(container.Configs && {
+            Configs: container.Configs.map((c) =>
+              c.ConfigID ? c : { ...c, ConfigID: configIds.get(c.ConfigName) },
+            ),
+          }),
+        },
+      },
+    };
+  }
+
+  async #idsByName(kind: "secrets" | "configs", names: string[]): Promise<Map<string | undefined, string>> {
+    const query = { filters: filtersQuery({ name: names }) };
+    const found =
+      kind === "secrets"
+        ? await this.#api.raw("GET /secrets", { query })
+        : await this.#api.raw("GET /configs", { query });
+    // The name filter matches prefixes; only exact names count.
+    const ids = new Map<string | undefined, string>();
+    for (const item of found) if (item.Spec?.Name && item.ID) ids.set(item.Spec.Name, item.ID);
+    const missing = names.findIndex((name) => !ids.has(name));
+    if (missing !== -1) {
+      throw new ValidationError("service options", [
+        { path: `${kind}[${missing}]`, message: `no ${kind.slice(0, -1)} named "${names[missing]}"` },
+      ]);
+    }
+    return ids;
+  }
+
+  async #authHeaders(spec: ServiceSpec, wanted = true): Promise<Record<string, string> | undefined> {
+    const image = spec.TaskTemplate?.ContainerSpec?.Image;
+    if (!wanted || !this.#auth || !image) return undefined;
+    const header = await this.#auth.headerFor(image);
+    return header ? { "X-Registry-Auth": header } : undefined;
+  }
+}

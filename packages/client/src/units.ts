@@ -1,0 +1,112 @@
+import { ValidationError } from "@flotilla/types";
+
+// The engine counts time in nanoseconds, memory in bytes and CPUs in billionths; people write
+// "10s", "512m" and 0.5. These turn the second into the first, naming the option when they can't.
+
+/** Go-style duration text (`"1m30s"`, `"500ms"`) or a number of nanoseconds, as the engine takes. */
+export type Duration = string | number;
+/** `"512m"`, `"1.5g"`, `"64k"` (binary units, as `docker --memory` reads them) or a number of bytes. */
+export type ByteSize = string | number;
+/** A number of CPUs (`0.5`) or the same as text. */
+export type Cpus = string | number;
+
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  µs: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
+const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
+
+function invalid(path: string, message: string): ValidationError {
+  return new ValidationError("option", [{ path, message }]);
+}
+
+/** Nanoseconds from a duration; `path` names the option in the error. */
+export function parseDuration(value: Duration, path = "duration"): number {
+  if (typeof value === "number") {
+    if (!Number.isInteger(value) || value < 0)
+      throw invalid(path, `not a whole number of nanoseconds: ${value}`);
+    return value;
+  }
+  const text = value.trim();
+  if (text === "0") return 0;
+  let total = 0;
+  DURATION_PART.lastIndex = 0;
+  while (DURATION_PART.lastIndex < text.length) {
+    const start = DURATION_PART.lastIndex;
+    const match = DURATION_PART.exec(text);
+    if (!match || match.index !== start) {
+      throw invalid(path, `not a duration: "${value}" (write it like 10s, 1m30s or 500ms)`);
+    }
+    total += Number(match[1]) * DURATION_UNITS[match[2]!]!;
+  }
+  if (text === "") throw invalid(path, "not a duration: empty");
+  return Math.round(total);
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4,
+  p: 1024 ** 5,
+};
+const BYTE_SIZE = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?$/i;
+
+/** Bytes from a size; `path` names the option in the error. */
+export function parseBytes(value: ByteSize, path = "size"): number {
+  if (typeof value === "number") {
+    if (!Number.isInteger(value) || value < 0) throw invalid(path, `not a whole number of bytes: ${value}`);
+    return value;
+  }
+  const match = BYTE_SIZE.exec(value.trim());
+  if (!match) throw invalid(path, `not a size: "${value}" (write it like 512m, 1g or 65536)`);
+  return Math.floor(Number(match[1]) * BYTE_UNITS[match[2]!.toLowerCase()]!);
+}
+
+/** Nano-CPUs (what `NanoCPUs` holds) from a number of CPUs. */
+export function parseCpus(value: Cpus, path = "cpus"): number {
+  const cpus = typeof value === "number" ? value : Number(value.trim());
+  if (!Number.isFinite(cpus) || cpus < 0 || (typeof value === "string" && value.trim() === "")) {
+    throw invalid(path, `not a number of CPUs: "${value}"`);
+  }
+  return Math.round(cpus * 1e9);
+}
+
+/** Splits a command line into words as a POSIX shell would (quotes and backslashes), without expanding anything. */
+export function splitCommand(line: string, path = "command"): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word = (word ?? "") + c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === "\\" && i + 1 < line.length && '"\\$`'.includes(line[i + 1]!))
+        word = (word ?? "") + line[++i];
+      else word = (word ?? "") + c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= "";
+    } else if (c === "\\" && i + 1 < line.length) {
+      word = (word ?? "") + line[++i];
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? "") + c;
+    }
+  }
+  if (quote) throw invalid(path, `unterminated ${quote} quote in "${line}"`);
+  if (word !== undefined) words.push(word);
+  return words;
+}

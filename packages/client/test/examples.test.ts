@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
+import { UnixSocketTransport } from "@flotilla/transport";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createAndScale } from "../examples/create-and-scale.js";
+import { updateSafely } from "../examples/update-safely.js";
+import { watchEvents } from "../examples/watch-events.js";
+import { Client } from "../src/index.js";
+
+// The README's examples are these files, verbatim, and each one runs here.
+
+const examples = new URL("../examples/", import.meta.url);
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const engine = inject("engine");
+const images = engine?.images ?? {
+  current: "flotilla-test/busybox:latest",
+  next: "flotilla-test/busybox:next",
+};
+
+it.each(readdirSync(examples).filter((f) => f.endsWith(".ts")))(
+  "the README shows examples/%s verbatim",
+  (file) => {
+    const code = readFileSync(new URL(file, examples), "utf8").trim();
+    expect(readme).toContain(`\`\`\`ts\n// examples/${file}\n${code}\n\`\`\``);
+  },
+);
+
+const targets: Array<[string, () => Promise<Client>, boolean]> = [
+  [
+    "the engine",
+    async () => new Client({ transport: new UnixSocketTransport({ socketPath: engine!.socketPath }) }),
+    !engine,
+  ],
+  [
+    "the fake swarm",
+    async () => {
+      const fake = await createFakeSwarm({ clock: "real", start: Date.now() });
+      fakes.push(fake);
+      return new Client({ transport: fake.transport() });
+    },
+    false,
+  ],
+];
+const fakes: FakeSwarm[] = [];
+afterAll(async () => {
+  for (const fake of fakes) await fake.close();
+});
+
+describe.each(targets)("examples against %s", (_, makeClient, skip) => {
+  it.skipIf(skip)(
+    "create-and-scale runs two tasks",
+    async () => {
+      await using client = await makeClient();
+      expect(await createAndScale(client, images.current)).toBe(2);
+    },
+    60_000,
+  );
+
+  it.skipIf(skip)("update-safely keeps both changes", async () => {
+    await using client = await makeClient();
+    expect(await updateSafely(client, images.current, images.next)).toEqual(["stale", "team"]);
+  });
+
+  it.skipIf(skip)("watch-events sees create, update and remove", async () => {
+    await using client = await makeClient();
+    expect(await watchEvents(client, images.current)).toEqual(["create", "update", "remove"]);
+  });
+});

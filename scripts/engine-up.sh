@@ -4,6 +4,9 @@
 #   - a single-node swarm advertised on 127.0.0.1
 #   - two test images made with `docker import` (no registry is reachable here)
 #   - an OpenSSH server on 127.0.0.1 whose logins reach the engine, for the SSH transport
+#   - scratch engines: more dockerds, each in its own network namespace and not in a swarm, for the
+#     tests that must init, join or leave a swarm, or see how an engine outside one answers; one per
+#     test file that changes their state, so those tests never race each other
 # Then writes what the tests read to $FLOTILLA_ENGINE_DIR/engine.env and prints it.
 # Idempotent: every step checks before it acts, so running it twice changes nothing.
 # Only loopback addresses and local sockets are used.
@@ -15,6 +18,8 @@ STATE="${FLOTILLA_ENGINE_DIR:-/var/lib/flotilla-engine}"
 SOCKET=/var/run/docker.sock
 TLS_PORT=2376
 IMAGE_REPO=flotilla-test/busybox
+# Who uses each scratch engine: test/spec-conformance.test.ts, packages/client's and packages/cli's tests.
+SCRATCH_ENGINES=(conformance client cli)
 DOCKER=(docker -H "unix://$SOCKET")
 
 log() { printf 'engine-up: %s\n' "$*" >&2; }
@@ -37,6 +42,8 @@ install_packages() {
   command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v curl >/dev/null || missing+=(curl)
+  command -v ip >/dev/null || missing+=(iproute2)
+  command -v nsenter >/dev/null || missing+=(util-linux)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq
@@ -166,6 +173,28 @@ ssh_reaches_engine() {
     docker version --format '{{.Server.APIVersion}}'
 }
 
+start_scratch_engine() { # start_scratch_engine NAME
+  local name=$1
+  local ns="flotilla-$name" dir="$STATE/scratch/$name" run="/var/run/flotilla-$name"
+  local sock="$run.sock"
+  if ! curl -sf --unix-socket "$sock" http://engine/_ping >/dev/null 2>&1; then
+    # Its own network namespace: a second dockerd in the host's would fight the first over
+    # docker0, iptables and the swarm ports.
+    ip netns list | grep -qw "$ns" || ip netns add "$ns"
+    nsenter --net="/var/run/netns/$ns" ip link set lo up
+    mkdir -p "$dir/data" "$run"
+    log "starting scratch engine $name on $sock (network namespace $ns)"
+    # nsenter, not `ip netns exec`: the latter remounts /sys and hides the cgroups dockerd needs.
+    nohup nsenter --net="/var/run/netns/$ns" dockerd --data-root "$dir/data" --exec-root "$run/exec" \
+      --pidfile "$run/dockerd.pid" -H "unix://$sock" >>"$dir/dockerd.log" 2>&1 </dev/null &
+    wait_for "scratch engine $name" 60 curl -sf --unix-socket "$sock" http://engine/_ping
+  fi
+  # A test run that died may have left it in a swarm; every run starts from outside one.
+  if [ "$(docker -H "unix://$sock" info --format '{{.Swarm.LocalNodeState}}')" != "inactive" ]; then
+    docker -H "unix://$sock" swarm leave --force >/dev/null
+  fi
+}
+
 write_env() {
   local api
   api=$(curl -sfi --unix-socket "$SOCKET" http://engine/_ping | tr -d '\r' | awk -F': ' 'tolower($1)=="api-version"{print $2}')
@@ -181,6 +210,7 @@ FLOTILLA_SSH_PORT=$(cat "$STATE/ssh/port")
 FLOTILLA_SSH_USER=root
 FLOTILLA_SSH_KEY=$STATE/ssh/id_ed25519
 FLOTILLA_SSH_KNOWN_HOSTS=$STATE/ssh/known_hosts
+FLOTILLA_SCRATCH_ENGINES=$(for n in "${SCRATCH_ENGINES[@]}"; do printf '%s=/var/run/flotilla-%s.sock,' "$n" "$n"; done | sed 's/,$//')
 FLOTILLA_TEST_IMAGE=$IMAGE_REPO:latest
 FLOTILLA_TEST_IMAGE_NEXT=$IMAGE_REPO:next
 EOF
@@ -197,6 +227,7 @@ import_image latest 1
 import_image next 2
 start_sshd
 wait_for "ssh to reach the engine" 20 ssh_reaches_engine
+for name in "${SCRATCH_ENGINES[@]}"; do start_scratch_engine "$name"; done
 write_env
 log "ready; the tests read $STATE/engine.env:"
 cat "$STATE/engine.env"

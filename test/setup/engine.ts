@@ -64,6 +64,12 @@ export function describeEngine(values: Record<string, string>, apiVersion: strin
             knownHostsFile: values.FLOTILLA_SSH_KNOWN_HOSTS,
           }
         : null,
+    scratch: Object.fromEntries(
+      (values.FLOTILLA_SCRATCH_ENGINES ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((entry) => entry.split("=") as [string, string]),
+    ),
     images: {
       current: values.FLOTILLA_TEST_IMAGE ?? "flotilla-test/busybox:latest",
       next: values.FLOTILLA_TEST_IMAGE_NEXT ?? "flotilla-test/busybox:next",
@@ -91,9 +97,14 @@ async function detectEngine(): Promise<EngineUnderTest | null> {
     return null;
   }
   const engine = describeEngine(values, apiVersion);
-  if (required && (engine.tls === null || engine.ssh === null)) {
+  const missing = [
+    engine.tls ? undefined : "its TLS endpoint",
+    engine.ssh ? undefined : "its SSH endpoint",
+    Object.keys(engine.scratch).length ? undefined : "scratch engines",
+  ].filter(Boolean);
+  if (required && missing.length > 0) {
     throw new Error(
-      `FLOTILLA_REQUIRE_ENGINE=1 but the engine's ${engine.tls ? "SSH" : "TLS"} endpoint is not described in ` +
+      `FLOTILLA_REQUIRE_ENGINE=1 but ${missing.join(", ")} are not described in ` +
         `${values.FLOTILLA_ENGINE_ENV ?? DEFAULT_ENV_FILE}; ${START_HINT}`,
     );
   }

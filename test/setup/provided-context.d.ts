@@ -16,6 +16,12 @@ export interface EngineUnderTest {
   tls: { host: string; port: number; certPath: string; otherCaPath: string } | null;
   /** Local sshd whose logins can reach the engine, when scripts/engine-up.sh set one up. */
   ssh: { host: string; port: number; user: string; identityFile: string; knownHostsFile: string } | null;
+  /**
+   * Engines outside any swarm, each in its own network namespace, by the one test file allowed to
+   * change its state: `conformance` (test/spec-conformance.test.ts), `client` and `cli` (those
+   * packages' swarm lifecycle tests). Each starts outside a swarm; its user leaves it that way.
+   */
+  scratch: Record<string, string>;
   /** Two distinct locally imported images, for creating and then updating services. */
   images: { current: string; next: string };
 }

@@ -189,7 +189,6 @@ function toContainerSpec(o: ServicePatch): ContainerSpec {
     StopSignal: o.stopSignal,
     StopGracePeriod:
       o.stopGracePeriod === undefined ? undefined : parseDuration(o.stopGracePeriod, "stopGracePeriod"),
-    // The engine reads `Healthcheck`; spec/ also lists a `HealthCheck` that it ignores.
     Healthcheck: o.healthcheck && toHealthcheck(o.healthcheck, "healthcheck"),
     Hosts: o.hosts && toHosts(o.hosts),
     DNSConfig:

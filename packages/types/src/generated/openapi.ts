@@ -949,8 +949,6 @@ export interface components {
             Groups?: string[];
             /** @description Health check, as the engine spells the key. */
             Healthcheck?: components["schemas"]["HealthConfig"];
-            /** @description Spelling used by the reference definition. The engine matches keys case-insensitively on input, but always sends `Healthcheck`. */
-            HealthCheck?: components["schemas"]["HealthConfig"];
             Hostname?: string;
             Hosts?: string[];
             Image?: string;

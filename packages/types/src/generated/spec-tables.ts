@@ -419,10 +419,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "StopSignal": {
         "min": "1.28"
       },
-      "HealthCheck": {
-        "min": "1.25",
-        "ref": "HealthConfig"
-      },
       "Hosts": {
         "min": "1.25"
       },

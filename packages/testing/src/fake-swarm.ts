@@ -13,6 +13,7 @@ import { IdSource, randomSeed } from "./core/ids.js";
 import { type ImageBehaviour, ImageRegistry } from "./core/images.js";
 import { isTerminal } from "./core/model.js";
 import { setNodeStatus, updateNode } from "./core/nodes.js";
+import { type FakeEngineServer, type ListenOptions, listen } from "./server/listen.js";
 
 // A swarm in memory: the Engine API as a handler, and the controls a test needs that a real
 // engine cannot give (time, image behaviours, chosen task and node states, faults, history).
@@ -48,6 +49,7 @@ export class FakeSwarm implements AsyncDisposable {
   #local: { state: "active" | "inactive" | "locked"; role: "manager" | "worker" };
   #ticker: NodeJS.Timeout | undefined;
   readonly #transports = new Set<MemoryTransport>();
+  readonly #servers = new Set<FakeEngineServer>();
   readonly #nodeOptions: NodeOptions[];
 
   constructor(options: FakeSwarmOptions = {}) {
@@ -85,20 +87,21 @@ export class FakeSwarm implements AsyncDisposable {
     }
   }
 
+  /** Returns the answering node's ID: what POST /swarm/init answers, as dockerd does. */
   #init(spec?: SwarmSpec): string {
-    const swarm = initSwarm(this.cluster, spec);
+    initSwarm(this.cluster, spec);
     const managers = this.#nodeOptions.filter((n) => n.role === "manager").length;
-    this.#nodeOptions.forEach((options, i) => {
+    const nodes = this.#nodeOptions.map((options, i) =>
       addNode(
         this.cluster,
         { ...options, role: options.role ?? (i < Math.max(1, managers) ? "manager" : "worker") },
         i,
         i === 0,
-      );
-    });
+      ),
+    );
     createIngress(this.cluster);
     this.#local = { state: "active", role: "manager" };
-    return swarm.ID;
+    return nodes[0]!.ID;
   }
 
   #host(): ApiHost {
@@ -118,6 +121,13 @@ export class FakeSwarm implements AsyncDisposable {
         }
         this.#local = { state: "inactive", role: "manager" };
       },
+      unlock: (key) => {
+        if (this.#local.state !== "locked") throw new EngineError(409, "swarm is not locked");
+        if (key !== this.cluster.store.data.unlockKey) {
+          throw new EngineError(400, "swarm could not be unlocked: invalid key provided");
+        }
+        this.#local = { ...this.#local, state: "active" };
+      },
       onAdvance: (listener) => {
         this.#listeners.add(listener);
         return () => this.#listeners.delete(listener);
@@ -130,6 +140,16 @@ export class FakeSwarm implements AsyncDisposable {
     const transport = new MemoryTransport(this.handle, options);
     this.#transports.add(transport);
     return transport;
+  }
+
+  /**
+   * Serves the Engine API on a unix socket or a TCP port (optionally TLS), for any Docker client:
+   * `DOCKER_HOST=${server.dockerHost} docker service ls`. Closed with the swarm.
+   */
+  async listen(options: ListenOptions): Promise<FakeEngineServer> {
+    const server = await listen(this.handle, options);
+    this.#servers.add(server);
+    return server;
   }
 
   /** Moves virtual time on, running everything due on the way. */
@@ -286,6 +306,8 @@ export class FakeSwarm implements AsyncDisposable {
     this.#ticker = undefined;
     await Promise.all([...this.#transports].map((t) => t.close()));
     this.#transports.clear();
+    await Promise.all([...this.#servers].map((s) => s.close()));
+    this.#servers.clear();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

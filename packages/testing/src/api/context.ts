@@ -8,6 +8,8 @@ export interface ApiHost {
   local(): { state: "active" | "inactive" | "locked"; role: "manager" | "worker" };
   init(spec: unknown): string;
   leave(force: boolean): void;
+  /** Unlocks a locked manager with its unlock key. */
+  unlock(key: string): void;
   /** Called after the clock moves and the swarm has reconciled. */
   onAdvance(listener: () => void): () => void;
 }

@@ -3,7 +3,7 @@ import { call, createService, serviceSpec } from "../../test/helpers.js";
 import { createFakeSwarm } from "../index.js";
 
 describe("the Engine API handler", () => {
-  it("answers on versioned and bare paths and refuses versions newer than 1.41", async () => {
+  it("answers on versioned and bare paths and refuses versions newer than the spec (1.56)", async () => {
     await using swarm = await createFakeSwarm();
     const bare = await swarm.handle(new Request("http://fake/_ping"));
     expect(bare.status).toBe(200);
@@ -13,7 +13,7 @@ describe("the Engine API handler", () => {
     const tooNew = await swarm.handle(new Request("http://fake/v1.99/services"));
     expect(tooNew.status).toBe(400);
     expect(await tooNew.json()).toEqual({
-      message: "client version 1.99 is too new. Maximum supported API version is 1.41",
+      message: "client version 1.99 is too new. Maximum supported API version is 1.56",
     });
   });
 

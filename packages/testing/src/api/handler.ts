@@ -1,7 +1,8 @@
 import type { Cluster } from "../core/cluster.js";
 import { EngineError, NOT_IN_SWARM, WORKER_NODE } from "../core/errors.js";
 import type { ApiHost, Route } from "./context.js";
-import { API_VERSION, errorResponse, json, MIN_API_VERSION } from "./http.js";
+import { errorResponse, json, MAX_API_VERSION, MIN_API_VERSION } from "./http.js";
+import { engineRoutes } from "./routes-engine.js";
 import { nodeRoutes } from "./routes-nodes.js";
 import { objectRoutes } from "./routes-objects.js";
 import { serviceRoutes } from "./routes-services.js";
@@ -12,7 +13,14 @@ import { taskRoutes } from "./routes-tasks.js";
 // (`/v1.41/...`) and bare paths both work. Everything else (memory transport, socket server)
 // is an adapter around this function.
 
-const ROUTES: Route[] = [...systemRoutes, ...serviceRoutes, ...taskRoutes, ...nodeRoutes, ...objectRoutes];
+const ROUTES: Route[] = [
+  ...systemRoutes,
+  ...serviceRoutes,
+  ...taskRoutes,
+  ...nodeRoutes,
+  ...objectRoutes,
+  ...engineRoutes,
+];
 const VERSIONED = /^\/v(\d+\.\d+)(\/.*)$/;
 
 /** Seen by the control layer before and after each call: recording and fault injection. */
@@ -35,9 +43,9 @@ export function createHandler(cluster: Cluster, host: ApiHost, hooks: HandlerHoo
     const versioned = VERSIONED.exec(path);
     if (versioned) {
       const version = versioned[1]!;
-      if (compare(version, API_VERSION) > 0) {
+      if (compare(version, MAX_API_VERSION) > 0) {
         return json(400, {
-          message: `client version ${version} is too new. Maximum supported API version is ${API_VERSION}`,
+          message: `client version ${version} is too new. Maximum supported API version is ${MAX_API_VERSION}`,
         });
       }
       if (compare(version, MIN_API_VERSION) < 0) {
@@ -63,12 +71,10 @@ async function dispatch(
   method: string,
   path: string,
 ) {
-  let matchedPath = false;
   for (const r of ROUTES) {
+    if (r.method !== method) continue;
     const match = r.pattern.exec(path);
     if (!match) continue;
-    matchedPath = true;
-    if (r.method !== method) continue;
     try {
       if (r.swarm) {
         const local = host.local();
@@ -85,10 +91,8 @@ async function dispatch(
       throw error;
     }
   }
-  // dockerd's router answers an unknown path with 404 and a method it lacks with 405.
-  return matchedPath
-    ? json(405, { message: "method not allowed" })
-    : json(404, { message: "page not found" });
+  // dockerd's router answers an unknown path, and a known path with a method it lacks, alike.
+  return json(404, { message: "page not found" });
 }
 
 function compare(a: string, b: string): number {

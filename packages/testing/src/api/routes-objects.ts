@@ -102,6 +102,20 @@ export const objectRoutes: Route[] = [
     ({ cluster, params }) => json(200, cluster.store.network(params.id!)),
     false,
   ),
+  // Only swarm networks exist here; ingress is never pruned, and networks in use stay.
+  route("POST", "/networks/prune", ({ cluster }) => {
+    const deleted: string[] = [];
+    for (const network of [...cluster.store.data.networks.values()]) {
+      if (network.Ingress) continue;
+      try {
+        removeNetwork(cluster, network.Id);
+        deleted.push(network.Name);
+      } catch {
+        // In use by a service: kept, as the engine keeps it.
+      }
+    }
+    return json(200, { NetworksDeleted: deleted });
+  }),
   route("DELETE", "/networks/{id}", ({ cluster, params }) => {
     removeNetwork(cluster, params.id!);
     return empty(204);

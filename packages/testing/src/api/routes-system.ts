@@ -1,6 +1,6 @@
 import type { SwarmSpec } from "@flotilla/types";
 import { newUnlockKey } from "../core/bootstrap.js";
-import { EngineError, outOfSequence } from "../core/errors.js";
+import { ALREADY_IN_SWARM, EngineError, outOfSequence } from "../core/errors.js";
 import type { SwarmEvent } from "../core/events.js";
 import { parseVersion } from "../core/validation.js";
 import { type Route, type RouteContext, route } from "./context.js";
@@ -55,6 +55,29 @@ export const systemRoutes: Route[] = [
     "/swarm/leave",
     ({ host, query }) => {
       host.leave(boolParam(query.get("force")));
+      return empty(200);
+    },
+    false,
+  ),
+  route(
+    "POST",
+    "/swarm/join",
+    ({ host }) => {
+      if (host.local().state !== "inactive") throw new EngineError(503, ALREADY_IN_SWARM);
+      // There is no other swarm in memory to join: say so rather than hang as a join would.
+      throw new EngineError(
+        500,
+        "fake swarm: joining a swarm is not simulated; start the fake in a swarm instead",
+      );
+    },
+    false,
+  ),
+  route(
+    "POST",
+    "/swarm/unlock",
+    async ({ host, request }) => {
+      const body = (await readJson(request)) as { UnlockKey?: string };
+      host.unlock(body.UnlockKey ?? "");
       return empty(200);
     },
     false,

@@ -1,3 +1,5 @@
+import type { StoredTask } from "../core/model.js";
+import type { Store } from "../core/store.js";
 import { type Route, route } from "./context.js";
 import { anyEqual, anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
 import { engineHeaders, json } from "./http.js";
@@ -7,7 +9,8 @@ import { tasksJson } from "./task-json.js";
 export const taskRoutes: Route[] = [
   route("GET", "/tasks", ({ cluster, query }) => {
     const filters = parseFilters(query.get("filters"));
-    checkKeys(filters, ["desired-state", "id", "label", "name", "node", "service", "up-to-date"]);
+    // dockerd's list: `_up-to-date` is the CLI's private filter for progress bars; there is no `up-to-date`.
+    checkKeys(filters, ["_up-to-date", "desired-state", "id", "label", "name", "node", "runtime", "service"]);
     const store = cluster.store;
     let tasks = [...store.data.tasks.values()];
     const services = filters.get("service");
@@ -30,8 +33,17 @@ export const taskRoutes: Route[] = [
     const desired = filters.get("desired-state");
     const ids = filters.get("id");
     const labels = filters.get("label");
+    const names = filters.get("name");
+    const runtimes = filters.get("runtime");
+    const upToDate = filters.has("_up-to-date");
+    // Tasks of a spec version share its TaskSpec object, so "up to date" is identity.
+    const currentSpec = (t: StoredTask) =>
+      store.data.taskSpecs.get(t.ServiceID) ?? store.data.services.get(t.ServiceID)?.Spec.TaskTemplate;
     const out = tasks.filter(
       (t) =>
+        (!upToDate || t.Spec === currentSpec(t)) &&
+        (!names || names.some((n) => taskName(store, t).startsWith(n))) &&
+        (!runtimes || runtimes.includes(t.Spec.PluginSpec ? "plugin" : "container")) &&
         (!nodeIds || (t.NodeID !== undefined && nodeIds.has(t.NodeID))) &&
         (!desired || desired.includes(t.DesiredState)) &&
         anyPrefix(ids, t.ID) &&
@@ -49,3 +61,9 @@ export const taskRoutes: Route[] = [
     return logsResponse(ctx, [task], Boolean(task.Spec.ContainerSpec?.TTY));
   }),
 ];
+
+/** swarmkit's task name: service.slot.id, or service.node.id for global tasks. */
+function taskName(store: Store, task: StoredTask): string {
+  const service = store.data.services.get(task.ServiceID)?.Spec.Name ?? "";
+  return `${service}.${task.Slot ?? task.NodeID}.${task.ID}`;
+}

@@ -1,0 +1,60 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createFakeSwarm } from "@flotilla/testing";
+import { cleanUp, logBehaviour, runScenario } from "../../packages/testing/test/docker-cli/scenario.ts";
+
+// The docker CLI session of packages/testing/test/docker-cli.differential.test.ts, timed end to
+// end (every `docker` process included) against the real engine and against the fake served on a
+// unix socket the way `flotilla-fake-engine` serves it. Usage: bench:fake-server [grace] [runs]
+//   grace: the web service's --stop-grace-period ("1s" as in CI, "10s" the engine's default)
+
+const grace = process.argv[2] ?? "1s";
+const runs = Number(process.argv[3] ?? 3);
+const socket = process.env.FLOTILLA_ENGINE_SOCKET ?? "/var/run/docker.sock";
+const images = {
+  current: process.env.FLOTILLA_TEST_IMAGE ?? "flotilla-test/busybox:latest",
+  next: process.env.FLOTILLA_TEST_IMAGE_NEXT ?? "flotilla-test/busybox:next",
+};
+const dir = mkdtempSync(join(tmpdir(), "flotilla-bench-fake-"));
+const hostname = spawnSync("docker", ["-H", `unix://${socket}`, "info", "--format", "{{.Name}}"])
+  .stdout.toString()
+  .trim();
+
+async function timed(target: "engine" | "fake", run: number): Promise<number> {
+  const prefix = `fbench-${process.pid}-${run}-${target}`;
+  if (target === "engine") {
+    const host = `unix://${socket}`;
+    const start = performance.now();
+    try {
+      await runScenario({ dockerHost: host, prefix, images, stopGracePeriod: grace });
+      return performance.now() - start;
+    } finally {
+      await cleanUp(host, prefix);
+    }
+  }
+  await using swarm = await createFakeSwarm({
+    nodes: [{ hostname }],
+    clock: "real",
+    start: Date.now(),
+    timings: { step: 5, stop: 10 },
+    images: { [images.next]: logBehaviour },
+  });
+  const server = await swarm.listen({ socketPath: join(dir, `${prefix}.sock`) });
+  const start = performance.now();
+  await runScenario({ dockerHost: server.dockerHost, prefix, images, stopGracePeriod: grace });
+  return performance.now() - start;
+}
+
+const results: Record<string, number[]> = { engine: [], fake: [] };
+for (let run = 0; run < runs; run++) {
+  for (const target of ["engine", "fake"] as const) results[target]!.push(await timed(target, run));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+for (const [target, times] of Object.entries(results)) {
+  console.log(`${target.padEnd(6)} median ${s(median(times))}  (${times.map(s).join(", ")})`);
+}
+const ratio = median(results.engine!) / median(results.fake!);
+console.log(`stop grace period ${grace}: the fake is ${ratio.toFixed(1)}x faster`);

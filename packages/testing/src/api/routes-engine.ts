@@ -1,0 +1,50 @@
+import { EngineError } from "../core/errors.js";
+import { type Route, route } from "./context.js";
+import { json, readJson } from "./http.js";
+
+// The rest of the spec's surface, answered as this fake's engine would: it has no registry to
+// reach and no containers of its own (tasks are simulated without them), so these calls answer
+// with the errors a registry-less engine gives. Texts checked against Docker 20.10.
+
+export const engineRoutes: Route[] = [
+  // dockerd asks the registry for the manifest; with no network to it, the lookup fails and the
+  // CLI falls back to "could not be accessed on a registry to record its digest".
+  route(
+    "GET",
+    "/distribution/{name}/json",
+    ({ url }) => {
+      const name = decodeURIComponent(
+        url.pathname.replace(/^(\/v[\d.]+)?\/distribution\//, "").replace(/\/json$/, ""),
+      );
+      const host = registryHost(name);
+      throw new EngineError(500, `Get "https://${host}/v2/": dial tcp: lookup ${host}: no such host`);
+    },
+    false,
+  ),
+  ...["json", "logs", "stats"].map((what) =>
+    route(
+      "GET",
+      `/containers/{id}/${what}`,
+      ({ params }) => {
+        throw new EngineError(404, `No such container: ${params.id}`);
+      },
+      false,
+    ),
+  ),
+  route("GET", "/plugins", () => json(200, []), false),
+  ...["connect", "disconnect"].map((what) =>
+    route("POST", `/networks/{id}/${what}`, async ({ request }) => {
+      const body = (await readJson(request)) as { Container?: string };
+      // The container is looked up first, and the fake has none.
+      if (!body.Container) throw new EngineError(400, 'invalid name or ID supplied: ""');
+      throw new EngineError(404, `No such container: ${body.Container}`);
+    }),
+  ),
+];
+
+/** Where a reference's registry is: the first path part when it looks like a host, else Docker Hub. */
+function registryHost(name: string): string {
+  const first = name.split("/")[0]!;
+  const isHost = name.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  return isHost && first !== "docker.io" ? first : "registry-1.docker.io";
+}

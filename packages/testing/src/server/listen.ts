@@ -1,0 +1,79 @@
+import { rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import type { FetchHandler } from "../api/handler.js";
+import { FakeSwarmError } from "../core/errors.js";
+import { serveOne } from "./node-adapter.js";
+
+// The fake on a real socket, so that any Docker client (the docker CLI, dockerode, docker-py,
+// our own client through its unix or TLS transport) can talk to it.
+
+export interface TlsListenOptions {
+  /** PEM server key and certificate. */
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** PEM CA: when given, clients must present a certificate it signed (as `dockerd --tlsverify`). */
+  ca?: string | Buffer;
+}
+
+export type ListenOptions = { socketPath: string } | { port?: number; host?: string; tls?: TlsListenOptions };
+
+export interface FakeEngineServer extends AsyncDisposable {
+  /** What to put in DOCKER_HOST: `unix:///path` or `tcp://127.0.0.1:port`. */
+  readonly dockerHost: string;
+  /** The TCP port chosen (0 asks the system for one), or undefined on a unix socket. */
+  readonly port: number | undefined;
+  readonly tls: boolean;
+  close(): Promise<void>;
+}
+
+export async function listen(handle: FetchHandler, options: ListenOptions): Promise<FakeEngineServer> {
+  const tls = "tls" in options ? options.tls : undefined;
+  const onRequest = (req: Parameters<typeof serveOne>[1], res: Parameters<typeof serveOne>[2]) =>
+    void serveOne(handle, req, res);
+  const server: Server = tls
+    ? createTlsServer(
+        { ...tls, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined },
+        onRequest,
+      )
+    : createServer(onRequest);
+  // Keep-alive sockets and open streams would hold close() forever: track and end them.
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const socketPath = "socketPath" in options ? options.socketPath : undefined;
+  if (socketPath !== undefined) rmSync(socketPath, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error) =>
+      reject(new FakeSwarmError("ERR_FAKE_LISTEN", `cannot listen: ${error.message}`, { cause: error })),
+    );
+    if (socketPath !== undefined) server.listen(socketPath, resolve);
+    else {
+      const tcp = options as { port?: number; host?: string };
+      server.listen(tcp.port ?? 0, tcp.host ?? "127.0.0.1", resolve);
+    }
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? (address as AddressInfo).port : undefined;
+  const host = "host" in options && options.host ? options.host : "127.0.0.1";
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    }).then(() => {
+      if (socketPath !== undefined) rmSync(socketPath, { force: true });
+    });
+    return closing;
+  };
+  return {
+    dockerHost: socketPath !== undefined ? `unix://${socketPath}` : `tcp://${host}:${port}`,
+    port,
+    tls: tls !== undefined,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

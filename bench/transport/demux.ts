@@ -10,13 +10,9 @@ const results: Record<
   { seconds: number; gbPerSecond: number; peakRssMb: number; idleRssMb: number }
 > = {};
 for (const name of ["flotilla", "docker-modem"]) {
-  const out = execFileSync(
-    process.execPath,
-    [worker, name],
-    {
-      encoding: "utf8",
-    },
-  );
+  const out = execFileSync(process.execPath, [worker, name], {
+    encoding: "utf8",
+  });
   results[name] = JSON.parse(out);
   const r = results[name]!;
   console.log(

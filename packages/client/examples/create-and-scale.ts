@@ -1,7 +1,11 @@
 import type { Client } from "@flotilla/client";
 
-// Create a service, wait for its task to run, scale it, and remove it.
-export async function createAndScale(client: Client, image: string): Promise<number> {
+// Create a service, wait for its task to run, scale it, and remove it; progress goes to `log`.
+export async function createAndScale(
+  client: Client,
+  image: string,
+  log: (line: string) => void = console.log,
+): Promise<number> {
   const web = await client.services.create(image, {
     name: `example-web-${Date.now()}`,
     command: "sleep 60",
@@ -14,7 +18,7 @@ export async function createAndScale(client: Client, image: string): Promise<num
     await web.scale(2);
     const progress = await web.waitUntilConverged({
       timeout: 30_000,
-      onProgress: (p) => console.log(`${p.running}/${p.desired} running`),
+      onProgress: (p) => log(`${p.running}/${p.desired} running`),
     });
     return progress.running;
   } finally {

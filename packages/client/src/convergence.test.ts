@@ -101,6 +101,38 @@ describe("assess", () => {
     expect(assess({ service: rolledBack, tasks: [] }, { rollback: true }).kind).toBe("converged");
   });
 
+  it("names the tasks that failed since the update started when it was rolled back", () => {
+    const rolledBack = service(
+      { Replicated: { Replicas: 1 } },
+      {
+        UpdateStatus: {
+          State: "rollback_completed",
+          StartedAt: "2025-01-01T00:00:10.123456789Z",
+          Message: "rollback completed",
+        },
+      },
+    );
+    const failedAt = (timestamp: string, err: string) =>
+      task("failed", {
+        Slot: 1,
+        DesiredState: "shutdown",
+        Spec: { ContainerSpec: { Image: "app:3" } },
+        Status: { State: "failed", Err: err, Timestamp: timestamp },
+      });
+    const verdict = assess({
+      service: rolledBack,
+      tasks: [
+        failedAt("2025-01-01T00:00:01Z", "an older failure"),
+        failedAt("2025-01-01T00:00:10.124Z", "task: non-zero exit (3)"),
+        task("running", { Slot: 1, Status: { State: "running", Timestamp: "2025-01-01T00:00:12Z" } }),
+      ],
+    });
+    const error = (verdict as { error: ConvergenceError }).error;
+    expect(error.reason).toBe("rolled-back");
+    expect(error.tasks.map((t) => t.error)).toEqual(["task: non-zero exit (3)"]);
+    expect(error.message).toMatch(/rolled back: rollback completed; task t\d+: task: non-zero exit \(3\)/);
+  });
+
   it("is not converged while an update is in progress", () => {
     const updating = service({ Replicated: { Replicas: 0 } }, { UpdateStatus: { State: "updating" } });
     expect(assess({ service: updating, tasks: [] }).kind).toBe("waiting");

@@ -116,6 +116,20 @@ function failedTask(task: Task): FailedTask {
   };
 }
 
+/**
+ * The failed tasks behind an automatic rollback. Once it completes, the engine has put the old
+ * spec back and dropped PreviousSpec, so they are known only as tasks that failed once the update
+ * had started (the engine keeps UpdateStatus.StartedAt through the rollback).
+ */
+function failedSinceUpdate(snapshot: Snapshot): FailedTask[] {
+  const started = Date.parse(snapshot.service.UpdateStatus?.StartedAt ?? "");
+  return snapshot.tasks
+    .filter((t) => FAILED.has(t.Status?.State ?? ""))
+    .filter((t) => Number.isNaN(started) || Date.parse(t.Status?.Timestamp ?? "") >= started)
+    .sort(newestFirst)
+    .map(failedTask);
+}
+
 /** Judges one poll. `sawNoTasks` counts earlier polls that found no current tasks at all. */
 export function assess(snapshot: Snapshot, options: ConvergenceOptions = {}, sawNoTasks = 0): Verdict {
   const { service } = snapshot;
@@ -201,7 +215,7 @@ export function assess(snapshot: Snapshot, options: ConvergenceOptions = {}, saw
     const error = new ConvergenceError(
       "rolled-back",
       `service ${service.Spec?.Name} was rolled back: ${update.message ?? ""}`,
-      failures.map(failedTask),
+      failedSinceUpdate(snapshot),
     );
     return { kind: "failed", progress, error };
   }

@@ -2,13 +2,25 @@ import { UnixSocketTransport } from "@flotilla/transport";
 import { describe, inject } from "vitest";
 import { Client } from "../src/index.js";
 import { describeClientContract } from "./contract/client-contract.js";
+import { describeSwarmLifecycle } from "./swarm-lifecycle.js";
+
+// This is the one file that uses the client's scratch engine (`engine.scratch.client`), so the
+// swarm lifecycle and the contract's case for an engine outside a swarm run one after the other,
+// never at the same time. The lifecycle goes first and leaves the engine outside its swarm.
 
 const engine = inject("engine");
+const scratch = engine?.scratch.client;
+const NO_SCRATCH = "no scratch engine was started (scripts/engine-up.sh starts one; CI requires it)";
 
 describe.skipIf(!engine)("the real engine", () => {
+  describe.skipIf(!scratch)("a scratch engine", () => {
+    describeSwarmLifecycle(scratch!);
+  });
+
   describeClientContract({
     name: "the engine",
     images: engine?.images ?? { current: "", next: "" },
+    crash: { command: ["sh", "-c", "exit 3"] },
     async makeClient(options = {}) {
       const socket = new UnixSocketTransport({ socketPath: engine!.socketPath });
       return new Client({
@@ -17,9 +29,12 @@ describe.skipIf(!engine)("the real engine", () => {
         registryAuth: false,
       });
     },
-    skip: {
-      "a swarm call on an engine outside a swarm is NotSwarmManager":
-        "the shared engine must stay in its swarm; src/raw.test.ts proves the mapping from the engine's 503 in memory",
-    },
+    ...(scratch && {
+      makeNonSwarmClient: async () =>
+        new Client({ transport: new UnixSocketTransport({ socketPath: scratch }), registryAuth: false }),
+    }),
+    skip: scratch
+      ? {}
+      : { "a swarm call on an engine outside a swarm is NotSwarmManager, in the engine's words": NO_SCRATCH },
   });
 });

@@ -48,10 +48,14 @@ afterAll(async () => {
 
 describe.each(targets)("examples against %s", (_, makeClient, skip) => {
   it.skipIf(skip)(
-    "create-and-scale runs two tasks",
+    "create-and-scale runs two tasks, logging its progress to the logger it is given",
     async () => {
       await using client = await makeClient();
-      expect(await createAndScale(client, images.current)).toBe(2);
+      const lines: string[] = [];
+      expect(await createAndScale(client, images.current, (line) => lines.push(line))).toBe(2);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.every((line) => /^[0-2]\/2 running$/.test(line))).toBe(true);
+      expect(lines.at(-1)).toBe("2/2 running");
     },
     60_000,
   );

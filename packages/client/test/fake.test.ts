@@ -1,5 +1,6 @@
 import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
-import { afterAll } from "vitest";
+import { ApiError } from "@flotilla/transport";
+import { afterAll, describe, expect, it } from "vitest";
 import { Client } from "../src/index.js";
 import { describeClientContract } from "./contract/client-contract.js";
 
@@ -7,6 +8,8 @@ import { describeClientContract } from "./contract/client-contract.js";
 // `until` behave as with an engine.
 
 const images = { current: "flotilla-test/busybox:latest", next: "flotilla-test/busybox:next" };
+// The fake runs no commands, so a crashing task is an image that behaves so.
+const CRASHING_IMAGE = "flotilla-test/exits-3:latest";
 const swarms: FakeSwarm[] = [];
 let shared: FakeSwarm | undefined;
 
@@ -20,9 +23,11 @@ const NO_PROCESSES =
 describeClientContract({
   name: "the fake swarm",
   images,
+  crash: { image: CRASHING_IMAGE },
   async makeClient(options = {}) {
     if (!shared) {
       shared = await createFakeSwarm({ nodes: 1, clock: "real", start: Date.now() });
+      shared.image(CRASHING_IMAGE, { exit: { code: 3, after: "100ms" } });
       swarms.push(shared);
     }
     const transport = shared.transport();
@@ -42,5 +47,53 @@ describeClientContract({
     "creates global, replicated-job and global-job services": `${NO_PROCESSES}, so a job running \`true\` never completes`,
     "reads the lines a service prints, each naming its task and node": NO_PROCESSES,
     "mounts a secret and a config into a service": NO_PROCESSES,
+    "creates an overlay network on the subnet and gateway asked for":
+      "the fake ignores IPAM.Config on create and allocates a subnet from its default pool",
   },
+});
+
+// A single-node engine cannot show a promotion or a worker's removal; a fake swarm of several can.
+describe("node roles on a fake swarm of several nodes", () => {
+  it("promotes a worker to manager and demotes it again, but never the last manager", async () => {
+    await using swarm = await createFakeSwarm({ nodes: 3, managers: 1 });
+    await using client = new Client({ transport: swarm.transport(), registryAuth: false });
+    const [leader] = await client.nodes.list({ role: "manager" });
+    const workers = await client.nodes.list({ role: "worker" });
+    expect(workers).toHaveLength(2);
+    const worker = workers[0]!;
+
+    const promoted = await client.nodes.promote(worker.id);
+    expect(promoted.spec.Role).toBe("manager");
+    expect(promoted.attrs.ManagerStatus).toMatchObject({ Reachability: "reachable" });
+    expect((await client.nodes.list({ role: "manager" })).map((n) => n.id).sort()).toEqual(
+      [leader!.id, worker.id].sort(),
+    );
+
+    const demoted = await client.nodes.demote(worker.id);
+    expect(demoted.spec.Role).toBe("worker");
+    expect(demoted.attrs.ManagerStatus).toBeUndefined();
+    // Demoting keeps the rest of the spec: the helpers change the role only.
+    expect(demoted.spec.Availability).toBe(worker.spec.Availability);
+
+    const error = await client.nodes.demote(leader!.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).engineMessage).toBe(
+      "rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm",
+    );
+  });
+
+  it("removes a worker only once it is down or forced, and never a manager", async () => {
+    await using swarm = await createFakeSwarm({ nodes: 2, managers: 1 });
+    await using client = new Client({ transport: swarm.transport(), registryAuth: false });
+    const [leader] = await client.nodes.list({ role: "manager" });
+    const [worker] = await client.nodes.list({ role: "worker" });
+    await expect(client.nodes.remove(worker!.id)).rejects.toMatchObject({
+      engineMessage: `rpc error: code = FailedPrecondition desc = node ${worker!.id} is not down and can't be removed`,
+    });
+    await expect(client.nodes.remove(leader!.id, { force: true })).rejects.toMatchObject({
+      engineMessage: expect.stringContaining("must be demoted to worker before removal"),
+    });
+    await client.nodes.remove(worker!.id, { force: true });
+    expect((await client.nodes.list()).map((n) => n.id)).toEqual([leader!.id]);
+  });
 });

@@ -5,10 +5,16 @@ import {
   NotSwarmManagerError,
   VersionError,
 } from "@flotilla/transport";
-import { isFlotillaError, ValidationError } from "@flotilla/types";
+import { compareApiVersions, isFlotillaError, ValidationError } from "@flotilla/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Client, ConvergenceError, type LogLine, StaleVersionError } from "../../src/index.js";
-import { type ClientTarget, counting, uniqueName } from "./target.js";
+import {
+  type Client,
+  ConvergenceError,
+  type LogLine,
+  type NetworkCreateOptions,
+  StaleVersionError,
+} from "../../src/index.js";
+import { type ClientTarget, counting, randomSubnet, uniqueName } from "./target.js";
 
 // One behaviour suite for every target. The engine is shared with other suites: every object has
 // a unique name, everything created is removed after each case, and node and swarm settings that
@@ -417,11 +423,136 @@ export function describeClientContract(target: ClientTarget): void {
       expect((error as ConvergenceError).tasks[0]?.error).toMatch(/exit code 3|non-zero exit \(3\)/);
     }, 40_000);
 
+    // A short update monitor and no delay, so a failing update is judged within seconds.
+    const quickUpdates = {
+      command: ["sleep", "60"],
+      stopGracePeriod: "1s",
+      restartPolicy: { condition: "none" as const },
+      rollbackConfig: { monitor: "1s", delay: "0s" },
+    };
+
+    test("pauses an update whose new tasks fail, names them, and rolls it back when asked", async () => {
+      const svc = await service("paused", current, {
+        ...quickUpdates,
+        updateConfig: { failureAction: "pause", monitor: "1s", delay: "0s" },
+      });
+      await svc.waitUntilConverged({ timeout: 30_000, interval: 200 });
+      await svc.update(target.crash);
+      const error = await svc.waitUntilConverged({ timeout: 30_000, interval: 200 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConvergenceError);
+      const paused = error as ConvergenceError;
+      expect(paused.reason).toBe("update-paused");
+      expect(paused.message).toMatch(/paused: update paused due to failure or early termination of task \w+/);
+      expect(paused.tasks.map((t) => t.error)).toContain("task: non-zero exit (3)");
+      expect(paused.message).toContain("task: non-zero exit (3)");
+      expect((await svc.reload()).attrs.UpdateStatus?.State).toBe("paused");
+
+      await svc.rollback();
+      const back = await svc.waitUntilConverged({ rollback: true, timeout: 30_000, interval: 200 });
+      expect(back).toMatchObject({ running: 1, converged: true, update: { state: "rollback_completed" } });
+      expect(svc.attrs.Spec?.TaskTemplate?.ContainerSpec).toMatchObject({
+        Image: current,
+        Command: ["sleep", "60"],
+      });
+    }, 60_000);
+
+    test("rolls back on its own an update whose new tasks fail, and names them", async () => {
+      const svc = await service("rolled", current, {
+        ...quickUpdates,
+        updateConfig: { failureAction: "rollback", monitor: "1s", delay: "0s" },
+      });
+      await svc.waitUntilConverged({ timeout: 30_000, interval: 200 });
+      await svc.update(target.crash);
+      const error = await svc.waitUntilConverged({ timeout: 30_000, interval: 200 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConvergenceError);
+      const rolledBack = error as ConvergenceError;
+      expect(rolledBack.reason).toBe("rolled-back");
+      expect(rolledBack.message).toMatch(
+        /^service client-rolled-\w+ was rolled back: rollback completed; task /,
+      );
+      expect(rolledBack.tasks.map((t) => t.error)).toContain("task: non-zero exit (3)");
+      await svc.reload();
+      expect(svc.attrs.UpdateStatus?.State).toBe("rollback_completed");
+      expect(svc.attrs.Spec?.TaskTemplate?.ContainerSpec).toMatchObject({
+        Image: current,
+        Command: ["sleep", "60"],
+      });
+    }, 60_000);
+
+    test("lists services with their running and desired task counts", async () => {
+      const svc = await service("status", current, { command: ["sleep", "60"], stopGracePeriod: "1s" });
+      await svc.waitUntilConverged({ timeout: 30_000, interval: 200 });
+      const [listed] = await client.services.list({ filters: { name: svc.name! } });
+      expect(listed!.id).toBe(svc.id);
+      expect(listed!.attrs.ServiceStatus).toEqual({ RunningTasks: 1, DesiredTasks: 1, CompletedTasks: 0 });
+      const [bare] = await client.services.list({ filters: { name: svc.name! }, status: false });
+      expect(bare!.attrs.ServiceStatus).toBeUndefined();
+    }, 40_000);
+
+    async function network(test: string, options: Omit<NetworkCreateOptions, "name"> = {}) {
+      const name = uniqueName(test);
+      const id = await client.networks.create({ name, ...options });
+      cleanups.push(() => client.networks.remove(id));
+      return { id, name };
+    }
+
+    test("creates an attachable overlay network with labels, lists it by filters, and removes it", async () => {
+      const labels = { "flotilla.test": uniqueName("label") };
+      const { id, name } = await network("net", { attachable: true, labels });
+      expect(await client.networks.inspect(id)).toMatchObject({
+        Id: id,
+        Name: name,
+        Driver: "overlay",
+        Scope: "swarm",
+        Attachable: true,
+        Internal: false,
+        Labels: labels,
+      });
+      const ids = async (filters: Parameters<Client["networks"]["list"]>[0]) =>
+        (await client.networks.list(filters)).map((n) => n.Id);
+      expect(await ids({ label: `flotilla.test=${labels["flotilla.test"]}` })).toEqual([id]);
+      expect(await ids({ name, driver: "overlay", scope: "swarm" })).toEqual([id]);
+      expect(await ids({ id })).toEqual([id]);
+      expect(await ids({ name, driver: "bridge" })).toEqual([]);
+      await client.networks.remove(id);
+      await expect(client.networks.inspect(id)).rejects.toBeInstanceOf(NotFoundError);
+      expect(await ids({ name })).toEqual([]);
+    });
+
+    test("creates an overlay network on the subnet and gateway asked for", async () => {
+      const { subnet, gateway } = randomSubnet();
+      const { id } = await network("subnet", { ipam: { config: [{ subnet, gateway }] } });
+      expect((await client.networks.inspect(id)).IPAM).toMatchObject({
+        Driver: "default",
+        Config: [{ Subnet: subnet, Gateway: gateway }],
+      });
+    });
+
+    test("pings the engine and reads its version and the swarm in its info", async () => {
+      expect(await client.system.ping()).toBe("OK");
+      const version = await client.system.version();
+      expect(version.Version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(compareApiVersions(version.ApiVersion!, "1.41")).toBeGreaterThanOrEqual(0);
+      expect(version.Os).toBe("linux");
+      const info = await client.system.info();
+      expect(info.ServerVersion).toBe(version.Version);
+      expect(info.Swarm).toMatchObject({ LocalNodeState: "active", ControlAvailable: true });
+      const self = await client.nodes.get(info.Swarm!.NodeID!);
+      expect(self.attrs.Spec?.Role).toBe("manager");
+      expect(info.Swarm?.Cluster?.ID).toBe((await client.swarm.inspect()).ID);
+    });
+
     describe("errors", () => {
-      test("a swarm call on an engine outside a swarm is NotSwarmManager", async () => {
+      test("a swarm call on an engine outside a swarm is NotSwarmManager, in the engine's words", async () => {
         if (!target.makeNonSwarmClient) throw new Error("target offers no engine outside a swarm");
         await using outside = await target.makeNonSwarmClient();
-        await expect(outside.services.list()).rejects.toBeInstanceOf(NotSwarmManagerError);
+        const error = await outside.services.list().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(NotSwarmManagerError);
+        expect(error).toMatchObject({ code: "ERR_NOT_SWARM_MANAGER", status: 503, method: "GET" });
+        expect((error as NotSwarmManagerError).engineMessage).toBe(
+          'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.',
+        );
+        await expect(outside.swarm.inspect()).rejects.toBeInstanceOf(NotSwarmManagerError);
       });
 
       test("an unknown service is NotFound", async () => {

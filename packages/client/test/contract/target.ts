@@ -1,5 +1,5 @@
 import type { Transport } from "@flotilla/transport";
-import type { Client } from "../../src/index.js";
+import type { Client, ServicePatch } from "../../src/index.js";
 
 /** Something the client contract runs against: the real engine, or the fake swarm. */
 export interface ClientTarget {
@@ -7,6 +7,11 @@ export interface ClientTarget {
   /** A fresh client; `wrap` lets a case see or count what is sent. */
   makeClient(options?: { apiVersion?: string; wrap?: (transport: Transport) => Transport }): Promise<Client>;
   images: { current: string; next: string };
+  /**
+   * A change after which a service's new tasks exit with code 3 as soon as they start: the engine
+   * runs `sh -c 'exit 3'`; a target that runs no commands swaps in an image that behaves so.
+   */
+  crash: ServicePatch;
   /** A client of an engine outside any swarm, where the target can offer one without harm. */
   makeNonSwarmClient?(): Promise<Client>;
   /** Cases this target cannot run yet, each with the reason written down. */
@@ -32,4 +37,10 @@ export function counting(inner: Transport): Transport & { count: number } {
 
 export function uniqueName(test: string): string {
   return `client-${test}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A random /24 in 10.200.0.0–10.249.255.0, far from where swarm's default pool hands out subnets. */
+export function randomSubnet(): { subnet: string; gateway: string } {
+  const prefix = `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 256)}`;
+  return { subnet: `${prefix}.0/24`, gateway: `${prefix}.1` };
 }

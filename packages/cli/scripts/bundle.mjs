@@ -1,0 +1,139 @@
+// Bundles the `flotilla` executable into dist/bin.js (+ dist/chunks/), for start-up time: one
+// file to parse instead of hundreds, each command's code in a chunk loaded only when it runs, and
+// two dependency trims that change no behaviour:
+// - undici is entered at its Pool (all the transport uses) rather than its index, which loads
+//   fetch, WebSocket, caches and mocks as well;
+// - commander's child_process (for executable subcommands, which flotilla has none of) on use;
+// - ssh2 (native parts, not bundled) is loaded on first use, so only ssh:// endpoints pay for it;
+// - the request-body schemas (zod, ~600 kB) are evaluated on the first body validated, not at
+//   start-up: reads never validate a body, so `service ls` never pays for them.
+import { chmod, copyFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const fromTransport = createRequire(join(root, "../transport/package.json"));
+const undiciDir = dirname(fromTransport.resolve("undici/package.json"));
+
+const WORKSPACE_SOURCE = /\/packages\/(types|transport|client)\/src\//;
+
+/** @type {import("esbuild").Plugin} */
+const trims = {
+  name: "flotilla-trims",
+  setup(b) {
+    // commander requires child_process at load for executable subcommands, which flotilla has none of.
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes("commander") ? { path: "child-process-lazy", namespace: "flotilla" } : undefined,
+    );
+    b.onLoad({ filter: /^child-process-lazy$/, namespace: "flotilla" }, () => ({
+      contents: `let real; const load = () => (real ??= require("node:child_process"));
+module.exports = new Proxy({}, { get: (_, key) => load()[key] });`,
+      loader: "js",
+    }));
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: "undici-pool", namespace: "flotilla" }));
+    b.onResolve({ filter: /^ssh2$/ }, () => ({ path: "ssh2-lazy", namespace: "flotilla" }));
+    b.onLoad({ filter: /^undici-pool$/, namespace: "flotilla" }, () => ({
+      // As undici's index does: the request API lives on Dispatcher.prototype.
+      contents: `const Dispatcher = require("./lib/dispatcher/dispatcher.js");
+Object.assign(Dispatcher.prototype, require("./lib/api/index.js"));
+module.exports = { Pool: require("./lib/dispatcher/pool.js") };`,
+      loader: "js",
+      resolveDir: undiciDir,
+    }));
+    b.onLoad({ filter: /^ssh2-lazy$/, namespace: "flotilla" }, () => ({
+      // ssh2 has native parts and stays a dependency of the transport, found from there at run time.
+      contents: `const { createRequire } = require("node:module");
+const { existsSync } = require("node:fs");
+const { dirname, join } = require("node:path");
+function transportRequire() {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const manifest = join(dir, "node_modules/@flotilla/transport/package.json");
+    if (existsSync(manifest)) return createRequire(manifest);
+    if (dirname(dir) === dir) throw new Error("@flotilla/transport not found: reinstall @flotilla/cli");
+  }
+}
+let real;
+const load = () => (real ??= transportRequire()("ssh2"));
+// The bundle's interop asks for __esModule when the adapter module initialises: answer without loading.
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === "__esModule" ? undefined : load()[key]),
+  has: (_, key) => key in load(),
+});`,
+      loader: "js",
+      resolveDir: root,
+    }));
+    b.onResolve({ filter: /\/validate\.js$/ }, (args) =>
+      WORKSPACE_SOURCE.test(args.importer) && args.pluginData !== "real"
+        ? { path: join(args.resolveDir, "validate.ts"), namespace: "flotilla-lazy", sideEffects: false }
+        : undefined,
+    );
+    // Built apart as chunks/validate.cjs and required on first use; its errors carry the shared
+    // brand and codes, so isFlotillaError() and `code` checks hold across the two copies.
+    b.onLoad({ filter: /.*/, namespace: "flotilla-lazy" }, () => ({
+      contents: `export function validateRequestBody(name, value) {
+  return require("./validate.cjs").validateRequestBody(name, value);
+}`,
+      loader: "js",
+      resolveDir: root,
+    }));
+    b.onResolve({ filter: /^\.\/validate\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    // Workspace sources have no side effects at import, so modules the CLI does not use are dropped.
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (
+        args.pluginData === "inner" ||
+        !WORKSPACE_SOURCE.test(args.importer) ||
+        args.path.startsWith("node:")
+      )
+        return;
+      if (!args.path.startsWith(".") && !args.path.startsWith("@flotilla/")) return;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "inner",
+      });
+      return resolved.errors.length > 0 ? undefined : { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
+// One CommonJS file: loaded synchronously, and compiled through vm.Script by dist/bin.js so V8's
+// code cache can be kept between runs (Node 20 has no code cache for ES modules). Commands the run
+// does not use are bundled but never initialised: esbuild turns their dynamic imports into lazy
+// initialisers.
+const result = await build({
+  entryPoints: [join(root, "src/bin.ts")],
+  outfile: join(root, "dist/chunks/flotilla.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  conditions: ["@flotilla/source"],
+  plugins: [trims],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: "none",
+  logLevel: "warning",
+  metafile: Boolean(process.env.FLOTILLA_BUNDLE_META),
+});
+await copyFile(join(root, "scripts/bin-loader.js"), join(root, "dist/bin.js"));
+await chmod(join(root, "dist/bin.js"), 0o755);
+await build({
+  entryPoints: [join(root, "../types/src/validate.ts")],
+  outfile: join(root, "dist/chunks/validate.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: "none",
+  logLevel: "warning",
+});
+
+if (result.metafile) {
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(join(root, "dist/meta.json"), JSON.stringify(result.metafile));
+}

@@ -1,0 +1,30 @@
+import type { CommandContext } from "../../context.js";
+import type { ServiceFlags } from "../../options/service-flags.js";
+import { newServiceSpec } from "../../options/service-spec.js";
+import { type WaitFlags, waitForService } from "../../progress/wait.js";
+import { LIFECYCLE_LABELS, park } from "./lifecycle.js";
+import { attachLinks } from "./links.js";
+import { requireSecrets } from "./secrets.js";
+
+/** `create NAME IMAGE` registers the service parked (see lifecycle.ts); `--deploy` also starts it. */
+export async function run(
+  context: CommandContext,
+  [name, image]: string[],
+  flags: ServiceFlags & WaitFlags & { deploy?: boolean },
+): Promise<void> {
+  const built = newServiceSpec(name!, image!, flags, { env: context.io.env });
+  const client = await context.client();
+  await requireSecrets(client, built);
+  const linked = await attachLinks(context, client, built, flags.link ?? []);
+  const spec = flags.deploy
+    ? { ...linked, Labels: { ...linked.Labels, [LIFECYCLE_LABELS.state]: "deployed" } }
+    : park(linked, "registered");
+  const service = await client.services.createFromSpec(spec);
+  context.stdout.write(`${service.id}\n`);
+  if (!flags.deploy) {
+    if (!flags.quiet)
+      context.stderr.write(`${name}: registered; start it with \`flotilla service deploy ${name}\`\n`);
+    return;
+  }
+  await waitForService(context, client, service.id, name!, flags);
+}

@@ -1,0 +1,23 @@
+import type { CommandContext } from "../../context.js";
+import { UsageError } from "../../errors.js";
+import { parseCount } from "../../options/units.js";
+import { type WaitFlags, waitForService } from "../../progress/wait.js";
+import { editDefinition, lifecycleOf } from "./lifecycle.js";
+import { findService } from "./lookup.js";
+
+export async function run(context: CommandContext, [name, count]: string[], flags: WaitFlags): Promise<void> {
+  const instances = parseCount(count!, "instances");
+  const client = await context.client();
+  const service = await findService(client, name!);
+  const spec = service.attrs.Spec ?? {};
+  if (spec.Mode?.Global)
+    throw new UsageError(`service "${name}" is global (one instance per node) and cannot be scaled`);
+  if (!spec.Mode?.Replicated) throw new UsageError(`service "${name}" is a job and cannot be scaled`);
+  const next = editDefinition(spec, (s) => ({ ...s, Mode: { Replicated: { Replicas: instances } } }));
+  await client.services.updateSpec(service.id, next, service.version);
+  if (lifecycleOf(spec) !== "deployed") {
+    context.stderr.write(`${name}: will run ${instances} instances when deployed\n`);
+    return;
+  }
+  await waitForService(context, client, service.id, name!, flags);
+}

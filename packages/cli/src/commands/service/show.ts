@@ -1,0 +1,121 @@
+import type { Node, Service, Task } from "@flotilla/types";
+import type { CommandContext } from "../../context.js";
+import { formatPort } from "../../options/ports.js";
+import { paintState } from "../../output/color.js";
+import { compareNatural } from "../../output/compare.js";
+import { formatBytes, formatNanoseconds } from "../../output/units.js";
+import { LIFECYCLE_LABELS, lifecycleOf, rememberedInstances, unpark } from "./lifecycle.js";
+import { findService } from "./lookup.js";
+import { ago, instanceKey } from "./task-rows.js";
+
+export async function run(context: CommandContext, [name]: string[]): Promise<void> {
+  const client = await context.client();
+  const service = (await findService(client, name!)).attrs;
+  const [tasks, nodes] = await Promise.all([
+    client.tasks.listAttrs({ service: service.ID, desiredState: "running" }),
+    client.nodes.list(),
+  ]);
+  context.stdout.write(
+    describeService(
+      service,
+      tasks,
+      nodes.map((n) => n.attrs),
+      { now: context.now(), paint: (state, text) => paintState(context.colors, state, text) },
+    ),
+  );
+}
+
+/** The service as Kontena's `service show` laid it out: one `key: value` per line, lists indented. */
+export function describeService(
+  service: Service,
+  tasks: readonly Task[],
+  nodes: readonly Node[],
+  options: { now: number; paint?: (state: string, text: string) => string },
+): string {
+  const paint = options.paint ?? ((_: string, text: string) => text);
+  const parked = service.Spec ?? {};
+  const lifecycle = lifecycleOf(parked);
+  const spec = lifecycle === "deployed" ? parked : unpark(parked);
+  const container = spec.TaskTemplate?.ContainerSpec ?? {};
+  const global = spec.Mode?.Global !== undefined;
+  const lines: string[] = [`${spec.Name}:`];
+  const field = (key: string, value: string | undefined) => {
+    if (value !== undefined && value !== "") lines.push(`  ${key}: ${value}`);
+  };
+  const list = (key: string, values: readonly string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    lines.push(`  ${key}:`);
+    for (const value of values) lines.push(`    - ${value}`);
+  };
+  field("id", service.ID);
+  field(
+    "state",
+    paint(
+      lifecycle === "deployed" ? "running" : lifecycle,
+      lifecycle === "deployed" ? "deployed" : lifecycle,
+    ),
+  );
+  field("created", service.CreatedAt);
+  field("updated", service.UpdatedAt);
+  field("image", container.Image?.replace(/@sha256:[0-9a-f]+$/, ""));
+  field(
+    "mode",
+    global ? "global (one instance per node)" : `replicated, ${rememberedInstances(parked) ?? 1} instances`,
+  );
+  field("stateful", spec.Labels?.["io.flotilla.stateful"] === "true" ? "yes" : "no");
+  if (parked.Labels?.[LIFECYCLE_LABELS.pending])
+    field("pending", "changes wait for `flotilla service deploy`");
+  field("entrypoint", container.Command?.join(" "));
+  field("cmd", container.Args?.join(" "));
+  field("user", container.User);
+  list("env", container.Env);
+  list("ports", (spec.EndpointSpec?.Ports ?? []).map(formatPort));
+  list(
+    "volumes",
+    container.Mounts?.map(
+      (m) => `${m.Source ? `${m.Source}:` : ""}${m.Target}${m.ReadOnly ? ":ro" : ""} (${m.Type})`,
+    ),
+  );
+  list(
+    "networks",
+    spec.TaskTemplate?.Networks?.map(
+      (n) => n.Target + (n.Aliases?.length ? ` (as ${n.Aliases.join(", ")})` : ""),
+    ),
+  );
+  list(
+    "secrets",
+    container.Secrets?.map((s) => `${s.SecretName} → /run/secrets/${s.File?.Name ?? s.SecretName}`),
+  );
+  list("constraints", spec.TaskTemplate?.Placement?.Constraints);
+  list(
+    "labels",
+    Object.entries(spec.Labels ?? {})
+      .filter(([k]) => !k.startsWith("io.flotilla."))
+      .map(([k, v]) => `${k}=${v}`),
+  );
+  const limits = spec.TaskTemplate?.Resources?.Limits;
+  if (limits?.MemoryBytes) field("memory", formatBytes(limits.MemoryBytes));
+  if (limits?.NanoCPUs) field("cpus", String(limits.NanoCPUs / 1e9));
+  const update = spec.UpdateConfig ?? {};
+  const preferences = spec.TaskTemplate?.Placement?.Preferences ?? [];
+  lines.push("  deploy:");
+  lines.push(`    strategy: ${global ? "daemon" : preferences.length > 0 ? "ha" : "random"}`);
+  lines.push(`    parallelism: ${update.Parallelism ?? 1}`);
+  lines.push(`    delay: ${formatNanoseconds(update.Delay ?? 0)}`);
+  lines.push(`    failure action: ${update.FailureAction ?? "pause"}`);
+  lines.push(`    order: ${update.Order ?? "stop-first"}`);
+  const hostname = new Map(nodes.map((n) => [n.ID ?? "", n.Description?.Hostname ?? n.ID ?? ""]));
+  lines.push("  instances:");
+  if (tasks.length === 0) lines.push("    (none running)");
+  const sorted = [...tasks].sort((a, b) => compareNatural(instanceKey(a), instanceKey(b)));
+  for (const task of sorted) {
+    const state = task.Status?.State ?? "";
+    lines.push(`    ${spec.Name}.${instanceKey(task)}:`);
+    lines.push(`      node: ${hostname.get(task.NodeID ?? "") ?? "(not assigned)"}`);
+    lines.push(`      state: ${paint(state, state)} (${ago(task.Status?.Timestamp, options.now)})`);
+    if (task.Status?.Err) lines.push(`      error: ${task.Status.Err}`);
+    const exit = task.Status?.ContainerStatus?.ExitCode;
+    if (exit !== undefined && exit !== 0) lines.push(`      exit code: ${exit}`);
+  }
+  return `${lines.join("\n")}\n`;
+}

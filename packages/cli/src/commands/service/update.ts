@@ -1,0 +1,52 @@
+import type { ServiceSpec } from "@flotilla/types";
+import type { CommandContext } from "../../context.js";
+import type { ServiceFlags } from "../../options/service-flags.js";
+import { applyFlags, LABELS } from "../../options/service-spec.js";
+import { type WaitFlags, waitForService } from "../../progress/wait.js";
+import { editDefinition, LIFECYCLE_LABELS, lifecycleOf } from "./lifecycle.js";
+import { attachLinks } from "./links.js";
+import { findService } from "./lookup.js";
+import { requireSecrets } from "./secrets.js";
+
+/**
+ * Changes the definition. A running stateless service rolls to it (and we wait); a registered or
+ * stopped one just keeps it for later; a running stateful one is not redeployed, as in Kontena: the
+ * new task template waits in a label until `deploy`.
+ */
+export async function run(
+  context: CommandContext,
+  [name]: string[],
+  flags: ServiceFlags & WaitFlags & { force?: boolean },
+): Promise<void> {
+  const client = await context.client();
+  const service = await findService(client, name!);
+  const current = service.attrs.Spec ?? {};
+  const stateful = current.Labels?.[LABELS.stateful] === "true";
+  const lifecycle = lifecycleOf(current);
+  let next = editDefinition(current, (spec) => applyFlags(spec, flags, { env: context.io.env }));
+  await requireSecrets(client, next);
+  next = await attachLinks(context, client, next, flags.link ?? []);
+  if (flags.force)
+    next.TaskTemplate = { ...next.TaskTemplate, ForceUpdate: (next.TaskTemplate?.ForceUpdate ?? 0) + 1 };
+  const held =
+    stateful && lifecycle === "deployed" && !flags.force ? holdTaskTemplate(current, next) : undefined;
+  await client.services.updateSpec(service.id, held ?? next, service.version);
+  if (held) {
+    context.stderr.write(
+      `${name}: stateful service updated but not redeployed; apply with \`flotilla service deploy ${name}\`\n`,
+    );
+    return;
+  }
+  if (lifecycle !== "deployed") return;
+  await waitForService(context, client, service.id, name!, flags);
+}
+
+/** The new spec with the running task template kept and the new one stored for `deploy`. */
+function holdTaskTemplate(current: ServiceSpec, next: ServiceSpec): ServiceSpec | undefined {
+  if (JSON.stringify(current.TaskTemplate) === JSON.stringify(next.TaskTemplate)) return undefined;
+  return {
+    ...next,
+    TaskTemplate: current.TaskTemplate,
+    Labels: { ...next.Labels, [LIFECYCLE_LABELS.pending]: JSON.stringify(next.TaskTemplate) },
+  };
+}

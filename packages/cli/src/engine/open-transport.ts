@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import {
+  type EndpointTls,
+  type ResolvedEndpoint,
+  resolveEndpoint,
+  type Transport,
+  UnixSocketTransport,
+  withApiVersion,
+} from "@flotilla/transport";
+import { UsageError } from "../errors.js";
+import type { CliIo } from "../io.js";
+import { DebugLogTransport } from "./debug-log.js";
+import type { GlobalOptions } from "./global-options.js";
+
+// Global options → endpoint → transport. The local socket, what nearly every run uses, is opened
+// directly; TCP+TLS and SSH adapters are imported only when an endpoint needs them, so their
+// dependencies (ssh2 above all) cost nothing at start-up.
+
+export async function openTransport(options: GlobalOptions, io: CliIo): Promise<Transport> {
+  const inner = io.transport ?? (await connect(options, io));
+  const logged = options.debug ? new DebugLogTransport(inner, io.stderr) : inner;
+  // The fake swarm and a test's transport are already versioned or speak any version.
+  if (io.transport && !options.apiVersion) return logged;
+  return withApiVersion(logged, { version: options.apiVersion, env: io.env });
+}
+
+async function connect(options: GlobalOptions, io: CliIo): Promise<Transport> {
+  const context = options.context ?? options.grid;
+  if (options.host && context) throw new UsageError("--host and --context cannot be used together");
+  const env = {
+    ...io.env,
+    ...(options.tlsverify && { DOCKER_TLS_VERIFY: "1" }),
+    ...(options.tls && { DOCKER_TLS: "1" }),
+  };
+  const endpoint = withTlsFiles(
+    resolveEndpoint({ host: options.host, context, environment: { env } }),
+    options,
+  );
+  if (options.debug) io.stderr.write(`flotilla: endpoint ${endpoint.host} (from ${endpoint.source})\n`);
+  if (endpoint.scheme === "unix")
+    return new UnixSocketTransport({ socketPath: endpoint.host.slice("unix://".length) });
+  const { createTransport } = await import("./remote-transport.js");
+  return createTransport(endpoint, { environment: { env } });
+}
+
+/** --tlscacert, --tlscert and --tlskey name files one by one, as the docker CLI's flags do. */
+function withTlsFiles(endpoint: ResolvedEndpoint, options: GlobalOptions): ResolvedEndpoint {
+  const named = options.tlscacert || options.tlscert || options.tlskey;
+  if (!named && !options.tls && !options.tlsverify) return endpoint;
+  if (endpoint.scheme !== "tcp") {
+    throw new UsageError(`TLS options apply to tcp:// endpoints; ${endpoint.host} is ${endpoint.scheme}`);
+  }
+  const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+  const tls: EndpointTls = {
+    verify: Boolean(options.tlsverify || options.tlscacert) || (endpoint.tls?.verify ?? false),
+    ca: read(options.tlscacert) ?? endpoint.tls?.ca,
+    cert: read(options.tlscert) ?? endpoint.tls?.cert,
+    key: read(options.tlskey) ?? endpoint.tls?.key,
+    from: named ? "--tls options" : (endpoint.tls?.from ?? "--tls"),
+  };
+  return { ...endpoint, tls };
+}

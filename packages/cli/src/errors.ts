@@ -1,0 +1,59 @@
+import { FlotillaError, isFlotillaError } from "@flotilla/types";
+
+// What the CLI adds to the one error tree, and how any error becomes one line and an exit code:
+// 1 for failure, 2 for usage (bad input, refused options), 3 for waits that did not converge.
+
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_NOT_CONVERGED = 3;
+
+/** The command line asked for something that cannot be read or done as written. */
+export class UsageError extends FlotillaError {
+  constructor(message: string) {
+    super("ERR_USAGE", message);
+  }
+}
+
+/** An option with no swarm equivalent: refused, never silently dropped. */
+export class UnsupportedOptionError extends FlotillaError {
+  readonly option: string;
+
+  constructor(option: string, why: string, instead: string) {
+    super("ERR_UNSUPPORTED_OPTION", `${option} is not supported: ${why}; ${instead}`);
+    this.option = option;
+  }
+}
+
+/** A named object that does not exist; the message reads as `service "web" not found`. */
+export class NotFoundInSwarmError extends FlotillaError {
+  constructor(kind: string, name: string) {
+    super("ERR_NOT_FOUND", `${kind} "${name}" not found`);
+  }
+}
+
+/** A wait that ended before the service converged: time ran out, tasks kept failing, or the update paused. */
+export class NotConvergedError extends FlotillaError {
+  constructor(message: string) {
+    super("ERR_NOT_CONVERGED", message);
+  }
+}
+
+const USAGE_CODES = new Set(["ERR_USAGE", "ERR_UNSUPPORTED_OPTION", "ERR_VALIDATION"]);
+const NOT_CONVERGED_CODES = new Set(["ERR_NOT_CONVERGED", "ERR_WAIT_TIMEOUT"]);
+
+export function exitCodeFor(error: unknown): number {
+  if (!isFlotillaError(error)) return EXIT_FAILURE;
+  if (USAGE_CODES.has(error.code)) return EXIT_USAGE;
+  if (NOT_CONVERGED_CODES.has(error.code)) return EXIT_NOT_CONVERGED;
+  return EXIT_FAILURE;
+}
+
+/** The one line a user sees; the engine's own words when it gave some. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const engineMessage = (error as { engineMessage?: unknown }).engineMessage;
+    if (typeof engineMessage === "string" && engineMessage !== "") return engineMessage;
+    return error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,36 @@
+import { UsageError } from "../errors.js";
+
+/** `KEY=VALUE` for -e and -l style options; `KEY` alone takes the value from `fallback` (docker reads the caller's environment). */
+export function parseKeyValue(
+  text: string,
+  option: string,
+  fallback?: Readonly<Record<string, string | undefined>>,
+): [string, string] {
+  const equals = text.indexOf("=");
+  if (equals === 0) throw new UsageError(`${option}: "${text}" has no name before "="`);
+  if (equals > 0) return [text.slice(0, equals), text.slice(equals + 1)];
+  const value = fallback?.[text];
+  if (fallback && value !== undefined) return [text, value];
+  if (fallback)
+    throw new UsageError(`${option}: "${text}" has no value and is not set here; write ${text}=VALUE`);
+  return [text, ""];
+}
+
+export function toRecord(
+  items: readonly string[] | undefined,
+  option: string,
+  fallback?: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  return Object.fromEntries((items ?? []).map((item) => parseKeyValue(item, option, fallback)));
+}
+
+/** Env lists are `KEY=VALUE` strings in the spec; this replaces or adds by name, keeping order. */
+export function mergeEnv(
+  current: readonly string[],
+  additions: readonly string[],
+  removals: readonly string[],
+): string[] {
+  const name = (entry: string) => entry.split("=", 1)[0]!;
+  const dropped = new Set([...removals, ...additions.map(name)]);
+  return [...current.filter((entry) => !dropped.has(name(entry))), ...additions];
+}

@@ -1,0 +1,27 @@
+import { CommanderError } from "commander";
+import { describeError, EXIT_USAGE, exitCodeFor } from "./errors.js";
+import type { CliIo } from "./io.js";
+import { ActionRunner, createProgram } from "./program.js";
+
+const CLEAN_EXITS = new Set(["commander.helpDisplayed", "commander.version"]);
+
+/**
+ * Runs one command line and returns the exit code; never throws. Errors become one line on
+ * stderr (with the stack under --debug): 1 failure, 2 usage, 3 not converged.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const runner = new ActionRunner(io);
+  const program = createProgram(io, runner);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return CLEAN_EXITS.has(error.code) ? 0 : EXIT_USAGE;
+    io.stderr.write(`flotilla: ${describeError(error)}\n`);
+    if (argv.includes("--debug") && error instanceof Error && error.stack)
+      io.stderr.write(`${error.stack}\n`);
+    return exitCodeFor(error);
+  } finally {
+    for (const context of runner.contexts) await context.close();
+  }
+}

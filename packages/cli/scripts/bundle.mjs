@@ -2,9 +2,10 @@
 // file to parse instead of hundreds, each command's code in a chunk loaded only when it runs, and
 // two dependency trims that change no behaviour:
 // - undici is entered at its Pool (all the transport uses) rather than its index, which loads
-//   fetch, WebSocket, caches and mocks as well;
+//   fetch, WebSocket, caches and mocks as well; its HTTP/2 client, never used here, is left out;
 // - commander's child_process (for executable subcommands, which flotilla has none of) on use;
-// - ssh2 (native parts, not bundled) is loaded on first use, so only ssh:// endpoints pay for it;
+// - ssh2 (native parts, not bundled) is required from the transport's own install; the transport
+//   loads it on its first SSH connection, so only ssh:// endpoints pay for it;
 // - the request-body schemas (zod, ~600 kB) are evaluated on the first body validated, not at
 //   start-up: reads never validate a body, so `service ls` never pays for them.
 import { chmod, copyFile } from "node:fs/promises";
@@ -33,6 +34,17 @@ module.exports = new Proxy({}, { get: (_, key) => load()[key] });`,
       loader: "js",
     }));
     b.onResolve({ filter: /^undici$/ }, () => ({ path: "undici-pool", namespace: "flotilla" }));
+    // undici's HTTP/2 client (and node:http2) loads with its Client, but is used only when ALPN
+    // picks h2, which happens only with allowH2: never for a Docker engine.
+    b.onResolve({ filter: /\/client-h2\.js$/ }, (args) =>
+      args.importer.includes("undici") ? { path: "undici-no-h2", namespace: "flotilla" } : undefined,
+    );
+    b.onLoad({ filter: /^undici-no-h2$/, namespace: "flotilla" }, () => ({
+      contents: `module.exports = function connectH2() {
+  throw new Error("HTTP/2 is not used with Docker engines (flotilla never sets allowH2)");
+};`,
+      loader: "js",
+    }));
     b.onResolve({ filter: /^ssh2$/ }, () => ({ path: "ssh2-lazy", namespace: "flotilla" }));
     b.onLoad({ filter: /^undici-pool$/, namespace: "flotilla" }, () => ({
       // As undici's index does: the request API lives on Dispatcher.prototype.
@@ -54,13 +66,8 @@ function transportRequire() {
     if (dirname(dir) === dir) throw new Error("@flotilla/transport not found: reinstall @flotilla/cli");
   }
 }
-let real;
-const load = () => (real ??= transportRequire()("ssh2"));
-// The bundle's interop asks for __esModule when the adapter module initialises: answer without loading.
-module.exports = new Proxy({}, {
-  get: (_, key) => (key === "__esModule" ? undefined : load()[key]),
-  has: (_, key) => key in load(),
-});`,
+// The transport imports ssh2 only on its first SSH connection, so this runs only then.
+module.exports = transportRequire()("ssh2");`,
       loader: "js",
       resolveDir: root,
     }));

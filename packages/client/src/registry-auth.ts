@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -51,12 +50,14 @@ interface DockerConfig {
   credHelpers?: Record<string, string>;
 }
 
-function runHelper(
+// child_process is loaded only when a credential helper runs: most calls never need one.
+async function runHelper(
   command: string,
   args: readonly string[],
   input: string,
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve, reject) => {
     const child = execFile(command, [...args], { timeout: 30_000, env }, (error, stdout) => {
       if (error) reject(error);

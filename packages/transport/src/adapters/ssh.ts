@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
-import ssh2, { type AnyAuthMethod, type ClientChannel, type ConnectConfig } from "ssh2";
+import type { AnyAuthMethod, ClientChannel, ConnectConfig, Client as SshClient } from "ssh2";
 import { type Environment, environment, expandHome } from "../environment.js";
 import { ConnectionError, TimeoutError } from "../errors.js";
 import { SocketTransport } from "../socket-transport.js";
@@ -108,12 +108,16 @@ function authMethods(
     const key = env.readFile(expandHome(file, env.homedir));
     if (key) keys.push(key);
   }
-  for (const key of keys) {
-    // A key that will not parse (encrypted, no passphrase given) is skipped, as ssh skips it.
-    if (ssh2.utils.parseKey(key, options.passphrase) instanceof Error) continue;
-    methods.push({ type: "publickey", username, key, passphrase: options.passphrase });
-  }
+  for (const key of keys) methods.push({ type: "publickey", username, key, passphrase: options.passphrase });
   return methods;
+}
+
+// ssh2 is loaded on the first SSH connection: most endpoints are unix sockets, and a command line
+// started hundreds of times a day should not pay for an SSH stack it does not use.
+let ssh2Module: Promise<typeof import("ssh2")> | undefined;
+function loadSsh2(): Promise<typeof import("ssh2")> {
+  ssh2Module ??= import("ssh2").then((m) => (m as { default?: typeof import("ssh2") }).default ?? m);
+  return ssh2Module;
 }
 
 interface SessionOptions {
@@ -129,8 +133,8 @@ interface SessionOptions {
 /** One SSH connection, opened on first use and again after it drops; channels multiplex over it. */
 class SshSession {
   readonly #options: SessionOptions;
-  #client: Promise<ssh2.Client> | undefined;
-  #current: ssh2.Client | undefined;
+  #client: Promise<SshClient> | undefined;
+  #current: SshClient | undefined;
   #access: Promise<"dial-stdio" | "forward-socket"> | undefined;
 
   constructor(options: SessionOptions) {
@@ -153,7 +157,7 @@ class SshSession {
     if (client) (await client.catch(() => undefined))?.end();
   }
 
-  #connect(): Promise<ssh2.Client> {
+  #connect(): Promise<SshClient> {
     this.#client ??= this.#open();
     const opening = this.#client;
     opening.catch(() => {
@@ -162,8 +166,14 @@ class SshSession {
     return opening;
   }
 
-  #open(): Promise<ssh2.Client> {
-    const { connectConfig, endpoint, auth } = this.#options;
+  async #open(): Promise<SshClient> {
+    const ssh2 = await loadSsh2();
+    const { connectConfig, endpoint } = this.#options;
+    // A key that will not parse (encrypted, no passphrase given) is skipped, as ssh skips it.
+    const auth = this.#options.auth.filter(
+      (method) =>
+        method.type !== "publickey" || !(ssh2.utils.parseKey(method.key, method.passphrase) instanceof Error),
+    );
     const text = this.#options.readFile(this.#options.knownHostsFile)?.toString("utf8") ?? "";
     const keys = hostKeysFor(parseKnownHosts(text), connectConfig.host!, connectConfig.port!);
     const checking = this.#options.hostKeyChecking;
@@ -255,7 +265,7 @@ function sshError(
   return netConnectionError(error as NodeJS.ErrnoException, endpoint);
 }
 
-function probeDockerCli(client: ssh2.Client): Promise<"dial-stdio" | "forward-socket"> {
+function probeDockerCli(client: SshClient): Promise<"dial-stdio" | "forward-socket"> {
   return new Promise((resolve) => {
     client.exec("command -v docker", (error, channel) => {
       if (error) return resolve("forward-socket");
@@ -266,7 +276,7 @@ function probeDockerCli(client: ssh2.Client): Promise<"dial-stdio" | "forward-so
   });
 }
 
-function exec(client: ssh2.Client, command: string): Promise<ClientChannel> {
+function exec(client: SshClient, command: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, channel) => {
       if (error) return reject(error);
@@ -277,7 +287,7 @@ function exec(client: ssh2.Client, command: string): Promise<ClientChannel> {
   });
 }
 
-function forward(client: ssh2.Client, socketPath: string): Promise<ClientChannel> {
+function forward(client: SshClient, socketPath: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     client.openssh_forwardOutStreamLocal(socketPath, (error, channel) =>
       error ? reject(error) : resolve(channel),

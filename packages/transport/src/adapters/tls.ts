@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import { connect, type TLSSocket } from "node:tls";
+import type { TLSSocket } from "node:tls";
 import { ConnectionError } from "../errors.js";
 import { SocketTransport } from "../socket-transport.js";
 import type { StageTimeouts } from "../transport.js";
@@ -98,8 +98,10 @@ export class TlsTransport extends SocketTransport {
     // Alerts that came after the handshake, by local port: undici reports such a socket only as
     // "other side closed" (with its local port), so the alert is looked up here to say why.
     const refusals = new Map<number, Error>();
-    const open = () =>
-      new Promise<TLSSocket>((resolve, reject) => {
+    // node:tls is loaded on the first connection: a unix-socket client never pays for it.
+    const open = async () => {
+      const { connect } = await import("node:tls");
+      return new Promise<TLSSocket>((resolve, reject) => {
         const socket = connect({
           host: options.host,
           port,
@@ -123,6 +125,7 @@ export class TlsTransport extends SocketTransport {
           resolve(socket);
         });
       });
+    };
     super({
       endpoint,
       authority: authority(options.host, port),

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
-import type { EngineUnderTest } from "./provided-context.js";
+import type { EngineUnderTest, MultiNodeSwarm, SwarmNodeUnderTest } from "./provided-context.js";
 
 // Finds the Docker engine that scripts/engine-up.sh started and tells every test about it.
 // No engine: engine tests skip, after one line saying how to start one; with
@@ -9,12 +11,21 @@ import type { EngineUnderTest } from "./provided-context.js";
 
 const DEFAULT_ENV_FILE = "/var/lib/flotilla-engine/engine.env";
 const START_HINT = "start one with `sudo scripts/engine-up.sh` (see README: Engine tests)";
+const SWARM_HINT = "start it with `sudo scripts/swarm-up.sh`";
+const SWARM_UP = fileURLToPath(new URL("../../scripts/swarm-up.sh", import.meta.url));
 
+/** Where scripts/engine-up.sh and scripts/swarm-up.sh write what they started. */
+export function envFiles(env: NodeJS.ProcessEnv = process.env): { engine: string; swarm: string } {
+  const engine = env.FLOTILLA_ENGINE_ENV ?? DEFAULT_ENV_FILE;
+  return { engine, swarm: env.FLOTILLA_SWARM_ENV ?? join(dirname(engine), "swarm.env") };
+}
+
+/** engine.env, then swarm.env, then FLOTILLA_* variables. */
 export function readEngineEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const file = env.FLOTILLA_ENGINE_ENV ?? DEFAULT_ENV_FILE;
   const values: Record<string, string> = {};
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, "utf8").split("\n")) {
+  for (const path of Object.values(envFiles(env))) {
+    if (!existsSync(path)) continue;
+    for (const line of readFileSync(path, "utf8").split("\n")) {
       const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
       if (match) values[match[1]!] = match[2]!.replace(/^"(.*)"$/, "$1");
     }
@@ -74,6 +85,26 @@ export function describeEngine(values: Record<string, string>, apiVersion: strin
       current: values.FLOTILLA_TEST_IMAGE ?? "flotilla-test/busybox:latest",
       next: values.FLOTILLA_TEST_IMAGE_NEXT ?? "flotilla-test/busybox:next",
     },
+    swarm: describeSwarm(values),
+  };
+}
+
+/** FLOTILLA_SWARM_NODES: `HOSTNAME:ROLE:ADDRESS:SOCKET:PIDFILE`, comma-separated. */
+export function describeSwarm(values: Record<string, string>, upScript = SWARM_UP): MultiNodeSwarm | null {
+  const nodes = (values.FLOTILLA_SWARM_NODES ?? "")
+    .split(",")
+    .filter(Boolean)
+    .map((entry): SwarmNodeUnderTest => {
+      const [hostname = "", role, addr = "", socketPath = "", pidFile = ""] = entry.split(":");
+      return { hostname, role: role === "worker" ? "worker" : "manager", addr, socketPath, pidFile };
+    });
+  const managers = nodes.filter((n) => n.role === "manager");
+  const workers = nodes.filter((n) => n.role === "worker");
+  if (managers.length === 0) return null;
+  return {
+    managers,
+    workers,
+    upCommand: ["bash", upScript, String(managers.length), "--workers", String(workers.length)],
   };
 }
 
@@ -106,6 +137,11 @@ async function detectEngine(): Promise<EngineUnderTest | null> {
     throw new Error(
       `FLOTILLA_REQUIRE_ENGINE=1 but ${missing.join(", ")} are not described in ` +
         `${values.FLOTILLA_ENGINE_ENV ?? DEFAULT_ENV_FILE}; ${START_HINT}`,
+    );
+  }
+  if (required && !engine.swarm) {
+    throw new Error(
+      `FLOTILLA_REQUIRE_ENGINE=1 but no multi-node swarm is described in ${envFiles().swarm}; ${SWARM_HINT}`,
     );
   }
   return engine;

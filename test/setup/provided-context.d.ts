@@ -24,4 +24,28 @@ export interface EngineUnderTest {
   scratch: Record<string, string>;
   /** Two distinct locally imported images, for creating and then updating services. */
   images: { current: string; next: string };
+  /** The multi-node swarm of scripts/swarm-up.sh, apart from this engine and its swarm. */
+  swarm: MultiNodeSwarm | null;
+}
+
+/**
+ * Several engines, each in its own network and UTS namespace, in one swarm of their own; only
+ * test/multinode/ uses it. Its tests stop engines and bring them back with `upCommand`.
+ */
+export interface MultiNodeSwarm {
+  managers: SwarmNodeUnderTest[];
+  workers: SwarmNodeUnderTest[];
+  /** scripts/swarm-up.sh with this shape: restarts any engine that is down and waits until all are ready. */
+  upCommand: string[];
+}
+
+export interface SwarmNodeUnderTest {
+  /** The node's hostname, as `node ls` shows it (flotilla-node-N). */
+  hostname: string;
+  role: "manager" | "worker";
+  /** Its address on the swarm's own bridge, which it advertises. */
+  addr: string;
+  socketPath: string;
+  /** The dockerd's pidfile, for the tests that stop it. */
+  pidFile: string;
 }

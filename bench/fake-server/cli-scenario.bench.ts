@@ -3,15 +3,24 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeSwarm } from "@flotilla/testing";
-import { cleanUp, logBehaviour, runScenario } from "../../packages/testing/test/docker-cli/scenario.ts";
+import { cleanUp, runScenario } from "../../packages/testing/test/docker-cli/scenario.ts";
 
 // The docker CLI session of packages/testing/test/docker-cli.differential.test.ts, timed end to
 // end (every `docker` process included) against the real engine and against the fake served on a
-// unix socket the way `flotilla-fake-engine` serves it. Usage: bench:fake-server [grace] [runs]
-//   grace: the web service's --stop-grace-period ("1s" as in CI, "10s" the engine's default)
+// unix socket the way `flotilla-fake-engine` serves it.
+// Usage: bench:fake-server [variant] [runs] [grace]
+//   detached (default): as CI runs it, `--detach` on service create and scale, and the web
+//     service's --stop-grace-period set to `grace` (default 1s)
+//   operator: as an operator types it, with the CLI's defaults: no `--detach` (the CLI waits for
+//     convergence) and no --stop-grace-period (the engine's 10s)
 
-const grace = process.argv[2] ?? "1s";
+const variant = process.argv[2] ?? "detached";
+if (variant !== "detached" && variant !== "operator") throw new Error(`unknown variant ${variant}`);
 const runs = Number(process.argv[3] ?? 3);
+const style =
+  variant === "operator"
+    ? { detach: false, stopGracePeriod: null }
+    : { detach: true, stopGracePeriod: process.argv[4] ?? "1s" };
 const socket = process.env.FLOTILLA_ENGINE_SOCKET ?? "/var/run/docker.sock";
 const images = {
   current: process.env.FLOTILLA_TEST_IMAGE ?? "flotilla-test/busybox:latest",
@@ -28,7 +37,7 @@ async function timed(target: "engine" | "fake", run: number): Promise<number> {
     const host = `unix://${socket}`;
     const start = performance.now();
     try {
-      await runScenario({ dockerHost: host, prefix, images, stopGracePeriod: grace });
+      await runScenario({ dockerHost: host, prefix, images, ...style });
       return performance.now() - start;
     } finally {
       await cleanUp(host, prefix);
@@ -39,11 +48,10 @@ async function timed(target: "engine" | "fake", run: number): Promise<number> {
     clock: "real",
     start: Date.now(),
     timings: { step: 5, stop: 10 },
-    images: { [images.next]: logBehaviour },
   });
   const server = await swarm.listen({ socketPath: join(dir, `${prefix}.sock`) });
   const start = performance.now();
-  await runScenario({ dockerHost: server.dockerHost, prefix, images, stopGracePeriod: grace });
+  await runScenario({ dockerHost: server.dockerHost, prefix, images, ...style });
   return performance.now() - start;
 }
 
@@ -57,4 +65,4 @@ for (const [target, times] of Object.entries(results)) {
   console.log(`${target.padEnd(6)} median ${s(median(times))}  (${times.map(s).join(", ")})`);
 }
 const ratio = median(results.engine!) / median(results.fake!);
-console.log(`stop grace period ${grace}: the fake is ${ratio.toFixed(1)}x faster`);
+console.log(`${variant} ${JSON.stringify(style)}: the fake is ${ratio.toFixed(1)}x faster`);

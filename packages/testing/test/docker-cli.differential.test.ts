@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createFakeSwarm, type FakeSwarm } from "../src/index.js";
 import { normalise } from "./docker-cli/normalise.js";
 import { docker } from "./docker-cli/run-docker.js";
-import { cleanUp, logBehaviour, runScenario, type Step } from "./docker-cli/scenario.js";
+import { cleanUp, runScenario, type Step } from "./docker-cli/scenario.js";
 
 // The real docker CLI (v28, which negotiates API 1.41 with both) runs one session against the real
 // engine and against the fake served on a unix socket; the transcripts, with IDs, times and host
@@ -47,8 +47,9 @@ describe.skipIf(!engine || !hasCli)("one docker CLI session on the real engine a
 
   it("prints the same transcript, step by step", { timeout: 240_000 }, async () => {
     const real = await runScenario({ dockerHost: realHost, prefix, images });
-    // The fake node takes the engine's hostname, so tables line up column for column.
-    const served = await servedFake({ nodes: [{ hostname }], images: { [images.next]: logBehaviour } });
+    // The fake node takes the engine's hostname, so tables line up column for column. No image
+    // behaviours: the fake runs the services' commands (`sleep 600`, the log service's `sh -c`).
+    const served = await servedFake({ nodes: [{ hostname }] });
     fake = served.swarm;
     const onFake = await runScenario({ dockerHost: served.host, prefix, images });
     const show = (steps: Step[]) => steps.map((step) => normalise(step, [hostname]));

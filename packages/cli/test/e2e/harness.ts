@@ -53,7 +53,18 @@ export function splitArgs(line: string): string[] {
   return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
 }
 
-/** A fake swarm on the wall clock with quick agents, so waits converge in milliseconds. */
+/**
+ * A fake swarm on the wall clock with quick agents, so waits converge in milliseconds. The tests'
+ * services mostly give no command; the test image's own CMD (/bin/sh) exits at once, on the
+ * engine and the fake alike, so it is registered here as a server that runs until stopped.
+ */
 export function fakeSwarm(options: FakeSwarmOptions = {}): Promise<FakeSwarm> {
-  return createFakeSwarm({ nodes: 3, seed: 7, clock: "real", timings: { step: 2, stop: 2 }, ...options });
+  return createFakeSwarm({
+    nodes: 3,
+    seed: 7,
+    clock: "real",
+    timings: { step: 2, stop: 2 },
+    images: { "flotilla-test/busybox": {} },
+    ...options,
+  });
 }

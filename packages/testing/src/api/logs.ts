@@ -1,12 +1,14 @@
 import type { Cluster } from "../core/cluster.js";
+import { programOf } from "../core/container.js";
 import { EngineError } from "../core/errors.js";
 import type { StoredTask } from "../core/model.js";
 import type { RouteContext } from "./context.js";
 import { boolParam, engineHeaders } from "./http.js";
 
 // Task output as the engine streams it: each line in an 8-byte header frame (stream 1 stdout,
-// 2 stderr, then a big-endian length), or raw bytes when the service has a TTY. Lines appear once
-// their task has been running long enough, per the image's behaviour.
+// 2 stderr, then a big-endian length), or raw bytes when the service has a TTY (one stream, and the
+// terminal turns each newline into CRLF). A line appears once its task has been running long enough
+// to print it, per the image's behaviour or the task's command, and never after the container ended.
 
 interface Line {
   at: number;
@@ -18,12 +20,19 @@ interface Line {
 export function linesOf(cluster: Cluster, tasks: StoredTask[], from: number, to: number): Line[] {
   const lines: Line[] = [];
   for (const task of tasks) {
-    const startedAt = cluster.store.data.runtime.get(task.ID)?.startedAt;
+    const runtime = cluster.store.data.runtime.get(task.ID);
+    const startedAt = runtime?.startedAt;
     if (startedAt === undefined) continue;
-    const behaviour = cluster.images.lookup(task.Spec.ContainerSpec?.Image ?? "");
-    for (const entry of behaviour.logs) {
-      const at = startedAt + entry.after;
-      if (at > from && at <= to) lines.push({ at, stream: entry.stream, text: entry.line, task });
+    const end = Math.min(to, runtime?.endedAt ?? to);
+    if (end <= from) continue;
+    const program = programOf(task, (image) => cluster.images.find(image));
+    const printed =
+      program.kind === "behaviour"
+        ? program.behaviour.logs.map((entry) => ({ at: entry.after, stream: entry.stream, text: entry.line }))
+        : cluster.traces.traceOf(cluster.store, task, program.argv, startedAt, end - startedAt).lines;
+    for (const entry of printed) {
+      const at = startedAt + entry.at;
+      if (at > from && at <= end) lines.push({ at, stream: entry.stream, text: entry.text, task });
     }
   }
   return lines.sort((a, b) => a.at - b.at);
@@ -55,8 +64,10 @@ export function logsResponse(ctx: RouteContext, tasks: StoredTask[], tty: boolea
   const tail = query.get("tail");
   const encoder = new TextEncoder();
   const encode = (line: Line): Uint8Array | undefined => {
-    if ((line.stream === 1 && !stdout) || (line.stream === 2 && !stderr)) return undefined;
-    let text = `${line.text}\n`;
+    // A TTY has one stream: what the container wrote to stderr arrives as stdout.
+    const stream = tty ? 1 : line.stream;
+    if ((stream === 1 && !stdout) || (stream === 2 && !stderr)) return undefined;
+    let text = tty ? `${line.text}\r\n` : `${line.text}\n`;
     if (details) {
       const t = line.task;
       text = `com.docker.swarm.node.id=${t.NodeID},com.docker.swarm.service.id=${t.ServiceID},com.docker.swarm.task.id=${t.ID} ${text}`;

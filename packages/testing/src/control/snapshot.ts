@@ -34,6 +34,7 @@ export function restoreInto(cluster: Cluster, snapshot: SwarmSnapshot): void {
   cluster.timers.heap = copy.timers.heap;
   cluster.timers.seq = copy.timers.seq;
   cluster.images.restore(copy.images);
+  cluster.traces.clear();
   cluster.dirtyServices.clear();
   cluster.dirtyUpdates.clear();
   cluster.pending.clear();

@@ -1,9 +1,13 @@
 import type { Cluster } from "./cluster.js";
+import { type ContainerProgram, failsToStart, programOf } from "./container.js";
 import { isTerminal, type StoredTask, wantsStop } from "./model.js";
 
 // What a node's agent does with the tasks assigned to it: walks each one through the engine's
 // states toward its desired state, with the status messages dockerd reports, and makes the
-// container behave as its image's registered behaviour says.
+// container behave as its image's registered behaviour says, or as its command would.
+
+/** A shell or sleep as PID 1 ignores SIGTERM, so the engine kills it when the grace period ends. */
+const KILLED = 137;
 
 type Cause = "step" | "exit" | "unhealthy";
 
@@ -13,15 +17,15 @@ export function advanceTask(cluster: Cluster, task: StoredTask, cause: Cause = "
   if (node?.Status.State !== "ready") return;
   const state = task.Status.State;
   if (isTerminal(state)) return;
-  const behaviour = cluster.images.lookup(task.Spec.ContainerSpec?.Image ?? "");
+  const program = programOf(task, (image) => cluster.images.find(image));
 
   if (wantsStop(task.DesiredState)) {
-    stopContainer(cluster, task, behaviour.stopExitCode);
+    stopContainer(cluster, task, program.kind === "behaviour" ? program.behaviour.stopExitCode : KILLED);
     return;
   }
   if (cause === "exit" && state === "running") {
-    const code = behaviour.exit?.code ?? 0;
-    exitContainer(cluster, task, code);
+    if (program.kind === "command") watchCommand(cluster, task, program.argv);
+    else exitContainer(cluster, task, program.behaviour.exit?.code ?? 0);
     return;
   }
   if (cause === "unhealthy" && state === "running") {
@@ -40,7 +44,7 @@ export function advanceTask(cluster: Cluster, task: StoredTask, cause: Cause = "
       cluster.wakeAgent(task, step);
       return;
     case "preparing": {
-      const problem = prepareProblem(task, behaviour.missing);
+      const problem = prepareProblem(task, program.kind === "behaviour" && program.behaviour.missing);
       if (problem) {
         task.Status.ContainerStatus = { ContainerID: "", PID: 0, ExitCode: 0 };
         cluster.setState(task, "rejected", "preparing", problem);
@@ -58,20 +62,20 @@ export function advanceTask(cluster: Cluster, task: StoredTask, cause: Cause = "
       cluster.wakeAgent(task, step);
       return;
     case "starting": {
-      if (behaviour.failsToStart !== undefined) {
-        cluster.setState(task, "failed", "starting", behaviour.failsToStart);
+      const container = task.Status.ContainerStatus!;
+      const problem = failsToStart(program);
+      if (problem !== undefined) {
+        // dockerd reports what a shell would: 127, command not found.
+        if (program.kind === "command") container.ExitCode = 127;
+        cluster.setState(task, "failed", "starting", problem);
         return;
       }
-      const container = task.Status.ContainerStatus!;
       container.PID = cluster.ids.between(1000, 60000);
       const runtime = cluster.store.data.runtime.get(task.ID)!;
       runtime.startedAt = cluster.now;
       runtime.runningAt = cluster.now;
       cluster.setState(task, "running", "started");
-      if (behaviour.exit) cluster.after(behaviour.exit.after, "task-exit", task.ID, cluster.now);
-      if (behaviour.unhealthyAfter !== undefined) {
-        cluster.after(behaviour.unhealthyAfter, "task-unhealthy", task.ID, cluster.now);
-      }
+      watchExit(cluster, task, program);
       return;
     }
     default:
@@ -88,7 +92,36 @@ function prepareProblem(task: StoredTask, imageMissing: boolean): string | undef
   return undefined;
 }
 
+function watchExit(cluster: Cluster, task: StoredTask, program: ContainerProgram): void {
+  if (program.kind === "command") {
+    watchCommand(cluster, task, program.argv);
+    return;
+  }
+  const { exit, unhealthyAfter } = program.behaviour;
+  if (exit) cluster.after(exit.after, "task-exit", task.ID, cluster.now);
+  if (unhealthyAfter !== undefined) cluster.after(unhealthyAfter, "task-unhealthy", task.ID, cluster.now);
+}
+
+/**
+ * Exits the container if its command has ended by now; otherwise looks again when it will have,
+ * or, for a command that loops, when its trace runs out.
+ */
+function watchCommand(cluster: Cluster, task: StoredTask, argv: string[]): void {
+  const runtime = cluster.store.data.runtime.get(task.ID)!;
+  const startedAt = runtime.startedAt ?? cluster.now;
+  const elapsed = cluster.now - startedAt;
+  const trace = cluster.traces.traceOf(cluster.store, task, argv, startedAt, elapsed);
+  if (trace.exit && trace.exit.at <= elapsed) {
+    exitContainer(cluster, task, trace.exit.code);
+    return;
+  }
+  const next = trace.exit?.at ?? trace.until;
+  if (Number.isFinite(next))
+    cluster.after(Math.max(next - elapsed, 0), "task-exit", task.ID, runtime.runningAt);
+}
+
 function exitContainer(cluster: Cluster, task: StoredTask, code: number, err?: string): void {
+  cluster.store.data.runtime.get(task.ID)!.endedAt = cluster.now;
   const container = task.Status.ContainerStatus!;
   container.PID = 0;
   container.ExitCode = code;
@@ -100,7 +133,10 @@ function stopContainer(cluster: Cluster, task: StoredTask, exitCode: number): vo
   const container = task.Status.ContainerStatus;
   if (container) {
     container.PID = 0;
-    if (task.Status.State === "running") container.ExitCode = exitCode;
+    if (task.Status.State === "running") {
+      container.ExitCode = exitCode;
+      cluster.store.data.runtime.get(task.ID)!.endedAt = cluster.now;
+    }
   }
   cluster.setState(task, "shutdown", "shutdown");
 }

@@ -1,4 +1,5 @@
 import { advanceTask, onNodeBackUp } from "./agent.js";
+import { CommandTraces } from "./container.js";
 import { EventLog, eventAt, type SwarmEvent } from "./events.js";
 import type { IdSource } from "./ids.js";
 import type { ImageRegistry } from "./images.js";
@@ -24,6 +25,8 @@ export class Cluster {
   readonly store: Store;
   readonly timers = new TimerQueue();
   readonly events = new EventLog();
+  /** What the commands of running tasks print and when they exit, worked out as time needs it. */
+  readonly traces = new CommandTraces();
   readonly ids: IdSource;
   readonly images: ImageRegistry;
   readonly timings: Timings;

@@ -1,7 +1,7 @@
 import { type Duration, toMillis } from "./duration.js";
 
-// What a container of a given image does once started. The engine runs real processes; the fake
-// asks this table instead. Unknown images run forever and print nothing.
+// What a container of a given image does once started, when a test says so. Without an entry the
+// container runs its command through the shell simulator (see container.ts).
 
 export interface LogLine {
   /** Printed this long after the container starts (default: at start). */
@@ -34,8 +34,6 @@ export interface NormalizedBehaviour {
   stopExitCode: number;
 }
 
-const RUNS_FOREVER: NormalizedBehaviour = { missing: false, logs: [], stopExitCode: 0 };
-
 export class ImageRegistry {
   readonly #byImage = new Map<string, NormalizedBehaviour>();
 
@@ -44,12 +42,10 @@ export class ImageRegistry {
   }
 
   /** Exact reference first, then the reference without digest, then without tag. */
-  lookup(image: string): NormalizedBehaviour {
+  find(image: string): NormalizedBehaviour | undefined {
     const noDigest = image.split("@")[0]!;
     const noTag = noDigest.replace(/:[^/:]+$/, "");
-    return (
-      this.#byImage.get(image) ?? this.#byImage.get(noDigest) ?? this.#byImage.get(noTag) ?? RUNS_FOREVER
-    );
+    return this.#byImage.get(image) ?? this.#byImage.get(noDigest) ?? this.#byImage.get(noTag);
   }
 
   entries(): [string, NormalizedBehaviour][] {

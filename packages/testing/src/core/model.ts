@@ -141,6 +141,8 @@ export interface TaskRuntime {
   restartAt?: number;
   /** The restart supervisor declined to replace this task (policy or attempts exhausted). */
   declined?: boolean;
+  /** When the container exited or was stopped: it prints nothing after this. */
+  endedAt?: number;
   /** For the updater's monitor window: when this task reached running. */
   runningAt?: number;
   /** Global services: the one node this task may run on. */

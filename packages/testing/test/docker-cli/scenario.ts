@@ -9,8 +9,13 @@ export interface ScenarioOptions {
   /** Unique prefix for every object made, so a shared engine is left as it was found. */
   prefix: string;
   images: { current: string; next: string };
-  /** The web service's stop grace period. CI uses 1s; the engine's default is 10s. */
-  stopGracePeriod?: string;
+  /** The web service's stop grace period. CI uses 1s; `null` leaves the flag out (engine default, 10s). */
+  stopGracePeriod?: string | null;
+  /**
+   * Pass `--detach` to service create and scale, as CI does (default). `false` types the commands
+   * as an operator does, so the CLI waits for convergence as it does by default.
+   */
+  detach?: boolean;
 }
 
 export interface Step {
@@ -20,24 +25,15 @@ export interface Step {
 
 const LOG_LINES = ["hello from the log service", "a second line"];
 const LOG_ERR = "and one on stderr";
-/**
- * What the log service prints, as the fake's behaviour for its image (`images.next`): the fake runs
- * no commands, so the test tells it what the `sh -c` below prints on the engine.
- */
-export const logBehaviour = {
-  logs: [
-    { line: LOG_ERR, stream: "stderr" as const },
-    ...LOG_LINES.map((line) => ({ line, after: "200ms" })),
-  ],
-};
-
 export async function runScenario({
   dockerHost,
   prefix,
   images,
   stopGracePeriod = "1s",
+  detach = true,
 }: ScenarioOptions): Promise<Step[]> {
   const steps: Step[] = [];
+  const detached = detach ? ["--detach"] : [];
   const web = `${prefix}-web`;
   const log = `${prefix}-log`;
   const run = async (args: string[], options: { stdin?: string; until?: (r: Ran) => boolean } = {}) => {
@@ -99,7 +95,7 @@ export async function runScenario({
   await run([
     "service",
     "create",
-    "--detach",
+    ...detached,
     "--name",
     web,
     "--replicas",
@@ -136,8 +132,7 @@ export async function runScenario({
     "on-failure",
     "--restart-max-attempts",
     "3",
-    "--stop-grace-period",
-    stopGracePeriod,
+    ...(stopGracePeriod === null ? [] : ["--stop-grace-period", stopGracePeriod]),
     "--update-parallelism",
     "2",
     "--update-delay",
@@ -168,7 +163,7 @@ export async function runScenario({
   ]);
   await run(["service", "inspect", "--pretty", web]);
   await run(["service", "inspect", web, "--format", "{{json .Spec}}"]);
-  await run(["service", "scale", "--detach", `${web}=3`]);
+  await run(["service", "scale", ...detached, `${web}=3`]);
   await run(["service", "ls", "--filter", mine, "--format", "{{.Name}} {{.Mode}} {{.Replicas}}"], {
     until: converged(`${web} replicated 3/3`),
   });
@@ -208,7 +203,7 @@ export async function runScenario({
   await run([
     "service",
     "create",
-    "--detach",
+    ...detached,
     "--name",
     log,
     "--label",
@@ -236,11 +231,11 @@ export async function runScenario({
   // Mistakes, answered by the engine (or by the CLI from what the engine said).
   await run(["swarm", "join-token", "--quiet", "nope"]);
   await run(["service", "inspect", `${prefix}-nope`]);
-  await run(["service", "create", "--detach", "--name", web, images.current]);
+  await run(["service", "create", ...detached, "--name", web, images.current]);
   await run([
     "service",
     "create",
-    "--detach",
+    ...detached,
     "--name",
     `${prefix}-bad`,
     "--mode",
@@ -252,7 +247,7 @@ export async function runScenario({
   await run([
     "service",
     "create",
-    "--detach",
+    ...detached,
     "--name",
     `${prefix}-bad`,
     "--secret",
@@ -262,7 +257,7 @@ export async function runScenario({
   await run([
     "service",
     "create",
-    "--detach",
+    ...detached,
     "--name",
     `${prefix}-bad`,
     "--network",
@@ -272,7 +267,7 @@ export async function runScenario({
   await run([
     "service",
     "create",
-    "--detach",
+    ...detached,
     "--name",
     `${prefix}-bad`,
     "--constraint",

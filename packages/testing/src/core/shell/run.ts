@@ -1,0 +1,354 @@
+import { APPLETS, type Io, type Shell } from "./applets.js";
+import {
+  type AndOr,
+  type Command,
+  type List,
+  parse,
+  type Redirect,
+  ShellSyntaxError,
+  type Word,
+} from "./parse.js";
+
+// Runs a container's command the way busybox would, without running anything: a pure function of
+// the argv, the environment and the mounted files, which says what is printed when (milliseconds
+// after start) and when the process exits with which code. Time passes only in `sleep`; a program
+// that loops forever is run as far as `horizon` and can be run again further on.
+
+export interface PrintedLine {
+  /** Milliseconds after the container started. */
+  at: number;
+  stream: 1 | 2;
+  text: string;
+}
+
+export interface Trace {
+  lines: PrintedLine[];
+  exit?: { code: number; at: number };
+  /** The trace is complete up to this time; Infinity when the program's whole future is known. */
+  until: number;
+}
+
+export interface ProcessContext {
+  env: Record<string, string>;
+  /** Files the container can read: mounted secrets and configs, by absolute path. */
+  files: Record<string, string>;
+}
+
+/** Executables found on the busybox image's PATH: what argv[0] may name. */
+const BIN_DIRS = ["/bin", "/usr/bin", "/sbin", "/usr/sbin"];
+
+/** dockerd's text when argv[0] names nothing executable (checked against Docker 20.10 with runc). */
+export function startProblem(argv: readonly string[]): string | undefined {
+  const name = argv[0] ?? "";
+  if (executable(name)) return undefined;
+  const reason = name.includes("/")
+    ? `exec: "${name}": stat ${name}: no such file or directory`
+    : `exec: "${name}": executable file not found in $PATH`;
+  return `starting container failed: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${reason}: unknown`;
+}
+
+function executable(name: string): string | undefined {
+  const slash = name.lastIndexOf("/");
+  const base = slash < 0 ? name : name.slice(slash + 1);
+  if (slash >= 0 && !BIN_DIRS.includes(name.slice(0, slash))) return undefined;
+  return APPLETS[base]?.executable ? base : undefined;
+}
+
+/** Whether a container of an image the fake knows nothing about should be run from this argv. */
+export const runsAsBusybox = (argv: readonly string[]) => executable(argv[0] ?? "") !== undefined;
+
+class Stop {
+  constructor(
+    readonly reason: "exit" | "horizon" | "forever",
+    readonly code = 0,
+  ) {}
+}
+
+/** A command that keeps running without sleeping this long is spinning: its output stops there. */
+const SPIN_LIMIT = 10_000;
+
+export function runArgv(argv: readonly string[], context: ProcessContext, horizon: number): Trace {
+  const machine = new Machine(context, horizon);
+  const name = executable(argv[0] ?? "");
+  try {
+    if (!name) throw new Stop("exit", 127);
+    const code = machine.exec(name, argv.slice(1), { 1: { stream: 1 }, 2: { stream: 2 } });
+    throw new Stop("exit", code);
+  } catch (stop) {
+    if (!(stop instanceof Stop)) throw stop;
+    return machine.finish(stop);
+  }
+}
+
+class Machine implements Shell {
+  t = 0;
+  status = 0;
+  steps = 0;
+  #sinceSleep = 0;
+  readonly vars: Map<string, string>;
+  readonly files: Map<string, string>;
+  readonly lines: PrintedLine[] = [];
+  readonly #partial: Record<1 | 2, string> = { 1: "", 2: "" };
+  positional: string[] = [];
+  scriptName = "sh";
+  errexit = false;
+
+  constructor(
+    context: ProcessContext,
+    readonly horizon: number,
+  ) {
+    this.vars = new Map(Object.entries(context.env));
+    this.files = new Map(Object.entries(context.files));
+  }
+
+  finish(stop: Stop): Trace {
+    if (stop.reason === "horizon") {
+      return { lines: this.lines, until: this.horizon };
+    }
+    if (stop.reason === "exit") {
+      for (const stream of [1, 2] as const) {
+        if (this.#partial[stream]) this.lines.push({ at: this.t, stream, text: this.#partial[stream] });
+      }
+      return {
+        lines: this.lines,
+        exit: { code: stop.code & 255, at: this.t },
+        until: Number.POSITIVE_INFINITY,
+      };
+    }
+    return { lines: this.lines, until: Number.POSITIVE_INFINITY };
+  }
+
+  write(io: Io, fd: 1 | 2, text: string): void {
+    const sink = io[fd];
+    if ("discard" in sink) return;
+    if ("path" in sink) {
+      this.files.set(sink.path, (this.files.get(sink.path) ?? "") + text);
+      return;
+    }
+    const parts = (this.#partial[sink.stream] + text).split("\n");
+    this.#partial[sink.stream] = parts.pop()!;
+    for (const line of parts) this.lines.push({ at: this.t, stream: sink.stream, text: line });
+  }
+
+  sleep(ms: number): void {
+    if (ms === Number.POSITIVE_INFINITY) throw new Stop("forever");
+    if (this.t + ms > this.horizon) throw new Stop("horizon");
+    this.t += ms;
+    this.#sinceSleep = 0;
+  }
+
+  exit(code: number): never {
+    throw new Stop("exit", code);
+  }
+
+  #tick(): void {
+    this.steps++;
+    if (++this.#sinceSleep > SPIN_LIMIT) throw new Stop("forever");
+  }
+
+  /** Runs an applet or builtin by name. */
+  exec(name: string, args: string[], io: Io): number {
+    this.#tick();
+    const applet = APPLETS[name];
+    if (!applet) {
+      this.write(io, 2, `sh: ${name}: not found\n`);
+      return 127;
+    }
+    return applet.run(this, args, io);
+  }
+
+  /** `sh -c SCRIPT [NAME [ARGS...]]`, from a container's argv or from a script. */
+  runScript(script: string, name: string, args: string[], io: Io): number {
+    let list: List;
+    try {
+      list = parse(script);
+    } catch (error) {
+      if (!(error instanceof ShellSyntaxError)) throw error;
+      this.write(io, 2, `sh: ${error.message}\n`);
+      return 2;
+    }
+    this.scriptName = name;
+    this.positional = args;
+    return this.list(list, io);
+  }
+
+  list(list: List, io: Io): number {
+    for (const item of list) this.andOr(item, io);
+    return this.status;
+  }
+
+  andOr(item: AndOr, io: Io): void {
+    this.status = this.command(item.first, io);
+    for (const { op, command } of item.rest) {
+      if ((op === "&&") === (this.status === 0)) this.status = this.command(command, io);
+    }
+    if (item.negate) this.status = this.status === 0 ? 1 : 0;
+    else if (this.errexit && this.status !== 0 && item.rest.length === 0) this.exit(this.status);
+  }
+
+  command(command: Command, io: Io): number {
+    this.#tick();
+    switch (command.kind) {
+      case "simple":
+        return this.simple(command, io);
+      case "group":
+        return this.list(command.body, this.redirect(command.redirects, io));
+      case "loop": {
+        let status = 0;
+        for (;;) {
+          const errexit = this.errexit;
+          this.errexit = false;
+          const test = this.list(command.test, io);
+          this.errexit = errexit;
+          if ((test === 0) === command.until) return status;
+          status = this.list(command.body, io);
+        }
+      }
+      case "for": {
+        let status = 0;
+        const items = command.items.flatMap((w) => this.expand(w));
+        for (const item of items) {
+          this.vars.set(command.name, item);
+          status = this.list(command.body, io);
+        }
+        return status;
+      }
+      case "if": {
+        for (const branch of command.branches) {
+          const errexit = this.errexit;
+          this.errexit = false;
+          const test = this.list(branch.test, io);
+          this.errexit = errexit;
+          if (test === 0) return this.list(branch.body, io);
+        }
+        return command.otherwise ? this.list(command.otherwise, io) : 0;
+      }
+    }
+  }
+
+  simple(command: Extract<Command, { kind: "simple" }>, io: Io): number {
+    const words = command.words.flatMap((w) => this.expand(w));
+    const values = command.assigns.map(
+      ({ name, value }) => [name, this.expand(value, false).join("")] as const,
+    );
+    if (words.length === 0) {
+      for (const [name, value] of values) this.vars.set(name, value);
+      this.redirect(command.redirects, io);
+      return 0;
+    }
+    const saved = values.map(([name]) => [name, this.vars.get(name)] as const);
+    for (const [name, value] of values) this.vars.set(name, value);
+    try {
+      const [name, ...args] = words as [string, ...string[]];
+      return this.exec(this.resolve(name), args, this.redirect(command.redirects, io));
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) this.vars.delete(name);
+        else this.vars.set(name, value);
+      }
+    }
+  }
+
+  /** `/bin/echo` is `echo`; any other path names nothing on this image. */
+  resolve(name: string): string {
+    if (!name.includes("/")) return name;
+    return executable(name) ?? name;
+  }
+
+  redirect(redirects: Redirect[], io: Io): Io {
+    if (redirects.length === 0) return io;
+    const out: Io = { ...io };
+    for (const { fd, to } of redirects) {
+      if ("fd" in to) out[fd] = out[to.fd];
+      else {
+        const path = this.expand(to.path, false).join("");
+        if (path === "/dev/null") out[fd] = { discard: true };
+        else if (path === "/dev/stdout" || path === "/proc/self/fd/1") out[fd] = io[1];
+        else if (path === "/dev/stderr" || path === "/proc/self/fd/2") out[fd] = io[2];
+        else {
+          if (!to.append) this.files.set(path, "");
+          out[fd] = { path };
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Parameter expansion, then field splitting of what unquoted expansions produced. */
+  expand(word: Word, split = true): string[] {
+    const fields: string[] = [];
+    let current = "";
+    let started = false;
+    for (const part of word) {
+      if (part.quote === "single") {
+        current += part.text;
+        started = true;
+        continue;
+      }
+      const quoted = part.quote === "double";
+      if (quoted) started = true;
+      const re = /\$(?:\{(#?)([A-Za-z_]\w*|[0-9?#$@*])(?:(:?[-+=])([^}]*))?\}|([A-Za-z_]\w*|[0-9?#$@*]))/g;
+      let last = 0;
+      for (let m = re.exec(part.text); m; m = re.exec(part.text)) {
+        current += part.text.slice(last, m.index);
+        if (m.index > last) started = true;
+        last = m.index + m[0].length;
+        let value = this.param(m[2] ?? m[5]!);
+        if (m[1]) value = String(value?.length ?? 0);
+        else if (m[3]) {
+          const empty = m[3].startsWith(":") ? !value : value === undefined;
+          const alternative = this.expand([{ text: m[4] ?? "", quote: "double" }], false).join("");
+          if (m[3].endsWith("-") && empty) value = alternative;
+          else if (m[3].endsWith("+")) value = empty ? "" : alternative;
+          else if (m[3].endsWith("=") && empty) {
+            value = alternative;
+            this.vars.set(m[2]!, value);
+          }
+        }
+        value ??= "";
+        if (quoted || !split) {
+          current += value;
+          continue;
+        }
+        const pieces = value.split(/[ \t\n]+/);
+        for (let i = 0; i < pieces.length; i++) {
+          if (i > 0 && (started || current)) {
+            fields.push(current);
+            current = "";
+            started = false;
+          }
+          if (pieces[i]) {
+            current += pieces[i];
+            started = true;
+          }
+        }
+      }
+      const rest = part.text.slice(last);
+      if (rest) {
+        current += rest;
+        started = true;
+      }
+    }
+    if (started || current) fields.push(current);
+    return split ? fields : [fields.join(" ")];
+  }
+
+  param(name: string): string | undefined {
+    switch (name) {
+      case "?":
+        return String(this.status);
+      case "$":
+        return "1";
+      case "#":
+        return String(this.positional.length);
+      case "@":
+      case "*":
+        return this.positional.join(" ");
+      case "0":
+        return this.scriptName;
+      default:
+        if (/^\d$/.test(name)) return this.positional[Number(name) - 1];
+        return this.vars.get(name);
+    }
+  }
+}

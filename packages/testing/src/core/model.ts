@@ -118,7 +118,12 @@ export interface StoredNetwork {
   IPAM: {
     Driver: string;
     Options: Record<string, string> | null;
-    Config: { Subnet: string; Gateway: string }[];
+    Config: {
+      Subnet?: string;
+      Gateway?: string;
+      IPRange?: string;
+      AuxiliaryAddresses?: Record<string, string>;
+    }[];
   };
   Internal: boolean;
   Attachable: boolean;

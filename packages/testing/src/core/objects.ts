@@ -90,6 +90,33 @@ export function removeObject(cluster: Cluster, kind: Kind, ref: string): void {
   cluster.emit(kind, "remove", object.ID, { name: object.Spec.Name });
 }
 
+/**
+ * The subnets a new network gets: those asked for, each with its first address as gateway unless
+ * one was given (as the engine's default IPAM does), else the lowest 10.0.N.0/24 no network holds.
+ */
+function ipamConfig(request: NetworkCreateRequest, existing: Iterable<StoredNetwork>) {
+  const asked = request.IPAM?.Config ?? [];
+  if (asked.length > 0) {
+    return asked.map((config) => ({
+      ...config,
+      ...(config.Subnet && !config.Gateway ? { Gateway: firstAddress(config.Subnet) } : {}),
+    }));
+  }
+  const taken = new Set<string>();
+  for (const network of existing)
+    for (const config of network.IPAM?.Config ?? []) taken.add(config.Subnet ?? "");
+  let n = 0;
+  while (taken.has(`10.0.${n}.0/24`)) n++;
+  return [{ Subnet: `10.0.${n}.0/24`, Gateway: `10.0.${n}.1` }];
+}
+
+function firstAddress(subnet: string): string {
+  const [address = ""] = subnet.split("/");
+  const octets = address.split(".").map(Number);
+  octets[3] = (octets[3] ?? 0) + 1;
+  return octets.join(".");
+}
+
 export function createNetwork(cluster: Cluster, request: NetworkCreateRequest): StoredNetwork {
   const networks = cluster.store.data.networks;
   for (const n of networks.values()) {
@@ -97,7 +124,6 @@ export function createNetwork(cluster: Cluster, request: NetworkCreateRequest): 
       throw new EngineError(409, `network with name ${request.Name} already exists`);
   }
   const index = networks.size;
-  const subnet = `10.0.${index}.0/24`;
   const network: StoredNetwork = {
     Name: request.Name,
     Id: cluster.ids.objectId(),
@@ -108,7 +134,7 @@ export function createNetwork(cluster: Cluster, request: NetworkCreateRequest): 
     IPAM: {
       Driver: request.IPAM?.Driver ?? "default",
       Options: (request.IPAM?.Options as Record<string, string> | undefined) ?? null,
-      Config: [{ Subnet: subnet, Gateway: `10.0.${index}.1` }],
+      Config: ipamConfig(request, networks.values()),
     },
     Internal: request.Internal ?? false,
     Attachable: request.Attachable ?? false,

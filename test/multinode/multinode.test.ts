@@ -23,22 +23,7 @@ const shape: SwarmShape = swarm
  * Where the fake differs from the engine, by scenario: each outcome field it gets wrong, with what
  * the engine does instead. The fake's own run of such a scenario is skipped with these reasons.
  */
-const FAKE_DIFFERENCES: Partial<Record<keyof typeof SCENARIOS, Record<string, string>>> = {
-  drain: {
-    pinned:
-      "swarmkit lists the reasons in `no suitable node (...)` by how many nodes each rules out, most " +
-      "first: `scheduling constraints not satisfied on 3 nodes; 1 node not available for new tasks`; " +
-      "the fake lists them in its filter order, `1 node not available for new tasks` first",
-  },
-  leaderLost: {
-    newLeader:
-      "the fake has no raft: after nodeDown() of its leader, no other manager is elected (the engine " +
-      "elects one of the two left within 10 to 30 seconds), and the fake still answers as the lost leader",
-    "oldLeader.leader":
-      "the stopped leader keeps `ManagerStatus.Leader: true` in the fake; on the engine it is only " +
-      "`Reachability: unreachable`, with `Leader` absent",
-  },
-};
+const FAKE_DIFFERENCES: Partial<Record<keyof typeof SCENARIOS, Record<string, string>>> = {};
 
 const engineOutcomes = new Map<string, Outcome>();
 

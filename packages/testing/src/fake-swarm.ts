@@ -30,7 +30,7 @@ export interface FakeSwarmOptions {
   /** Where virtual time starts. Default 2025-01-01T00:00:00Z. */
   start?: Date | string | number;
   /** Agent timings: each step from assigned to running, and stopping a container. Default 100ms each. */
-  timings?: { step?: Duration; stop?: Duration };
+  timings?: { step?: Duration; stop?: Duration; election?: Duration };
   images?: Record<string, ImageBehaviour>;
   /** Start outside a swarm (every swarm call answers 503), as an engine before `swarm init`. */
   inSwarm?: boolean;
@@ -58,6 +58,8 @@ export class FakeSwarm implements AsyncDisposable {
     const timings: Timings = {
       step: toMillis(options.timings?.step ?? 100),
       stop: toMillis(options.timings?.stop ?? 100),
+      // swarmkit's default raft ticks elect a new leader within 10 to 30 seconds.
+      election: toMillis(options.timings?.election ?? "10s"),
     };
     const start = options.start === undefined ? DEFAULT_START : new Date(options.start).getTime();
     this.cluster = new Cluster({

@@ -4,6 +4,7 @@ import { EventLog, eventAt, type SwarmEvent } from "./events.js";
 import type { IdSource } from "./ids.js";
 import type { ImageRegistry } from "./images.js";
 import { isTerminal, rank, type StoredTask, type TaskState, wantsStop } from "./model.js";
+import { electLeader } from "./nodes.js";
 import { orchestrate } from "./orchestrator/orchestrate.js";
 import { onTaskFinished, startDelayedTask } from "./restart.js";
 import { schedulePending } from "./scheduler.js";
@@ -19,6 +20,8 @@ export interface Timings {
   step: number;
   /** How long a container takes to stop. */
   stop: number;
+  /** How long the managers left take to elect a leader after losing theirs. */
+  election: number;
 }
 
 export class Cluster {
@@ -178,6 +181,9 @@ export class Cluster {
         return;
       case "updater":
         this.dirtyUpdates.add(timer.ref);
+        return;
+      case "election":
+        electLeader(this);
         return;
       case "wake":
         return;

@@ -65,6 +65,11 @@ export function setNodeStatus(cluster: Cluster, node: StoredNode, state: "ready"
   };
   if (state === "ready") delete node.Status.Message;
   if (node.ManagerStatus) node.ManagerStatus.Reachability = state === "ready" ? "reachable" : "unreachable";
+  // A lost leader is only "unreachable" to the others, who elect another among themselves.
+  if (state === "down" && node.ManagerStatus?.Leader) {
+    delete node.ManagerStatus.Leader;
+    cluster.after(cluster.timings.election, "election", node.ID);
+  }
   cluster.store.touch(node, cluster.iso());
   cluster.emit("node", "update", node.ID, {
     name: node.Description.Hostname,
@@ -97,4 +102,16 @@ function markGlobalServices(cluster: Cluster): void {
   for (const service of cluster.store.data.services.values()) {
     if (service.Spec.Mode?.Global || service.Spec.Mode?.GlobalJob) cluster.dirtyServices.add(service.ID);
   }
+}
+
+/** After an election timeout, the first reachable manager (by ID) leads, unless one already does. */
+export function electLeader(cluster: Cluster): void {
+  const managers = [...cluster.store.data.nodes.values()]
+    .filter((n) => n.ManagerStatus && n.Status.State === "ready")
+    .sort((a, b) => a.ID.localeCompare(b.ID));
+  if (managers.length === 0 || managers.some((n) => n.ManagerStatus?.Leader)) return;
+  const leader = managers[0]!;
+  leader.ManagerStatus!.Leader = true;
+  cluster.store.touch(leader, cluster.iso());
+  cluster.emit("node", "update", leader.ID, { name: leader.Description.Hostname, "leader.new": "true" });
 }

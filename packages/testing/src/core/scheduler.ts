@@ -78,7 +78,11 @@ function placeService(
       else candidates.push(node);
     }
     if (candidates.length === 0) {
-      const why = ORDER.filter((r) => rejected.has(r)).map((r) => EXPLAIN[r](rejected.get(r)!));
+      // As swarmkit explains it: the reason that ruled out the most nodes first, ties in filter
+      // order (the sort is stable).
+      const why = ORDER.filter((r) => rejected.has(r))
+        .sort((a, b) => rejected.get(b)! - rejected.get(a)!)
+        .map((r) => EXPLAIN[r](rejected.get(r)!));
       const err = `no suitable node (${why.join("; ")})`;
       if (task.Status.Err !== err) cluster.setState(task, "pending", "pending task scheduling", err);
       continue;

@@ -7,6 +7,7 @@ export type TimerKind =
   | "task-unhealthy"
   | "restart" // a restart delay has run out
   | "updater" // a rolling update may take its next step
+  | "election" // the managers left after losing the leader have elected a new one
   | "wake"; // nothing to do; lets real-time mode stop at a chosen instant
 
 export interface Timer {

@@ -130,9 +130,16 @@ export class FakeSwarm implements AsyncDisposable {
         }
         this.#local = { ...this.#local, state: "active" };
       },
+      // A stream waiting on the clock (logs or events that follow, or run until a time) keeps the
+      // real-clock ticker, and so the process, alive, as an open socket to an engine would; an
+      // idle fake never does.
       onAdvance: (listener) => {
         this.#listeners.add(listener);
-        return () => this.#listeners.delete(listener);
+        this.#ticker?.ref();
+        return () => {
+          this.#listeners.delete(listener);
+          if (this.#listeners.size === 0) this.#ticker?.unref();
+        };
       },
     };
   }

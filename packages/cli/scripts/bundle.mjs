@@ -18,7 +18,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const fromTransport = createRequire(join(root, "../transport/package.json"));
 const undiciDir = dirname(fromTransport.resolve("undici/package.json"));
 
-const WORKSPACE_SOURCE = /\/packages\/(types|transport|client)\/src\//;
+const WORKSPACE_SOURCE = /\/packages\/(types|transport|client|testing)\/src\//;
 
 /** @type {import("esbuild").Plugin} */
 const trims = {
@@ -86,6 +86,19 @@ module.exports = transportRequire()("ssh2");`,
       resolveDir: root,
     }));
     b.onResolve({ filter: /^\.\/validate\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    // The fake swarm (sandbox, demo) is its own chunk, required on first use: no other command
+    // carries its weight.
+    b.onResolve({ filter: /^@flotilla\/testing$/ }, (args) =>
+      args.importer.includes("/packages/cli/src/")
+        ? { path: "testing-chunk", namespace: "flotilla" }
+        : undefined,
+    );
+    b.onLoad({ filter: /^testing-chunk$/, namespace: "flotilla" }, () => ({
+      contents: `module.exports = require("./testing.cjs");`,
+      loader: "js",
+      resolveDir: root,
+    }));
+    b.onResolve({ filter: /^\.\/testing\.cjs$/ }, (args) => ({ path: args.path, external: true }));
     // Workspace sources have no side effects at import, so modules the CLI does not use are dropped.
     b.onResolve({ filter: /.*/ }, async (args) => {
       if (
@@ -134,6 +147,21 @@ await build({
   format: "cjs",
   platform: "node",
   target: "node20",
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: "none",
+  logLevel: "warning",
+});
+
+await build({
+  entryPoints: [join(root, "../testing/src/index.ts")],
+  outfile: join(root, "dist/chunks/testing.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  conditions: ["@flotilla/source"],
+  plugins: [trims],
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "none",

@@ -31,6 +31,13 @@ export class NotFoundInSwarmError extends FlotillaError {
   }
 }
 
+/** The command ran but what it asked for cannot be done here (exit 1), e.g. no unlock key is set. */
+export class CommandFailedError extends FlotillaError {
+  constructor(message: string) {
+    super("ERR_COMMAND_FAILED", message);
+  }
+}
+
 /** A wait that ended before the service converged: time ran out, tasks kept failing, or the update paused. */
 export class NotConvergedError extends FlotillaError {
   constructor(message: string) {

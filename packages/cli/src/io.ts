@@ -26,6 +26,12 @@ export interface CliIo {
   pollInterval?: number;
   /** Waits between polls; tests may shorten it. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** How long a service must stay converged before a wait ends (default 1000 ms); the demo shortens it. */
+  convergedFor?: number;
+  /** What `-` reads (`secret create NAME -`, `swarm unlock`); the process's stdin in `bin.ts`. */
+  stdin?: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
+  /** How to start this same program in the background (`sandbox`); the running script by default. */
+  self?: { command: string; args: readonly string[] };
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -39,4 +45,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener("abort", done, { once: true });
   });
+}
+
+/** All of `stdin` as bytes; a usage error when there is none to read. */
+export async function readAll(stdin: CliIo["stdin"], what: string): Promise<Buffer> {
+  if (!stdin) throw new Error(`${what}: no standard input to read`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }

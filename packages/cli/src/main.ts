@@ -10,11 +10,23 @@ export async function main(): Promise<void> {
     if (interrupt.signal.aborted) process.exit(130);
     interrupt.abort();
   });
+  // A background sandbox is stopped with SIGTERM and saves its state first, as on Ctrl-C.
+  process.on("SIGTERM", () => {
+    if (interrupt.signal.aborted) process.exit(143);
+    interrupt.abort();
+  });
   const code = await runCli(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     signal: interrupt.signal,
+    // process.stdin opens a handle when first touched: only commands that read it pay for that.
+    stdin: {
+      get isTTY() {
+        return process.stdin.isTTY;
+      },
+      [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
+    },
   });
   // Exit as soon as the output is out: the HTTP pool's timers would otherwise hold the process
   // for ~100 ms after the transport is closed, a third of a `service ls`.

@@ -1,5 +1,14 @@
 import { Command, Option } from "commander";
+import { registerCompletionCommands } from "./commands/completion/register.js";
+import { registerContextCommands } from "./commands/context/register.js";
+import { registerDemoCommand } from "./commands/demo/register.js";
+import { registerNetworkCommands } from "./commands/network/register.js";
+import { registerNodeCommands } from "./commands/node/register.js";
+import { registerSandboxCommands } from "./commands/sandbox/register.js";
 import { registerServiceCommands } from "./commands/service/register.js";
+import { registerStoredCommands } from "./commands/stored/register.js";
+import { registerSwarmCommands } from "./commands/swarm/register.js";
+import { registerTaskCommands } from "./commands/task/register.js";
 import { CommandContext } from "./context.js";
 import type { GlobalOptions } from "./engine/global-options.js";
 import type { CliIo } from "./io.js";
@@ -9,6 +18,9 @@ import { VERSION } from "./version.js";
 export type CommandModule = {
   run: (context: CommandContext, operands: string[], options: never) => Promise<void>;
 };
+
+/** The exports of a command module that are actions. */
+export type ActionNames<M> = { [K in keyof M]: M[K] extends CommandModule["run"] ? K : never }[keyof M];
 
 /** Opens contexts for actions and remembers them, so the runner can close what they opened. */
 export class ActionRunner {
@@ -29,6 +41,11 @@ export class ActionRunner {
       const module = await load();
       await module.run(context, operands, command.opts() as never);
     };
+  }
+
+  /** Like lazy(), for a module that exports several actions: runs the one called `name`. */
+  action<M>(load: () => Promise<M>, name: ActionNames<M>) {
+    return this.lazy(() => load().then((m) => ({ run: m[name] as CommandModule["run"] })));
   }
 }
 
@@ -61,5 +78,15 @@ export function createProgram(io: CliIo, runner = new ActionRunner(io)): Command
       outputError: (text, write) => write(`flotilla: ${text.replace(/^error: /, "")}`),
     });
   registerServiceCommands(program, runner);
+  registerSwarmCommands(program, runner);
+  registerNodeCommands(program, runner);
+  registerTaskCommands(program, runner);
+  registerStoredCommands(program, runner, "secret");
+  registerStoredCommands(program, runner, "config");
+  registerNetworkCommands(program, runner);
+  registerContextCommands(program, runner);
+  registerSandboxCommands(program, runner);
+  registerDemoCommand(program, runner);
+  registerCompletionCommands(program, runner);
   return program;
 }

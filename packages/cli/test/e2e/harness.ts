@@ -18,6 +18,8 @@ export interface RunOptions {
   columns?: number;
   signal?: AbortSignal;
   now?: number;
+  /** What the command reads on stdin (`secret create NAME -`). */
+  stdin?: string;
   /** Sees stdout as it is written, to act on what a long-running command shows. */
   onStdout?: (text: string) => void;
 }
@@ -42,6 +44,7 @@ export async function flotilla(
     env: options.env ?? {},
     transport: options.transport,
     signal: options.signal,
+    stdin: options.stdin === undefined ? undefined : textStream(options.stdin),
     pollInterval: 10,
     now: options.now === undefined ? undefined : () => options.now!,
   });
@@ -67,4 +70,8 @@ export function fakeSwarm(options: FakeSwarmOptions = {}): Promise<FakeSwarm> {
     images: { "flotilla-test/busybox": {} },
     ...options,
   });
+}
+
+async function* textStream(text: string): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(text);
 }

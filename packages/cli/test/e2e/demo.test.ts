@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { flotilla } from "./harness.js";
+
+describe("flotilla demo", () => {
+  it("runs the whole tour on its own simulated swarm, printing each command before its output", {
+    timeout: 60_000,
+  }, async () => {
+    const started = Date.now();
+    const { code, stdout, stderr } = await flotilla("demo");
+    expect(stderr.match(/^flotilla: .*$/gm)).toEqual([
+      // The failing update is meant to fail: it is the rollback step.
+      expect.stringMatching(
+        /^flotilla: service web was rolled back: rollback completed; task \w+: task: non-zero exit \(1\)/,
+      ),
+    ]);
+    expect(code).toBe(0);
+    const commands = stdout.match(/^\$ flotilla .*$/gm)!.map((line) => line.split(" ").slice(2, 4).join(" "));
+    expect(commands).toEqual([
+      "node ls",
+      "service create",
+      "service deploy",
+      "service ps",
+      "service update",
+      "node update",
+      "service ps",
+      "node update",
+      "service update",
+      "service logs",
+      "service events",
+      "service show",
+      "service monitor",
+      "service stop",
+      "service ls",
+      "service start",
+      "service rm",
+    ]);
+    // The nodes, the spread of 6 instances, the drain, and the rollback back to version 2.
+    expect(stdout).toMatch(/\* +node-1 +Ready +Active +Leader/);
+    const [, afterDeploy, afterDrain] = stdout.split("$ flotilla service ps web");
+    const nodesOf = (table: string | undefined) => new Set(table!.match(/node-\d/g));
+    expect(nodesOf(afterDeploy!.split("\n#")[0])).toEqual(new Set(["node-1", "node-2", "node-3"]));
+    expect(nodesOf(afterDrain!.split("\n$")[0])).toEqual(new Set(["node-1", "node-2"]));
+    expect(stderr).toContain("web: 6/6 running\nweb: Service converged\n");
+    expect(stdout).toMatch(/web\.\d\.\w+@node-\d \| GET \/ 200 from version 2 on web\.\d/);
+    expect(stdout).toContain("updatestate.new=rollback_completed");
+    expect(stdout).toContain("    - VERSION=2\n");
+    expect(stdout).toMatch(/web +replicated +0\/6 +stopped/);
+    expect(stdout).toMatch(/That was flotilla\./);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});

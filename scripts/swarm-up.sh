@@ -185,9 +185,18 @@ find_manager() {
 }
 
 join_swarm() { # join_swarm NODE
-  local node=$1 state manager role
+  local node=$1 state manager role id
   state=$(swarm_state "$node")
-  [ "$state" = active ] && return 0
+  if [ "$state" = active ]; then
+    # Active by its own account; but the managers may have removed it (a node that was down
+    # too long, or taken for a ghost), and it never notices: then it leaves and joins afresh.
+    id=$(dock "$node" info --format '{{.Swarm.NodeID}}')
+    manager=$(find_manager) || return 0
+    [ "$manager" = "$node" ] && return 0
+    dock "$manager" node inspect "$id" >/dev/null 2>&1 && return 0
+    log "$node believes it is in the swarm as $id, but the managers no longer list it; leaving"
+    dock "$node" swarm leave --force >/dev/null 2>&1 || true
+  fi
   role=$(role_of "$node")
   if [ "$state" = pending ] || [ "$state" = error ]; then
     # It remembers a swarm but cannot reach it (a left-over identity): start it afresh.
@@ -215,7 +224,11 @@ forget_ghosts() { # forget_ghosts MANAGER
   local manager=$1 id host state role
   while read -r id host state role; do
     [ "$state" = down ] || continue
-    dock "$manager" node ls --filter "name=$host" --format '{{.Status}}' | grep -qx Ready || continue
+    # Another entry for the same host must be ready: not this one, which may have come back up
+    # since the listing (under load, with a 1s heartbeat, nodes flap), and must then be kept.
+    dock "$manager" node ls --format '{{.ID}} {{.Hostname}} {{.Status}}' |
+      awk -v id="$id" -v host="$host" '$1 != id && $2 == host && $3 == "Ready" { found = 1 } END { exit !found }' ||
+      continue
     log "removing the stale entry $id for $host"
     [ "$role" = manager ] && dock "$manager" node demote "$id" >/dev/null 2>&1 || true
     dock "$manager" node rm --force "$id" >/dev/null 2>&1 || true

@@ -17,23 +17,13 @@ if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
 STATE="${FLOTILLA_ENGINE_DIR:-/var/lib/flotilla-engine}"
 SOCKET=/var/run/docker.sock
 TLS_PORT=2376
-IMAGE_REPO=flotilla-test/busybox
 # Who uses each scratch engine: test/spec-conformance.test.ts, packages/client's and packages/cli's tests.
 SCRATCH_ENGINES=(conformance client cli)
 DOCKER=(docker -H "unix://$SOCKET")
 
-log() { printf 'engine-up: %s\n' "$*" >&2; }
-
-wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq 1 $((seconds * 4))); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.25
-  done
-  log "gave up waiting for $what after ${seconds}s"
-  return 1
-}
+LOG_NAME=engine-up
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 install_packages() {
   local missing=()
@@ -116,25 +106,6 @@ init_swarm() {
   wait_for "the swarm to answer" 30 "${DOCKER[@]}" node ls
 }
 
-import_image() { # import_image TAG MARKER
-  local tag=$1 marker=$2
-  "${DOCKER[@]}" image inspect "$IMAGE_REPO:$tag" >/dev/null 2>&1 && return 0
-  log "importing $IMAGE_REPO:$tag from /bin/busybox"
-  local root
-  root=$(mktemp -d)
-  mkdir -p "$root/bin" "$root/tmp" "$root/etc"
-  cp /bin/busybox "$root/bin/busybox"
-  for applet in $(/bin/busybox --list); do
-    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
-  done
-  echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
-  echo "root:x:0:" >"$root/etc/group"
-  # The marker makes the two tags different images, so an update really changes the image.
-  echo "$marker" >"$root/etc/flotilla-image"
-  tar -C "$root" -c . | "${DOCKER[@]}" import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$IMAGE_REPO:$tag" >/dev/null
-  rm -rf "$root"
-}
-
 start_sshd() {
   local ssh="$STATE/ssh"
   mkdir -p "$ssh" /run/sshd
@@ -213,8 +184,8 @@ FLOTILLA_SSH_USER=root
 FLOTILLA_SSH_KEY=$STATE/ssh/id_ed25519
 FLOTILLA_SSH_KNOWN_HOSTS=$STATE/ssh/known_hosts
 FLOTILLA_SCRATCH_ENGINES=$(for n in "${SCRATCH_ENGINES[@]}"; do printf '%s=/var/run/flotilla-%s.sock,' "$n" "$n"; done | sed 's/,$//')
-FLOTILLA_TEST_IMAGE=$IMAGE_REPO:latest
-FLOTILLA_TEST_IMAGE_NEXT=$IMAGE_REPO:next
+FLOTILLA_TEST_IMAGE=$TEST_IMAGE_REPO:latest
+FLOTILLA_TEST_IMAGE_NEXT=$TEST_IMAGE_REPO:next
 EOF
   chmod 0644 "$STATE/engine.env"
 }
@@ -225,8 +196,7 @@ install_packages
 make_certs
 start_dockerd
 init_swarm
-import_image latest 1
-import_image next 2
+import_test_images "$SOCKET"
 start_sshd
 wait_for "ssh to reach the engine" 20 ssh_reaches_engine
 for name in "${SCRATCH_ENGINES[@]}"; do start_scratch_engine "$name"; done

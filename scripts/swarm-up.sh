@@ -51,24 +51,14 @@ SUBNET_PREFIX=10.250.77
 # Overlay networks get their subnets from here, well away from the nodes' own addresses.
 ADDR_POOL=10.251.0.0/16
 HEARTBEAT=1s
-IMAGE_REPO=flotilla-test/busybox
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 NODES=()
 for i in $(seq 1 $((MANAGERS + WORKERS))); do NODES+=("flotilla-node-$i"); done
 
-log() { printf 'swarm-up: %s\n' "$*" >&2; }
-
-wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq 1 $((seconds * 4))); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.25
-  done
-  log "gave up waiting for $what after ${seconds}s"
-  return 1
-}
+LOG_NAME=swarm-up
+# shellcheck source=scripts/lib.sh
+source "$HERE/lib.sh"
 
 index_of() { echo "${1##*-}"; }                  # flotilla-node-3 -> 3
 addr_of() { echo "$SUBNET_PREFIX.$((10 + $(index_of "$1")))"; }
@@ -148,28 +138,7 @@ start_engine() { # start_engine NODE
   answers "$node" || { log "$node's engine exited; the end of its log:"; tail -n 5 "$dir/dockerd.log" >&2; return 1; }
 }
 
-ROOTFS=$(mktemp -d)
-trap 'rm -rf "$ROOTFS"' EXIT
-import_images() { # import_images NODE
-  local node=$1 tag marker
-  for pair in latest:1 next:2; do
-    tag=${pair%%:*} marker=${pair##*:}
-    dock "$node" image inspect "$IMAGE_REPO:$tag" >/dev/null 2>&1 && continue
-    if [ ! -e "$ROOTFS/bin/busybox" ]; then
-      mkdir -p "$ROOTFS/bin" "$ROOTFS/tmp" "$ROOTFS/etc"
-      cp /bin/busybox "$ROOTFS/bin/busybox"
-      for applet in $(/bin/busybox --list); do
-        [ "$applet" = busybox ] || ln -sf busybox "$ROOTFS/bin/$applet"
-      done
-      echo "root:x:0:0:root:/root:/bin/sh" >"$ROOTFS/etc/passwd"
-      echo "root:x:0:" >"$ROOTFS/etc/group"
-    fi
-    # The same marker as scripts/engine-up.sh: the two tags are different images.
-    echo "$marker" >"$ROOTFS/etc/flotilla-image"
-    log "importing $IMAGE_REPO:$tag on $node"
-    tar -C "$ROOTFS" -c . | dock "$node" import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$IMAGE_REPO:$tag" >/dev/null
-  done
-}
+import_images() { import_test_images "$(sock_of "$1")"; } # import_images NODE
 
 # The manager every other node joins through: the first one that is in a swarm and can answer
 # for it (after a leader was stopped that need not be flotilla-node-1).

@@ -123,19 +123,24 @@ module.exports = transportRequire()("ssh2");`,
 // code cache can be kept between runs (Node 20 has no code cache for ES modules). Commands the run
 // does not use are bundled but never initialised: esbuild turns their dynamic imports into lazy
 // initialisers.
-const result = await build({
-  entryPoints: [join(root, "src/bin.ts")],
-  outfile: join(root, "dist/chunks/flotilla.cjs"),
+// What every chunk is built as: one CommonJS file for Node 20, minified but with names kept.
+const chunk = {
   bundle: true,
   format: "cjs",
   platform: "node",
   target: "node20",
-  conditions: ["@flotilla/source"],
-  plugins: [trims],
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "none",
   logLevel: "warning",
+};
+
+const result = await build({
+  entryPoints: [join(root, "src/bin.ts")],
+  outfile: join(root, "dist/chunks/flotilla.cjs"),
+  ...chunk,
+  conditions: ["@flotilla/source"],
+  plugins: [trims],
   metafile: Boolean(process.env.FLOTILLA_BUNDLE_META),
 });
 await copyFile(join(root, "scripts/bin-loader.js"), join(root, "dist/bin.js"));
@@ -143,29 +148,15 @@ await chmod(join(root, "dist/bin.js"), 0o755);
 await build({
   entryPoints: [join(root, "../types/src/validate.ts")],
   outfile: join(root, "dist/chunks/validate.cjs"),
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: "none",
-  logLevel: "warning",
+  ...chunk,
 });
 
 await build({
   entryPoints: [join(root, "../testing/src/index.ts")],
   outfile: join(root, "dist/chunks/testing.cjs"),
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
+  ...chunk,
   conditions: ["@flotilla/source"],
   plugins: [trims],
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: "none",
-  logLevel: "warning",
 });
 
 if (result.metafile) {

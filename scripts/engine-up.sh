@@ -168,6 +168,16 @@ start_scratch_engine() { # start_scratch_engine NAME
   fi
 }
 
+# The newest docker client on the machine: Debian's docker.io brings a 20.10 one to /usr/bin, which
+# pnpm puts first on PATH for scripts (it prepends node's directory), while the tests that drive
+# "the real docker CLI" mean the newer one the machine ships (v28 in /usr/local/bin).
+newest_docker_cli() {
+  local cli
+  for cli in $(type -ap docker); do
+    printf '%s %s\n' "$("$cli" --version | sed -E 's/^Docker version ([0-9.]+).*/\1/')" "$cli"
+  done | sort -V | tail -n 1 | cut -d' ' -f2
+}
+
 write_env() {
   local api
   api=$(curl -sfi --unix-socket "$SOCKET" http://engine/_ping | tr -d '\r' | awk -F': ' 'tolower($1)=="api-version"{print $2}')
@@ -184,6 +194,7 @@ FLOTILLA_SSH_USER=root
 FLOTILLA_SSH_KEY=$STATE/ssh/id_ed25519
 FLOTILLA_SSH_KNOWN_HOSTS=$STATE/ssh/known_hosts
 FLOTILLA_SCRATCH_ENGINES=$(for n in "${SCRATCH_ENGINES[@]}"; do printf '%s=/var/run/flotilla-%s.sock,' "$n" "$n"; done | sed 's/,$//')
+FLOTILLA_DOCKER_CLI=$(newest_docker_cli)
 FLOTILLA_TEST_IMAGE=$TEST_IMAGE_REPO:latest
 FLOTILLA_TEST_IMAGE_NEXT=$TEST_IMAGE_REPO:next
 EOF

@@ -118,6 +118,8 @@ export default async function setup(project: TestProject): Promise<void> {
 
 async function detectEngine(): Promise<EngineUnderTest | null> {
   const values = readEngineEnv();
+  // Test workers inherit this process's environment: tests that drive the docker CLI read it there.
+  if (values.FLOTILLA_DOCKER_CLI) process.env.FLOTILLA_DOCKER_CLI ??= values.FLOTILLA_DOCKER_CLI;
   const required = values.FLOTILLA_REQUIRE_ENGINE === "1";
   const socketPath = values.FLOTILLA_ENGINE_SOCKET ?? "/var/run/docker.sock";
   const apiVersion = await ping(socketPath);

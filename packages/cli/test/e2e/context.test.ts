@@ -6,7 +6,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { flotilla } from "./harness.js";
 
 // Contexts live in a temporary DOCKER_CONFIG; the real docker CLI reads them back.
-const hasDocker = spawnSync("docker", ["--version"]).status === 0;
+// The docker CLI scripts/engine-up.sh found newest (the machine may also have an older one on PATH).
+const dockerCli = process.env.FLOTILLA_DOCKER_CLI ?? "docker";
+const hasDocker = spawnSync(dockerCli, ["--version"]).status === 0;
 let config: string;
 let env: Record<string, string>;
 
@@ -23,7 +25,7 @@ async function ok(argv: string | string[]) {
 }
 
 function docker(...args: string[]) {
-  return spawnSync("docker", args, {
+  return spawnSync(dockerCli, args, {
     encoding: "utf8",
     env: { ...process.env, DOCKER_CONFIG: config, DOCKER_HOST: "" },
   });

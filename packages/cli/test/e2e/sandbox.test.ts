@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { flotilla } from "./harness.js";
 
 const bin = new URL("../../dist/bin.js", import.meta.url).pathname;
-const hasDocker = spawnSync("docker", ["--version"]).status === 0;
+// The docker CLI scripts/engine-up.sh found newest (the machine may also have an older one on PATH).
+const docker = process.env.FLOTILLA_DOCKER_CLI ?? "docker";
+const hasDocker = spawnSync(docker, ["--version"]).status === 0;
 
 function home() {
   const dir = mkdtempSync(join(tmpdir(), "flotilla-sandbox-"));
@@ -84,15 +86,15 @@ describe.skipIf(!existsSync(bin))("flotilla sandbox in the background (built CLI
       expect(run("sandbox", "status").stdout).toMatch(/^Sandbox running \(pid \d+\)/);
       expect(run("--context", "sandbox", "node", "ls", "-q").stdout.trim().split("\n")).toHaveLength(3);
       if (hasDocker) {
-        const docker = spawnSync(
-          "docker",
+        const listed = spawnSync(
+          docker,
           ["--context", "sandbox", "node", "ls", "--format", "{{.Hostname}}"],
           {
             encoding: "utf8",
             env: { ...process.env, ...env, DOCKER_HOST: "" },
           },
         );
-        expect(docker.stdout).toBe("node-1\nnode-2\nnode-3\n");
+        expect(listed.stdout).toBe("node-1\nnode-2\nnode-3\n");
       }
     } finally {
       const stopped = run("sandbox", "stop");

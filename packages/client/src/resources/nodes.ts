@@ -1,6 +1,7 @@
 import type { FilterValue } from "@flotilla/transport";
 import type { Node as NodeAttrs, NodeSpec } from "@flotilla/types";
-import { isOutOfSequence, StaleVersionError } from "../errors.js";
+import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict } from "../conflict-retry.js";
+import { StaleVersionError } from "../errors.js";
 import { filtersQuery } from "../filters.js";
 import { Node } from "../models/node.js";
 import type { Task } from "../models/task.js";
@@ -71,29 +72,32 @@ export class Nodes {
   /** Changes a node; see NodeUpdateOptions for how the version is chosen. */
   async update(id: string, change: NodeChange, options: NodeUpdateOptions = {}): Promise<Node> {
     const pinned = options.version !== undefined;
-    const attempts = pinned ? 1 : (options.retries ?? 3);
-    let current = pinned ? options.current : undefined;
-    for (let attempt = 1; ; attempt++) {
-      current ??= (await this.get(id)).attrs;
-      const version = pinned ? options.version! : (current.Version?.Index ?? 0);
-      try {
+    const attempts = pinned ? 1 : (options.retries ?? DEFAULT_CONFLICT_ATTEMPTS);
+    let version: number | undefined;
+    const nodeId = await retryOnConflict(
+      async (attempt) => {
+        // A pinned change goes out once, on the document it came with; otherwise read afresh each time.
+        const current = (attempt === 1 && pinned && options.current) || (await this.get(id)).attrs;
+        version = pinned ? options.version : (current.Version?.Index ?? 0);
         await this.#api.raw("POST /nodes/{id}/update", {
           path: { id: current.ID ?? id },
-          query: { version },
+          query: { version: version ?? 0 },
           body: applyChange(current.Spec ?? {}, change),
         });
-        return this.get(current.ID ?? id);
-      } catch (error) {
-        if (!isOutOfSequence(error)) throw error;
-        if (attempt >= attempts) {
+        return current.ID ?? id;
+      },
+      {
+        attempts,
+        what: `node ${id} update`,
+        exhausted: (refusal) => {
           const hint = pinned
             ? "reload() it and apply the change again"
-            : `it kept changing during ${attempts} attempts`;
-          throw new StaleVersionError({ kind: "node", id, version, hint }, { cause: error });
-        }
-        current = undefined;
-      }
-    }
+            : `it kept changing during ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+          return new StaleVersionError({ kind: "node", id, version, hint }, { cause: refusal });
+        },
+      },
+    );
+    return this.get(nodeId);
   }
 
   promote(id: string): Promise<Node> {

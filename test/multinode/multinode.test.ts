@@ -1,6 +1,8 @@
+import { ConnectionError } from "@flotilla/transport";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { logStreamWhileManagerDies, updateWhileManagerDies } from "./failover.js";
 import { type Outcome, SCENARIOS } from "./scenarios.js";
-import { EngineSwarmTarget, FakeSwarmTarget, type SwarmShape } from "./target.js";
+import { DEFAULT_SHAPE, EngineSwarmTarget, FakeSwarmTarget, type SwarmShape } from "./target.js";
 
 // The multi-node scenarios (scenarios.ts) on the real swarm of scripts/swarm-up.sh, on the fake
 // swarm with the same nodes, and then compared: where the fake ends up somewhere else than the
@@ -10,11 +12,6 @@ import { EngineSwarmTarget, FakeSwarmTarget, type SwarmShape } from "./target.js
 const engine = inject("engine");
 const swarm = engine?.swarm ?? null;
 const image = engine?.images.current ?? "flotilla-test/busybox:latest";
-/** scripts/swarm-up.sh's default shape, for the fake when there is no real swarm to copy. */
-const DEFAULT_SHAPE: SwarmShape = {
-  managers: ["flotilla-node-1", "flotilla-node-2", "flotilla-node-3"],
-  workers: ["flotilla-node-4"],
-};
 const shape: SwarmShape = swarm
   ? { managers: swarm.managers.map((n) => n.hostname), workers: swarm.workers.map((n) => n.hostname) }
   : DEFAULT_SHAPE;
@@ -51,6 +48,36 @@ describe.skipIf(!swarm)("the multi-node swarm of scripts/swarm-up.sh", () => {
       scenario.timeoutMs,
     );
   }
+
+  // Managers killed under a running client (failover.ts). Here, in this describe, because only one
+  // file may stop the swarm's engines at a time; each restores the swarm before it returns.
+  it("a `flotilla service update` whose manager is killed finishes through another manager", async () => {
+    const result = await updateWhileManagerDies(target, {
+      current: image,
+      next: engine?.images.next ?? "flotilla-test/busybox:next",
+    });
+    console.info(
+      `failover: killed ${result.killed} (of ${result.hosts.join(", ")}) while the update was ` +
+        `${result.stateAtKill}; the CLI exited ${result.cli.code} ` +
+        `${Math.round(result.cli.exitedAt - result.killedAt)} ms later`,
+    );
+    expect(result.runningAtKill, "the CLI had finished before its manager was killed").toBe(true);
+    expect(result.stateAtKill).toBe("updating");
+    expect(result.cli.stderr).not.toMatch(/flotilla: /);
+    expect(result.cli.code).toBe(0);
+    expect(result.image).toBe(engine?.images.next ?? "flotilla-test/busybox:next");
+    expect(result.updateState).toBe("completed");
+  }, 180_000);
+
+  it("a followed log stream ends with a ConnectionError when its manager is killed", async () => {
+    const result = await logStreamWhileManagerDies(target, image);
+    console.info(`log stream: ended ${Math.round(result.ms)} ms after its manager was killed`);
+    expect(result.linesBeforeKill).toBeGreaterThanOrEqual(5);
+    expect(result.error).toBeInstanceOf(ConnectionError);
+    expect(result.error).toMatchObject({ code: "ERR_CONNECTION_LOST" });
+    // A liveness bound (the stream must end, not hang), not a speed measure.
+    expect(result.ms).toBeLessThan(1000);
+  }, 120_000);
 });
 
 async function runOnFake(key: string): Promise<Outcome> {

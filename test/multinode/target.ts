@@ -16,6 +16,12 @@ export interface SwarmShape {
   workers: string[];
 }
 
+/** scripts/swarm-up.sh's default shape, for the fake when there is no real swarm to copy. */
+export const DEFAULT_SHAPE: SwarmShape = {
+  managers: ["flotilla-node-1", "flotilla-node-2", "flotilla-node-3"],
+  workers: ["flotilla-node-4"],
+};
+
 export interface MultiNodeTarget extends AsyncDisposable {
   readonly name: string;
   readonly shape: SwarmShape;
@@ -114,6 +120,27 @@ export class EngineSwarmTarget implements MultiNodeTarget {
     // Its clients' pooled connections are dead; a later one starts afresh.
     await this.#clients.get(hostname)?.[Symbol.asyncDispose]();
     this.#clients.delete(hostname);
+  }
+
+  /** The node's engine socket, for clients and CLIs of its own. */
+  socketOf(hostname: string): string {
+    return this.#node(hostname).socketPath;
+  }
+
+  /**
+   * Kills the node's dockerd at once (SIGKILL), as a crash does: its connections are cut, not
+   * closed in good order (a SIGTERM'd dockerd ends its streams cleanly), and its socket file stays
+   * behind, refusing connections. Resolves with the time of the kill (performance.now()).
+   */
+  async killEngine(hostname: string): Promise<number> {
+    const pid = Number(readFileSync(this.#node(hostname).pidFile, "utf8").trim());
+    const at = performance.now();
+    process.kill(pid, "SIGKILL");
+    for (let i = 0; i < 40 && isAlive(pid); i++) await sleep(50);
+    if (isAlive(pid)) throw new Error(`${hostname}'s dockerd (pid ${pid}) survived SIGKILL for 2s`);
+    await this.#clients.get(hostname)?.[Symbol.asyncDispose]();
+    this.#clients.delete(hostname);
+    return at;
   }
 
   async restartEngines(): Promise<void> {

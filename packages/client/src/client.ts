@@ -67,7 +67,10 @@ export class Client implements AsyncDisposable {
 
   /**
    * Connects where the docker CLI would (DOCKER_HOST, DOCKER_CONTEXT, the current context, the
-   * default socket) and negotiates the API version, so `apiVersion` is known on return.
+   * default socket) and negotiates the API version, so `apiVersion` is known on return. Given
+   * `hosts` (several managers of one swarm), or a context that names several, requests go to one
+   * at a time and move on when it stops answering (see FailoverTransport): reads are repeated,
+   * `services.update` re-reads and writes again, other writes fail with UncertainWriteError.
    */
   static async fromEnv(options: FromEnvOptions = {}): Promise<Client> {
     const { registryAuth, ...transportOptions } = options;

@@ -1,11 +1,11 @@
 import { MemoryTransport, type MemoryTransportOptions } from "@flotilla/transport";
 import type { Node, Service, SwarmSpec, Task, TaskState } from "@flotilla/types";
 import type { ApiHost } from "./api/context.js";
-import { createHandler, type FetchHandler } from "./api/handler.js";
+import { createHandler, type FetchHandler, type HandlerHooks } from "./api/handler.js";
 import { CallHistory, type RecordedCall } from "./control/call-history.js";
 import { type Fault, FaultTable } from "./control/faults.js";
 import { restoreInto, type SwarmSnapshot, snapshotOf } from "./control/snapshot.js";
-import { addNode, createIngress, initSwarm, type NodeOptions } from "./core/bootstrap.js";
+import { addNode, createIngress, eraseSwarm, initSwarm, type NodeOptions } from "./core/bootstrap.js";
 import { Cluster, type Timings } from "./core/cluster.js";
 import { type Duration, toMillis } from "./core/duration.js";
 import { ALREADY_IN_SWARM, EngineError, FakeSwarmError } from "./core/errors.js";
@@ -13,6 +13,7 @@ import { IdSource, randomSeed } from "./core/ids.js";
 import { type ImageBehaviour, ImageRegistry } from "./core/images.js";
 import { isTerminal } from "./core/model.js";
 import { setNodeStatus, updateNode } from "./core/nodes.js";
+import { NodeEngine, type NodeTransport } from "./node-transport.js";
 import { type FakeEngineServer, type ListenOptions, listen } from "./server/listen.js";
 
 // A swarm in memory: the Engine API as a handler, and the controls a test needs that a real
@@ -48,9 +49,12 @@ export class FakeSwarm implements AsyncDisposable {
   readonly #listeners = new Set<() => void>();
   #local: { state: "active" | "inactive" | "locked"; role: "manager" | "worker" };
   #ticker: NodeJS.Timeout | undefined;
-  readonly #transports = new Set<MemoryTransport>();
+  readonly #transports = new Set<MemoryTransport | NodeTransport>();
   readonly #servers = new Set<FakeEngineServer>();
   readonly #nodeOptions: NodeOptions[];
+  readonly #hooks: HandlerHooks;
+  /** Each node's own engine, made when a test first asks for a node's transport. */
+  readonly #engines = new Map<string, NodeEngine>();
 
   constructor(options: FakeSwarmOptions = {}) {
     const images = new ImageRegistry();
@@ -71,7 +75,7 @@ export class FakeSwarm implements AsyncDisposable {
     this.#nodeOptions = nodeList(options);
     this.#local = { state: "inactive", role: "manager" };
     if (options.inSwarm !== false) this.#init(options.swarm);
-    this.handle = createHandler(this.cluster, this.#host(), {
+    this.#hooks = {
       before: (method, path, request) => this.#faults.apply(method, path, request.signal),
       after: (method, path, request, response) =>
         this.#history.record({
@@ -81,7 +85,8 @@ export class FakeSwarm implements AsyncDisposable {
           status: response.status,
           at: this.cluster.now,
         }),
-    });
+    };
+    this.handle = createHandler(this.cluster, this.#host(), this.#hooks);
     if (options.clock === "real") {
       const offset = start - Date.now();
       this.#ticker = setInterval(() => this.#advanceTo(Date.now() + offset), 10);
@@ -122,6 +127,7 @@ export class FakeSwarm implements AsyncDisposable {
           );
         }
         this.#local = { state: "inactive", role: "manager" };
+        eraseSwarm(this.cluster);
       },
       unlock: (key) => {
         if (this.#local.state !== "locked") throw new EngineError(409, "swarm is not locked");
@@ -144,11 +150,37 @@ export class FakeSwarm implements AsyncDisposable {
     };
   }
 
-  /** An in-memory transport for `new Client({ transport })`: no socket, same semantics. */
-  transport(options?: MemoryTransportOptions): MemoryTransport {
-    const transport = new MemoryTransport(this.handle, options);
+  /**
+   * An in-memory transport for `new Client({ transport })`: no socket, same semantics. With `node`,
+   * the transport talks to that node's engine (`fake://HOSTNAME`), as a socket on that node would:
+   * a worker refuses swarm calls with 503, and while the node is down (`nodeDown`) requests are
+   * refused and the streams it served break off, so several of them can back a FailoverTransport.
+   */
+  transport(options?: MemoryTransportOptions): MemoryTransport;
+  transport(options: MemoryTransportOptions & { node: string }): NodeTransport;
+  transport(options: MemoryTransportOptions & { node?: string } = {}): MemoryTransport | NodeTransport {
+    const { node, ...transportOptions } = options;
+    const transport =
+      node === undefined
+        ? new MemoryTransport(this.handle, transportOptions)
+        : this.#nodeEngine(node).transport(transportOptions);
     this.#transports.add(transport);
     return transport;
+  }
+
+  #nodeEngine(ref: string): NodeEngine {
+    const hostname = this.#engine(() => this.cluster.store.node(ref)).Description.Hostname;
+    let engine = this.#engines.get(hostname);
+    if (!engine) {
+      engine = new NodeEngine(
+        this.cluster,
+        hostname,
+        (host) => createHandler(this.cluster, host, this.#hooks),
+        this.#host(),
+      );
+      this.#engines.set(hostname, engine);
+    }
+    return engine;
   }
 
   /**
@@ -225,13 +257,14 @@ export class FakeSwarm implements AsyncDisposable {
     this.cluster.reconcile();
   }
 
-  /** The node's agent stops reporting (heartbeat lost): its tasks are replaced elsewhere. */
+  /**
+   * The node's agent stops reporting (heartbeat lost): its tasks are replaced elsewhere. Its own
+   * engine (`transport({ node })`) is taken to be stopped: streams it served break off.
+   */
   nodeDown(ref: string): void {
-    setNodeStatus(
-      this.cluster,
-      this.#engine(() => this.cluster.store.node(ref)),
-      "down",
-    );
+    const node = this.#engine(() => this.cluster.store.node(ref));
+    this.#engines.get(node.Description.Hostname)?.cutStreams();
+    setNodeStatus(this.cluster, node, "down");
     this.cluster.reconcile();
   }
 

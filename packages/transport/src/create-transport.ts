@@ -6,10 +6,11 @@ import { UnixSocketTransport } from "./adapters/unix-socket.js";
 import {
   type ResolvedEndpoint,
   type ResolveEndpointOptions,
-  resolveEndpoint,
+  resolveEndpoints,
 } from "./endpoint/resolve-endpoint.js";
 import type { Environment } from "./environment.js";
 import { EndpointError } from "./errors.js";
+import { FailoverTransport, type FailoverTransportOptions } from "./failover-transport.js";
 import type { StageTimeouts, Transport } from "./transport.js";
 import { type VersionedTransport, withApiVersion } from "./versioned-transport.js";
 
@@ -67,12 +68,28 @@ export function createTransport(endpoint: ResolvedEndpoint, options: CreateTrans
 export interface OpenTransportOptions extends ResolveEndpointOptions, CreateTransportOptions {
   /** Pins the API version (as DOCKER_API_VERSION does) instead of negotiating. */
   apiVersion?: string;
+  /** How several endpoints (`hosts`, or a context with several) take over from each other. */
+  failover?: FailoverTransportOptions;
 }
 
-/** Resolves the endpoint as the docker CLI would, opens its adapter, and negotiates the API version. */
+/** One endpoint's adapter, or a FailoverTransport over several. */
+export function createTransports(
+  endpoints: readonly ResolvedEndpoint[],
+  options: CreateTransportOptions & { failover?: FailoverTransportOptions } = {},
+): Transport {
+  if (endpoints.length === 1) return createTransport(endpoints[0]!, options);
+  return new FailoverTransport(
+    endpoints.map((endpoint) => createTransport(endpoint, options)),
+    options.failover,
+  );
+}
+
+/**
+ * Resolves the endpoint as the docker CLI would (or takes `hosts`), opens its adapter (a
+ * FailoverTransport when there are several), and negotiates the API version.
+ */
 export function openTransport(options: OpenTransportOptions = {}): VersionedTransport {
-  const endpoint = resolveEndpoint(options);
-  return withApiVersion(createTransport(endpoint, options), {
+  return withApiVersion(createTransports(resolveEndpoints(options), options), {
     version: options.apiVersion,
     env: options.environment?.env,
   });

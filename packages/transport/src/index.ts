@@ -22,10 +22,16 @@ export { BaseTransport, DEFAULT_TIMEOUTS, type PreparedRequest } from "./base-tr
 export {
   type CreateTransportOptions,
   createTransport,
+  createTransports,
   type OpenTransportOptions,
   openTransport,
 } from "./create-transport.js";
-export { contextDirectoryName, type DockerContext, readDockerContext } from "./endpoint/context-store.js";
+export {
+  contextDirectoryName,
+  contextHosts,
+  type DockerContext,
+  readDockerContext,
+} from "./endpoint/context-store.js";
 export {
   DEFAULT_NPIPE_HOST,
   DEFAULT_UNIX_HOST,
@@ -38,6 +44,7 @@ export {
   type ResolvedEndpoint,
   type ResolveEndpointOptions,
   resolveEndpoint,
+  resolveEndpoints,
 } from "./endpoint/resolve-endpoint.js";
 export { type Environment, environment } from "./environment.js";
 export {
@@ -56,6 +63,12 @@ export {
   TransportClosedError,
   VersionError,
 } from "./errors.js";
+export {
+  FailoverTransport,
+  type FailoverTransportOptions,
+  NoEndpointAnsweredError,
+  UncertainWriteError,
+} from "./failover-transport.js";
 export { IterableResponse, type ResponseInit } from "./iterable-response.js";
 export { encodeFilters, type FilterValue, withQuery } from "./query.js";
 export { redactHeaders } from "./redact.js";

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { contextDirectoryName } from "@flotilla/transport";
+import { contextDirectoryName, contextHosts } from "@flotilla/transport";
 import { NotFoundInSwarmError, UsageError } from "../errors.js";
 
 // The docker CLI's context store, read and written the way the docker CLI does it, so both tools
@@ -15,6 +15,8 @@ export interface StoredContext {
   name: string;
   description: string;
   host: string;
+  /** Every manager it names, `host` first (see NewContext.hosts). */
+  hosts: string[];
   skipTlsVerify: boolean;
   /** Which TLS files the context has (`ca.pem`, `cert.pem`, `key.pem`). */
   tlsFiles: string[];
@@ -28,6 +30,13 @@ export interface NewContext {
   name: string;
   description?: string;
   host: string;
+  /**
+   * Further managers of the same swarm, tried in turn when the one in use stops answering. Stored
+   * as `Endpoints.docker.Hosts` (all of them, `host` first) beside `Host`, which the docker CLI
+   * reads; the docker CLI ignores the list, and Flotilla ignores a list whose first entry is no
+   * longer `Host` (the docker CLI changed the endpoint).
+   */
+  hosts?: string[];
   skipTlsVerify?: boolean;
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
@@ -98,11 +107,18 @@ export class ContextStore {
 
   #write(context: NewContext): void {
     const metaDir = this.#metaDir(context.name);
+    const hosts = [...new Set([context.host, ...(context.hosts ?? [])])];
     mkdirSync(metaDir, { recursive: true, mode: 0o755 });
     const meta = {
       Name: context.name,
       Metadata: context.description ? { Description: context.description } : {},
-      Endpoints: { docker: { Host: context.host, SkipTLSVerify: context.skipTlsVerify === true } },
+      Endpoints: {
+        docker: {
+          Host: context.host,
+          ...(hosts.length > 1 && { Hosts: hosts }),
+          SkipTLSVerify: context.skipTlsVerify === true,
+        },
+      },
     };
     writeAtomically(join(metaDir, "meta.json"), JSON.stringify(meta), 0o644);
     const files = Object.entries(context.tls ?? {}).filter(([, data]) => data !== undefined);
@@ -164,6 +180,7 @@ export class ContextStore {
       name: "default",
       description: "Current DOCKER_HOST based configuration",
       host: this.#env.DOCKER_HOST || DEFAULT_HOST,
+      hosts: [this.#env.DOCKER_HOST || DEFAULT_HOST],
       skipTlsVerify: false,
       tlsFiles: [],
       storage: undefined,
@@ -179,6 +196,7 @@ export class ContextStore {
     const base = {
       description: "",
       host: "",
+      hosts: [] as string[],
       skipTlsVerify: false,
       tlsFiles,
       storage: { metadataPath, tlsPath },
@@ -187,13 +205,15 @@ export class ContextStore {
       const meta = JSON.parse(readFileSync(join(metadataPath, "meta.json"), "utf8")) as {
         Name?: string;
         Metadata?: { Description?: string };
-        Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } };
+        Endpoints?: { docker?: { Host?: string; Hosts?: unknown; SkipTLSVerify?: boolean } };
       };
+      const host = meta.Endpoints?.docker?.Host ?? "";
       return {
         ...base,
         name: meta.Name ?? id,
         description: meta.Metadata?.Description ?? "",
-        host: meta.Endpoints?.docker?.Host ?? "",
+        host,
+        hosts: host === "" ? [] : contextHosts(host, meta.Endpoints?.docker?.Hosts),
         skipTlsVerify: meta.Endpoints?.docker?.SkipTLSVerify === true,
       };
     } catch (error) {

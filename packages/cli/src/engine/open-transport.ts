@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import {
   type EndpointTls,
+  FailoverTransport,
   type ResolvedEndpoint,
-  resolveEndpoint,
+  resolveEndpoints,
   type Transport,
   UnixSocketTransport,
   withApiVersion,
@@ -32,11 +33,22 @@ async function connect(options: GlobalOptions, io: CliIo): Promise<Transport> {
     ...(options.tlsverify && { DOCKER_TLS_VERIFY: "1" }),
     ...(options.tls && { DOCKER_TLS: "1" }),
   };
-  const endpoint = withTlsFiles(
-    resolveEndpoint({ host: options.host, context, environment: { env } }),
-    options,
+  // A context may name several managers: all of them are used, one at a time (FailoverTransport).
+  const endpoints = resolveEndpoints({ host: options.host, context, environment: { env } }).map((endpoint) =>
+    withTlsFiles(endpoint, options),
   );
-  if (options.debug) io.stderr.write(`flotilla: endpoint ${endpoint.host} (from ${endpoint.source})\n`);
+  if (options.debug) {
+    const hosts = endpoints.map((e) => e.host).join(", ");
+    io.stderr.write(`flotilla: endpoint ${hosts} (from ${endpoints[0]!.source})\n`);
+  }
+  const transports = await Promise.all(endpoints.map((endpoint) => connectTo(endpoint, env)));
+  return transports.length === 1 ? transports[0]! : new FailoverTransport(transports);
+}
+
+async function connectTo(
+  endpoint: ResolvedEndpoint,
+  env: Record<string, string | undefined>,
+): Promise<Transport> {
   if (endpoint.scheme === "unix")
     return new UnixSocketTransport({ socketPath: endpoint.host.slice("unix://".length) });
   const { createTransport } = await import("./remote-transport.js");

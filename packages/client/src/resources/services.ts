@@ -1,8 +1,9 @@
-import type { FilterValue } from "@flotilla/transport";
+import { type FilterValue, UncertainWriteError } from "@flotilla/transport";
 import type { Service as ServiceAttrs, ServiceSpec } from "@flotilla/types";
 import { compareApiVersions, ValidationError } from "@flotilla/types";
+import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict } from "../conflict-retry.js";
 import { type ConvergenceOptions, type ConvergenceProgress, waitForConvergence } from "../convergence.js";
-import { isOutOfSequence, StaleVersionError } from "../errors.js";
+import { StaleVersionError } from "../errors.js";
 import { filtersQuery } from "../filters.js";
 import { type LogLine, type LogOptions, logLines, logQuery } from "../logs.js";
 import { Service } from "../models/service.js";
@@ -43,11 +44,17 @@ export interface UpdateOptions {
   version?: number;
   /** The document `version` came from, to merge onto without reading it again. */
   current?: ServiceAttrs;
-  /** Read-modify-write attempts before giving up; 3 by default. */
+  /**
+   * Read-modify-write attempts before giving up with StaleVersionError, with a random pause that
+   * grows between them; 16 by default, which lets 100 concurrent writers of one service through.
+   */
   retries?: number;
   registryAuth?: boolean;
   signal?: AbortSignal;
 }
+
+/** Managers lost mid-write that a read-modify-write update gets past (see #modify). */
+const UNCERTAIN_WRITE_RETRIES = 3;
 
 /** Services: the ergonomic create/update layer and everything docker-py's ServiceCollection does. */
 export class Services {
@@ -193,22 +200,36 @@ export class Services {
     options: UpdateOptions,
   ): Promise<Service> {
     const pinned = options.version !== undefined;
-    const attempts = pinned ? 1 : (options.retries ?? 3);
-    let current = pinned ? options.current : undefined;
-    for (let attempt = 1; ; attempt++) {
-      current ??= (await this.get(id)).attrs;
-      const version = pinned ? options.version : current.Version?.Index;
+    const attempts = pinned ? 1 : (options.retries ?? DEFAULT_CONFLICT_ATTEMPTS);
+    let version: number | undefined;
+    const readModifyWrite = () =>
+      retryOnConflict(
+        async (attempt) => {
+          // A pinned change goes out once, on the document it came with; otherwise read afresh each time.
+          const current = (attempt === 1 && pinned && options.current) || (await this.get(id)).attrs;
+          version = pinned ? options.version : current.Version?.Index;
+          return this.updateSpec(current.ID ?? id, edit(current.Spec ?? {}), version, options);
+        },
+        {
+          attempts,
+          signal: options.signal,
+          what: `service ${id} update`,
+          exhausted: (refusal) => {
+            const hint = pinned
+              ? "reload() it and apply the change again, or update with { readModifyWrite: true }"
+              : `it kept changing during ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+            return new StaleVersionError({ kind: "service", id, version, hint }, { cause: refusal });
+          },
+        },
+      );
+    // A manager that died after our write was sent may or may not have applied it. Reading again
+    // (through the manager now in use) and writing at the version read is safe either way: an
+    // applied write shows in the spec read, and a stale version is refused, not applied twice.
+    for (let lost = 0; ; lost++) {
       try {
-        return await this.updateSpec(current.ID ?? id, edit(current.Spec ?? {}), version, options);
+        return await readModifyWrite();
       } catch (error) {
-        if (!isOutOfSequence(error)) throw error;
-        if (attempt >= attempts) {
-          const hint = pinned
-            ? "reload() it and apply the change again, or update with { readModifyWrite: true }"
-            : `it kept changing during ${attempts} attempts`;
-          throw new StaleVersionError({ kind: "service", id, version, hint }, { cause: error });
-        }
-        current = undefined;
+        if (pinned || !(error instanceof UncertainWriteError) || lost >= UNCERTAIN_WRITE_RETRIES) throw error;
       }
     }
   }

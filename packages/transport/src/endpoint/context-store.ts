@@ -9,13 +9,29 @@ import { EndpointError } from "../errors.js";
 export interface DockerContext {
   name: string;
   host: string;
+  /**
+   * Every manager the context names, `host` first. The docker CLI knows one host per context;
+   * Flotilla keeps the others in `Endpoints.docker.Hosts`, which it trusts only while its first
+   * entry is still `Host` (a docker CLI that rewrote the endpoint leaves a stale list behind).
+   */
+  hosts: string[];
   skipTlsVerify: boolean;
   /** The context's TLS files, when it has any. */
   tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined;
 }
 
 interface ContextMeta {
-  Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } };
+  Endpoints?: { docker?: { Host?: string; Hosts?: unknown; SkipTLSVerify?: boolean } };
+}
+
+/** The context's hosts: `Hosts` when it agrees with `Host`, else `Host` alone. */
+export function contextHosts(host: string, hosts: unknown): string[] {
+  const valid =
+    Array.isArray(hosts) &&
+    hosts.length > 0 &&
+    hosts.every((h) => typeof h === "string" && h !== "") &&
+    hosts[0] === host;
+  return valid ? [...new Set(hosts as string[])] : [host];
 }
 
 export function contextDirectoryName(name: string): string {
@@ -55,6 +71,7 @@ export function readDockerContext(
   return {
     name,
     host: endpoint.Host,
+    hosts: contextHosts(endpoint.Host, endpoint.Hosts),
     skipTlsVerify: endpoint.SkipTLSVerify === true,
     tls: hasTls ? files : undefined,
   };

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type Environment, environment, expandHome } from "../environment.js";
+import { EndpointError } from "../errors.js";
 import { type DockerContext, readCurrentContext, readDockerContext } from "./context-store.js";
 import { DEFAULT_NPIPE_HOST, DEFAULT_UNIX_HOST, type HostScheme, normalizeHost } from "./parse-host.js";
 
@@ -23,11 +24,15 @@ export interface ResolvedEndpoint {
   /** The context that supplied the host, when one did. */
   context: string | undefined;
   tls: EndpointTls | undefined;
+  /** A context's hosts when it names several (the first is `host`), for resolveEndpoints. */
+  contextHosts?: string[];
 }
 
 export interface ResolveEndpointOptions {
   /** Like `docker -H`: wins over everything. */
   host?: string;
+  /** Several managers of one swarm, tried in order (see FailoverTransport); wins like `host`. */
+  hosts?: readonly string[];
   /** Like `docker --context`. */
   context?: string;
   environment?: Partial<Environment>;
@@ -44,6 +49,7 @@ export function resolveEndpoint(options: ResolveEndpointOptions = {}): ResolvedE
   const configDir = vars.DOCKER_CONFIG
     ? expandHome(vars.DOCKER_CONFIG, env.homedir)
     : join(env.homedir, ".docker");
+  if (options.hosts?.[0] !== undefined) return fromHost(options.hosts[0], "option", env, configDir);
   if (options.host) return fromHost(options.host, "option", env, configDir);
   if (options.context) return fromContext(options.context, "option", env, configDir);
   if (vars.DOCKER_HOST) return fromHost(vars.DOCKER_HOST, "DOCKER_HOST", env, configDir);
@@ -52,6 +58,25 @@ export function resolveEndpoint(options: ResolveEndpointOptions = {}): ResolvedE
   if (current) return fromContext(current, "config", env, configDir);
   const fallback = env.platform === "win32" ? DEFAULT_NPIPE_HOST : DEFAULT_UNIX_HOST;
   return { ...normalizeHost(fallback, false), source: "default", context: undefined, tls: undefined };
+}
+
+/**
+ * As `resolveEndpoint`, but every endpoint named: the explicit `hosts`, or each host of a context
+ * that holds several (one endpoint otherwise). They share the source, context and TLS settings.
+ */
+export function resolveEndpoints(options: ResolveEndpointOptions = {}): ResolvedEndpoint[] {
+  if (options.hosts !== undefined) {
+    if (options.host !== undefined) throw new EndpointError("give either host or hosts, not both");
+    if (options.hosts.length === 0) throw new EndpointError("hosts: give at least one host");
+    return options.hosts.map((host) => resolveEndpoint({ ...options, hosts: undefined, host }));
+  }
+  const first = resolveEndpoint(options);
+  const extra = first.contextHosts?.slice(1) ?? [];
+  const { contextHosts: _, ...endpoint } = first;
+  return [
+    endpoint,
+    ...extra.map((raw) => ({ ...endpoint, ...normalizeHost(raw, endpoint.tls !== undefined) })),
+  ];
 }
 
 /** A host from -H or DOCKER_HOST, with TLS from DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH. */
@@ -100,5 +125,12 @@ function fromContext(
     useTls && scheme === "tcp"
       ? { verify: !context.skipTlsVerify, ...context.tls, from: `context "${name}"` }
       : undefined;
-  return { host, scheme, source, context: name, tls };
+  return {
+    host,
+    scheme,
+    source,
+    context: name,
+    tls,
+    ...(context.hosts.length > 1 && { contextHosts: context.hosts }),
+  };
 }

@@ -9,6 +9,8 @@ interface ContextRow {
   Current: boolean;
   Description: string;
   DockerEndpoint: string;
+  /** Every manager of a context that names several (DockerEndpoint is the first). */
+  DockerEndpoints: string[];
   Error: string;
 }
 
@@ -16,7 +18,11 @@ const CONTEXT_LIST_VIEW: ListView<ContextRow> = {
   columns: [
     { header: "NAME", value: (r) => `${r.Name}${r.Current ? " *" : ""}` },
     { header: "DESCRIPTION", value: (r) => r.Description },
-    { header: "DOCKER ENDPOINT", value: (r) => r.DockerEndpoint },
+    {
+      header: "DOCKER ENDPOINT",
+      value: (r) =>
+        r.DockerEndpoint + (r.DockerEndpoints.length > 1 ? ` (+${r.DockerEndpoints.length - 1})` : ""),
+    },
     { header: "ERROR", value: (r) => r.Error },
   ],
   id: (r) => r.Name,
@@ -24,6 +30,7 @@ const CONTEXT_LIST_VIEW: ListView<ContextRow> = {
     Current: r.Current,
     Description: r.Description,
     DockerEndpoint: r.DockerEndpoint,
+    DockerEndpoints: r.DockerEndpoints,
     Error: r.Error,
     Name: r.Name,
   }),
@@ -50,6 +57,7 @@ export async function ls(
       Current: c.name === current,
       Description: c.description,
       DockerEndpoint: c.host,
+      DockerEndpoints: c.hosts,
       Error: c.error ?? "",
     }),
   );
@@ -73,7 +81,9 @@ function inspected(c: StoredContext) {
   return {
     Name: c.name,
     Metadata: c.description && c.name !== "default" ? { Description: c.description } : {},
-    Endpoints: { docker: { Host: c.host, SkipTLSVerify: c.skipTlsVerify } },
+    Endpoints: {
+      docker: { Host: c.host, ...(c.hosts.length > 1 && { Hosts: c.hosts }), SkipTLSVerify: c.skipTlsVerify },
+    },
     TLSMaterial: c.tlsFiles.length > 0 ? { docker: c.tlsFiles } : {},
     Storage: c.storage
       ? { MetadataPath: c.storage.metadataPath, TLSPath: c.storage.tlsPath }
@@ -130,12 +140,32 @@ export function parseDockerSpec(spec: string): {
   };
 }
 
+/**
+ * Several --docker specs name several managers of one swarm, tried in turn. TLS settings are the
+ * context's, so they go on the first spec; a later one carrying its own would be silently dropped.
+ */
+export function parseDockerSpecs(
+  specs: readonly string[],
+): ReturnType<typeof parseDockerSpec> & { hosts: string[] } {
+  const [first, ...others] = specs.map(parseDockerSpec);
+  if (!first) throw new UsageError("--docker: give at least one host=URL");
+  others.forEach((other, i) => {
+    const tls = other.skipTlsVerify || Object.values(other.tls).some((file) => file !== undefined);
+    if (tls) {
+      throw new UsageError(
+        `--docker #${i + 2} (${other.host}): TLS settings belong on the first --docker; they apply to every host`,
+      );
+    }
+  });
+  return { ...first, hosts: [first.host, ...others.map((o) => o.host)] };
+}
+
 export async function create(
   context: CommandContext,
   [name]: string[],
-  flags: { docker: string; description?: string },
+  flags: { docker: string[]; description?: string },
 ): Promise<void> {
-  const endpoint = parseDockerSpec(flags.docker);
+  const endpoint = parseDockerSpecs(flags.docker);
   storeOf(context).create({ name: name!, description: flags.description, ...endpoint });
   context.stdout.write(`${name}\n`);
   context.stderr.write(`Created context "${name}"\n`);

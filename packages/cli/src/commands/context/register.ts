@@ -34,7 +34,9 @@ export function registerContextCommands(program: Command, runner: ActionRunner):
     .description("Create a context")
     .requiredOption(
       "--docker <spec>",
-      "the endpoint: host=URL[,ca=FILE,cert=FILE,key=FILE,skip-tls-verify=true]",
+      "the endpoint: host=URL[,ca=FILE,cert=FILE,key=FILE,skip-tls-verify=true]; repeat it to name " +
+        "several managers of one swarm (host=URL only after the first), used in turn when one stops answering",
+      (spec: string, previous: string[] | undefined) => [...(previous ?? []), spec],
     )
     .option("--description <text>", "what it is")
     .action(action("create"));

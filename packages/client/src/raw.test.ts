@@ -32,14 +32,14 @@ describe("Client.raw", () => {
       path: { id: "a b" },
       query: { version: 7 },
       headers: { "X-Registry-Auth": "e30" },
-      body: { Name: "x" },
+      body: { Name: "x", TaskTemplate: { ContainerSpec: { Image: "busybox" } } },
     });
     expect(result).toEqual({ Warnings: [] });
     const sent = seen.at(-1)!;
     expect(new URL(sent.url).pathname).toBe("/v1.41/services/a%20b/update");
     expect(new URL(sent.url).searchParams.get("version")).toBe("7");
     expect(sent.headers.get("x-registry-auth")).toBe("e30");
-    expect(await sent.json()).toEqual({ Name: "x" });
+    expect(await sent.json()).toEqual({ Name: "x", TaskTemplate: { ContainerSpec: { Image: "busybox" } } });
   });
 
   it("refuses an invalid body before sending anything, naming the field", async () => {

@@ -146,7 +146,18 @@ function toConfig(option: FileReferenceOption): ContainerSpecConfig {
   return defined({ ConfigName: ref.name, ConfigID: ref.id, File: ref.File });
 }
 
+/** Task counts are unsigned whole numbers to the engine; say so here, by the option's name. */
+function count(value: number | undefined, path: string): number | undefined {
+  if (value === undefined || (Number.isInteger(value) && value >= 0)) return value;
+  throw new ValidationError("service options", [
+    { path, message: `must be a whole number, 0 or more, not ${JSON.stringify(value)}` },
+  ]);
+}
+
 function toMode(o: ServiceOptions): ServiceMode | undefined {
+  count(o.replicas, "replicas");
+  count(o.maxConcurrent, "maxConcurrent");
+  count(o.totalCompletions, "totalCompletions");
   switch (o.mode) {
     case undefined:
       return o.replicas === undefined ? undefined : { Replicated: { Replicas: o.replicas } };

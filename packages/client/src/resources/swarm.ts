@@ -1,4 +1,5 @@
 import type { JoinTokens, Swarm as SwarmAttrs, SwarmSpec } from "@flotilla/types";
+import { validateRequestBody } from "@flotilla/types";
 import { isOutOfSequence, StaleVersionError } from "../errors.js";
 import type { RawApi } from "../raw.js";
 import { deepMerge } from "../service-patch.js";
@@ -87,9 +88,11 @@ export class Swarm {
 
   /** Changes the swarm's spec (merged onto the current one) and rotates tokens or keys. */
   async update(options: SwarmUpdateOptions = {}): Promise<SwarmAttrs> {
+    const change = toSpec(options.spec);
+    // A bad change is refused before the swarm is even read.
+    if (change) validateRequestBody("SwarmSpec", change);
     const current = await this.inspect();
     const version = options.version ?? current.Version?.Index ?? 0;
-    const change = toSpec(options.spec);
     const query = {
       version,
       ...(options.rotateWorkerToken && { rotateWorkerToken: true }),

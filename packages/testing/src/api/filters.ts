@@ -1,4 +1,5 @@
 import { EngineError } from "../core/errors.js";
+import { goKind, scanJson } from "../core/go-json.js";
 
 // The `filters` query parameter as dockerd reads it: {"key": ["v1", "v2"]} or the older
 // {"key": {"v1": true}} form. A value list matches when any value matches.
@@ -8,15 +9,18 @@ export type Filters = Map<string, string[]>;
 export function parseFilters(raw: string | null): Filters {
   const filters: Filters = new Map();
   if (!raw) return filters;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new EngineError(400, "invalid filter");
-  }
+  const scanned = scanJson(raw, "unmarshal");
+  if ("error" in scanned) throw new EngineError(400, scanned.error);
+  const parsed: unknown = JSON.parse(raw);
   for (const [key, value] of Object.entries((parsed ?? {}) as Record<string, unknown>)) {
     if (Array.isArray(value)) filters.set(key, value.map(String));
     else if (value && typeof value === "object") filters.set(key, Object.keys(value));
+    // Neither form: Go reports the older one's type, the last it tried.
+    else if (value !== null)
+      throw new EngineError(
+        400,
+        `json: cannot unmarshal ${goKind(value)} into Go value of type map[string]bool`,
+      );
   }
   return filters;
 }

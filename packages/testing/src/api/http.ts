@@ -1,4 +1,5 @@
 import { EngineError } from "../core/errors.js";
+import { scanJson } from "../core/go-json.js";
 
 // Response helpers shaped as dockerd answers: JSON bodies, its headers, `{"message"}` errors.
 
@@ -34,19 +35,16 @@ export function errorResponse(error: EngineError): Response {
   return json(error.status, { message: error.message });
 }
 
-/** Reads a JSON body with Go's messages for the usual mistakes. */
+/**
+ * Reads a JSON body as dockerd's json.Decoder does: the first value only (anything after it is
+ * ignored), with Go's messages for the usual mistakes.
+ */
 export async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   if (text.trim() === "") throw new EngineError(400, "got EOF while reading request body");
-  try {
-    return JSON.parse(text);
-  } catch {
-    const opened = (text.match(/[{[]/g) ?? []).length;
-    const closed = (text.match(/[}\]]/g) ?? []).length;
-    if (opened > closed) throw new EngineError(400, "unexpected EOF");
-    const first = text.trim()[0];
-    throw new EngineError(400, `invalid character '${first}' looking for beginning of value`);
-  }
+  const scanned = scanJson(text, "decoder");
+  if ("error" in scanned) throw new EngineError(400, scanned.error);
+  return JSON.parse(text.slice(0, scanned.end));
 }
 
 export function boolParam(value: string | null): boolean {

@@ -2,7 +2,7 @@ import type { SwarmSpec } from "@flotilla/types";
 import { newUnlockKey } from "../core/bootstrap.js";
 import { ALREADY_IN_SWARM, EngineError, outOfSequence } from "../core/errors.js";
 import type { SwarmEvent } from "../core/events.js";
-import { parseVersion } from "../core/validation.js";
+import { checkSwarmDecodes, parseVersion, validateSwarmSpec } from "../core/validation.js";
 import { type Route, type RouteContext, route } from "./context.js";
 import { anyEqual, parseFilters } from "./filters.js";
 import { API_VERSION, boolParam, empty, engineHeaders, json, MIN_API_VERSION, readJson } from "./http.js";
@@ -86,8 +86,12 @@ export const systemRoutes: Route[] = [
     json(200, { UnlockKey: cluster.store.data.unlockKey ?? "" }),
   ),
   route("POST", "/swarm/update", async ({ cluster, query, request }) => {
+    // dockerd decodes the body before it reads the version.
+    const body = await readJson(request);
+    checkSwarmDecodes(body);
     const version = parseVersion("swarm", query.get("version"));
-    const spec = (await readJson(request)) as SwarmSpec;
+    const spec = body as SwarmSpec;
+    validateSwarmSpec(spec);
     const swarm = cluster.store.data.swarm!;
     if (version !== swarm.Version.Index) throw outOfSequence();
     swarm.Spec = spec;

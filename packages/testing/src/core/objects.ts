@@ -1,6 +1,7 @@
 import type { ConfigSpec, NetworkCreateRequest, SecretSpec } from "@flotilla/types";
 import type { Cluster } from "./cluster.js";
 import { EngineError, grpc, outOfSequence } from "./errors.js";
+import { sortedMap } from "./go-maps.js";
 import type { StoredConfig, StoredNetwork, StoredSecret } from "./model.js";
 
 // Secrets, configs and swarm-scope networks: create, label updates, removal, with the engine's
@@ -32,7 +33,7 @@ export function createSecret(cluster: Cluster, spec: SecretSpec): StoredSecret {
   checkObject(cluster, "secret", spec);
   const secret: StoredSecret = {
     ...cluster.store.stamp(cluster.ids.objectId(), cluster.iso()),
-    Spec: { ...spec, Name: spec.Name!, Labels: spec.Labels ?? {} },
+    Spec: { ...spec, Name: spec.Name!, Labels: sortedMap(spec.Labels ?? {}) },
   };
   cluster.store.data.secrets.set(secret.ID, secret);
   cluster.emit("secret", "create", secret.ID, { name: secret.Spec.Name });
@@ -43,7 +44,7 @@ export function createConfig(cluster: Cluster, spec: ConfigSpec): StoredConfig {
   checkObject(cluster, "config", spec);
   const config: StoredConfig = {
     ...cluster.store.stamp(cluster.ids.objectId(), cluster.iso()),
-    Spec: { ...spec, Name: spec.Name!, Labels: spec.Labels ?? {} },
+    Spec: { ...spec, Name: spec.Name!, Labels: sortedMap(spec.Labels ?? {}) },
   };
   cluster.store.data.configs.set(config.ID, config);
   cluster.emit("config", "create", config.ID, { name: config.Spec.Name });
@@ -59,12 +60,13 @@ export function updateObject(
   spec: SecretSpec,
 ): void {
   const object = kind === "secret" ? cluster.store.secret(ref) : cluster.store.config(ref);
-  if (version !== object.Version.Index) throw outOfSequence();
   const dataChanged = spec.Data !== undefined && spec.Data !== object.Spec.Data;
   if (dataChanged || (spec.Name !== undefined && spec.Name !== object.Spec.Name)) {
     throw grpc.invalid("only updates to Labels are allowed");
   }
-  object.Spec = { ...object.Spec, Labels: spec.Labels ?? {} };
+  // swarmkit compares the version last, when it stores the change.
+  if (version !== object.Version.Index) throw outOfSequence();
+  object.Spec = { ...object.Spec, Labels: sortedMap(spec.Labels ?? {}) };
   cluster.store.touch(object, cluster.iso());
   cluster.emit(kind, "update", object.ID, { name: object.Spec.Name });
 }
@@ -92,9 +94,14 @@ export function removeObject(cluster: Cluster, kind: Kind, ref: string): void {
 
 /**
  * The subnets a new network gets: those asked for, each with its first address as gateway unless
- * one was given (as the engine's default IPAM does), else the lowest 10.0.N.0/24 no network holds.
+ * one was given (as the engine's default IPAM does), else the next 10.0.N.0/24 no network holds.
+ * Like the engine's, the pool moves on from the last subnet it gave rather than reuse a freed one.
  */
-function ipamConfig(request: NetworkCreateRequest, existing: Iterable<StoredNetwork>) {
+function ipamConfig(
+  request: NetworkCreateRequest,
+  existing: Iterable<StoredNetwork>,
+  cursor: { subnet: number },
+) {
   const asked = request.IPAM?.Config ?? [];
   if (asked.length > 0) {
     return asked.map((config) => ({
@@ -105,8 +112,9 @@ function ipamConfig(request: NetworkCreateRequest, existing: Iterable<StoredNetw
   const taken = new Set<string>();
   for (const network of existing)
     for (const config of network.IPAM?.Config ?? []) taken.add(config.Subnet ?? "");
-  let n = 0;
-  while (taken.has(`10.0.${n}.0/24`)) n++;
+  let n = cursor.subnet % 256;
+  for (let tries = 0; tries < 256 && taken.has(`10.0.${n}.0/24`); tries++) n = (n + 1) % 256;
+  cursor.subnet = n + 1;
   return [{ Subnet: `10.0.${n}.0/24`, Gateway: `10.0.${n}.1` }];
 }
 
@@ -117,13 +125,60 @@ function firstAddress(subnet: string): string {
   return octets.join(".");
 }
 
+/** The network drivers a Docker 20.10 node has built in (its `Plugins.Network`). */
+const DRIVERS = new Set(["bridge", "host", "ipvlan", "macvlan", "null", "overlay"]);
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const IP = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+const isCidr = (text: string) => {
+  const m = CIDR.exec(text);
+  if (!m) return false;
+  return m.slice(1, 5).every((o) => Number(o) < 256) && Number(m[5]) <= 32;
+};
+const ipNumber = (ip: string) => ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+/** Whether an address (or the whole of a range) lies in an IPv4 subnet. */
+function contains(subnet: string, inner: string): boolean {
+  if (!isCidr(subnet)) return true;
+  const [base = "", bits = "32"] = subnet.split("/");
+  const [address = "", innerBits = "32"] = inner.split("/");
+  const size = 2 ** (32 - Number(bits));
+  const start = ipNumber(base) - (ipNumber(base) % size);
+  return Number(innerBits) >= Number(bits) && ipNumber(address) >= start && ipNumber(address) < start + size;
+}
+
+/** dockerd's checks on a create request, then swarmkit's on its IPAM configuration. */
+function checkNetworkRequest(request: NetworkCreateRequest): void {
+  if (!request.Name) throw new EngineError(500, `invalid name: ${request.Name ?? ""}`);
+  const driver = request.Driver || "overlay";
+  if (!DRIVERS.has(driver)) throw new EngineError(404, `plugin "${driver}" not found`);
+  const configs = request.IPAM?.Config ?? [];
+  for (const config of configs) {
+    for (const cidr of [config.Subnet, config.IPRange]) {
+      if (cidr && !cidr.includes(":") && !isCidr(cidr))
+        throw new EngineError(500, `Invalid subnet ${cidr} : invalid CIDR address: ${cidr}`);
+    }
+  }
+  for (const config of configs) {
+    const subnet = config.Subnet ?? "";
+    if (subnet.includes(":")) continue;
+    const gateway = config.Gateway;
+    if (gateway && !IP.test(gateway)) throw grpc.invalid(`ipam configuration: invalid gateway ${gateway}`);
+    if (gateway && !contains(subnet, gateway))
+      throw grpc.invalid(`ipam configuration: subnet ${subnet} does not contain gateway ${gateway}`);
+    if (config.IPRange && !contains(subnet, config.IPRange))
+      throw grpc.invalid(`ipam configuration: subnet ${subnet} does not contain range ${config.IPRange}`);
+  }
+}
+
 export function createNetwork(cluster: Cluster, request: NetworkCreateRequest): StoredNetwork {
+  checkNetworkRequest(request);
   const networks = cluster.store.data.networks;
   for (const n of networks.values()) {
     if (n.Name === request.Name)
       throw new EngineError(409, `network with name ${request.Name} already exists`);
   }
-  const index = networks.size;
+  cluster.store.data.networkCursor ??= { subnet: 0, vxlan: 0 };
+  const cursor = cluster.store.data.networkCursor;
   const network: StoredNetwork = {
     Name: request.Name,
     Id: cluster.ids.objectId(),
@@ -133,8 +188,11 @@ export function createNetwork(cluster: Cluster, request: NetworkCreateRequest): 
     EnableIPv6: request.EnableIPv6 ?? false,
     IPAM: {
       Driver: request.IPAM?.Driver ?? "default",
-      Options: (request.IPAM?.Options as Record<string, string> | undefined) ?? null,
-      Config: ipamConfig(request, networks.values()),
+      // The CLI sends `{}` for no options; the engine answers null.
+      Options: Object.keys(request.IPAM?.Options ?? {}).length
+        ? sortedMap(request.IPAM?.Options as Record<string, string>)
+        : null,
+      Config: ipamConfig(request, networks.values(), cursor),
     },
     Internal: request.Internal ?? false,
     Attachable: request.Attachable ?? false,
@@ -142,8 +200,11 @@ export function createNetwork(cluster: Cluster, request: NetworkCreateRequest): 
     ConfigFrom: { Network: "" },
     ConfigOnly: false,
     Containers: null,
-    Options: { "com.docker.network.driver.overlay.vxlanid_list": String(4096 + index), ...request.Options },
-    Labels: request.Labels ?? null,
+    Options: sortedMap({
+      "com.docker.network.driver.overlay.vxlanid_list": String(4096 + cursor.vxlan++),
+      ...request.Options,
+    }),
+    Labels: sortedMap(request.Labels) ?? null,
   };
   networks.set(network.Id, network);
   cluster.store.nextVersion();

@@ -184,8 +184,14 @@ describe("the Engine API handler", () => {
     expect(body.DefaultAddrPool).toEqual(["10.0.0.0/8"]);
     expect(body.Spec.Orchestration.TaskHistoryRetentionLimit).toBe(5);
     const networks = await call(swarm, "GET", "/networks");
-    expect(networks.body.map((n: { Name: string; Ingress: boolean }) => [n.Name, n.Ingress])).toEqual([
-      ["ingress", true],
+    const shown = networks.body.map((n: { Name: string; Scope: string }) => `${n.Name} ${n.Scope}`);
+    // The node's own networks come first, as the engine lists them, then the swarm's.
+    expect(shown).toEqual([
+      "bridge local",
+      "host local",
+      "none local",
+      "docker_gwbridge local",
+      "ingress swarm",
     ]);
   });
 

@@ -2,7 +2,9 @@ import type { Cluster } from "../core/cluster.js";
 import { EngineError, NOT_IN_SWARM, WORKER_NODE } from "../core/errors.js";
 import type { ApiHost, Route } from "./context.js";
 import { errorResponse, json, MAX_API_VERSION, MIN_API_VERSION } from "./http.js";
+import { containerRoutes } from "./routes-containers.js";
 import { engineRoutes } from "./routes-engine.js";
+import { localRoutes } from "./routes-local.js";
 import { nodeRoutes } from "./routes-nodes.js";
 import { objectRoutes } from "./routes-objects.js";
 import { serviceRoutes } from "./routes-services.js";
@@ -19,6 +21,8 @@ const ROUTES: Route[] = [
   ...taskRoutes,
   ...nodeRoutes,
   ...objectRoutes,
+  ...containerRoutes,
+  ...localRoutes,
   ...engineRoutes,
 ];
 const VERSIONED = /^\/v(\d+\.\d+)(\/.*)$/;

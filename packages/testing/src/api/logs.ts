@@ -51,6 +51,11 @@ export function checkStreams(query: URLSearchParams): void {
   if (!boolParam(query.get("stdout")) && !boolParam(query.get("stderr"))) {
     throw new EngineError(500, "Bad parameters: you must choose at least one stream");
   }
+  const tail = query.get("tail");
+  if (tail !== null && tail !== "" && tail !== "all") {
+    if (!/^-?\d+$/.test(tail)) throw new EngineError(500, 'tail value must be a positive integer or "all"');
+    if (Number(tail) < 0) throw new EngineError(500, "negative tail values not supported");
+  }
 }
 
 export function logsResponse(ctx: RouteContext, tasks: StoredTask[], tty: boolean): Response {

@@ -1,5 +1,5 @@
 import type { ConfigSpec, NetworkCreateRequest, SecretSpec } from "@flotilla/types";
-import type { StoredSecret } from "../core/model.js";
+import type { StoredNetwork, StoredSecret } from "../core/model.js";
 import {
   createConfig,
   createNetwork,
@@ -8,10 +8,18 @@ import {
   removeObject,
   updateObject,
 } from "../core/objects.js";
-import { parseVersion } from "../core/validation.js";
+import { checkObjectData, parseVersion } from "../core/validation.js";
 import { type Route, route } from "./context.js";
 import { anyEqual, anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
 import { empty, json, readJson } from "./http.js";
+import {
+  BUILTIN,
+  findLocal,
+  ingressView,
+  type LocalNetwork,
+  localNetworks,
+  refuseRemoval,
+} from "./local-networks.js";
 
 // Secrets, configs and networks. Secret data goes in and never comes back out.
 
@@ -34,7 +42,9 @@ export const objectRoutes: Route[] = [
     return json(200, out.map(hideData));
   }),
   route("POST", "/secrets/create", async ({ cluster, request }) => {
-    return json(201, { ID: createSecret(cluster, (await readJson(request)) as SecretSpec).ID });
+    const body = await readJson(request);
+    checkObjectData(body);
+    return json(201, { ID: createSecret(cluster, body as SecretSpec).ID });
   }),
   route("GET", "/secrets/{id}", ({ cluster, params }) =>
     json(200, hideData(cluster.store.secret(params.id!))),
@@ -61,7 +71,9 @@ export const objectRoutes: Route[] = [
     return json(200, out);
   }),
   route("POST", "/configs/create", async ({ cluster, request }) => {
-    return json(201, { ID: createConfig(cluster, (await readJson(request)) as ConfigSpec).ID });
+    const body = await readJson(request);
+    checkObjectData(body);
+    return json(201, { ID: createConfig(cluster, body as ConfigSpec).ID });
   }),
   route("GET", "/configs/{id}", ({ cluster, params }) => json(200, cluster.store.config(params.id!))),
   route("POST", "/configs/{id}/update", async ({ cluster, params, query, request }) => {
@@ -76,16 +88,22 @@ export const objectRoutes: Route[] = [
   route(
     "GET",
     "/networks",
-    ({ cluster, query }) => {
+    ({ cluster, host, query }) => {
       const f = parseFilters(query.get("filters"));
       checkKeys(f, ["dangling", "driver", "id", "label", "name", "scope", "type"]);
-      const out = [...cluster.store.data.networks.values()].filter(
+      const inSwarm = host.local().state === "active";
+      const swarm = inSwarm ? [...cluster.store.data.networks.values()] : [];
+      const all: (StoredNetwork | LocalNetwork)[] = [...localNetworks(cluster, inSwarm), ...swarm];
+      // The engine has no containers here, so only the built-in networks are never dangling.
+      const dangling = f.get("dangling");
+      const out = all.filter(
         (n) =>
           anyPrefix(f.get("id"), n.Id) &&
-          (!f.get("name") || f.get("name")!.some((w) => n.Name.includes(w))) &&
+          nameMatches(f.get("name"), n) &&
           anyEqual(f.get("driver"), n.Driver) &&
           anyEqual(f.get("scope"), n.Scope) &&
-          anyEqual(f.get("type"), "custom") &&
+          anyEqual(f.get("type"), BUILTIN.has(n.Name) ? "builtin" : "custom") &&
+          (!dangling || dangling.includes(String(!BUILTIN.has(n.Name)))) &&
           labelsMatch(f.get("label"), n.Labels),
       );
       return json(200, out);
@@ -99,14 +117,20 @@ export const objectRoutes: Route[] = [
   route(
     "GET",
     "/networks/{id}",
-    ({ cluster, params }) => json(200, cluster.store.network(params.id!)),
+    ({ cluster, host, params }) => {
+      const local = findLocal(localNetworks(cluster, host.local().state === "active"), params.id!);
+      if (local) return json(200, local);
+      const network = cluster.store.network(params.id!);
+      return json(200, network.Ingress ? ingressView(cluster, network) : network);
+    },
     false,
   ),
   // Only swarm networks exist here; ingress is never pruned, and networks in use stay.
-  route("POST", "/networks/prune", ({ cluster }) => {
+  route("POST", "/networks/prune", ({ cluster, query }) => {
+    const f = parseFilters(query.get("filters"));
     const deleted: string[] = [];
     for (const network of [...cluster.store.data.networks.values()]) {
-      if (network.Ingress) continue;
+      if (network.Ingress || !labelsMatch(f.get("label"), network.Labels)) continue;
       try {
         removeNetwork(cluster, network.Id);
         deleted.push(network.Name);
@@ -117,7 +141,26 @@ export const objectRoutes: Route[] = [
     return json(200, { NetworksDeleted: deleted });
   }),
   route("DELETE", "/networks/{id}", ({ cluster, params }) => {
+    const local = findLocal(localNetworks(cluster, true), params.id!);
+    if (local) refuseRemoval(local);
     removeNetwork(cluster, params.id!);
     return empty(204);
   }),
 ];
+
+/**
+ * dockerd asks swarmkit for swarm networks by exact name, and matches the networks the node has
+ * instantiated (ingress here) by pattern, as it matches local ones.
+ */
+function nameMatches(wanted: string[] | undefined, network: StoredNetwork | LocalNetwork): boolean {
+  if (!wanted) return true;
+  return wanted.some((w) => {
+    if (w === network.Name) return true;
+    if (network.Scope === "swarm" && !network.Ingress) return false;
+    try {
+      return new RegExp(w).test(network.Name);
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,5 +1,6 @@
 import type { Cluster } from "../core/cluster.js";
 import { isLive, type StoredService } from "../core/model.js";
+import { withDefaults } from "../core/service-defaults.js";
 import { createService, removeService, updateService } from "../core/services.js";
 import { parseVersion } from "../core/validation.js";
 import { type Route, route } from "./context.js";
@@ -26,7 +27,11 @@ export const serviceRoutes: Route[] = [
     const service = createService(cluster, await readJson(request));
     return json(201, { ID: service.ID });
   }),
-  route("GET", "/services/{id}", ({ cluster, params }) => json(200, cluster.store.service(params.id!))),
+  route("GET", "/services/{id}", ({ cluster, params, query }) => {
+    const service = cluster.store.service(params.id!);
+    if (!boolParam(query.get("insertDefaults"))) return json(200, service);
+    return json(200, { ...service, Spec: withDefaults(service.Spec) });
+  }),
   route("POST", "/services/{id}/update", async ({ cluster, params, query, request }) => {
     const version = parseVersion("service", query.get("version"));
     const body = await readJson(request);

@@ -1,4 +1,5 @@
-import type { StoredTask } from "../core/model.js";
+import { EngineError } from "../core/errors.js";
+import { STATE_RANK, type StoredTask } from "../core/model.js";
 import type { Store } from "../core/store.js";
 import { type Route, route } from "./context.js";
 import { anyEqual, anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
@@ -31,6 +32,9 @@ export const taskRoutes: Route[] = [
           .map((n) => n.ID),
       );
     const desired = filters.get("desired-state");
+    for (const state of desired ?? []) {
+      if (!(state in STATE_RANK)) throw new EngineError(500, `Invalid desired-state filter: '${state}'`);
+    }
     const ids = filters.get("id");
     const labels = filters.get("label");
     const names = filters.get("name");
@@ -47,7 +51,8 @@ export const taskRoutes: Route[] = [
         (!nodeIds || (t.NodeID !== undefined && nodeIds.has(t.NodeID))) &&
         (!desired || desired.includes(t.DesiredState)) &&
         anyPrefix(ids, t.ID) &&
-        labelsMatch(labels, t.Labels),
+        // swarmkit matches the labels of the service the task was made for (`docker stack ps`).
+        labelsMatch(labels, store.data.services.get(t.ServiceID)?.Spec.Labels ?? t.Labels),
     );
     return new Response(tasksJson(out), {
       status: 200,

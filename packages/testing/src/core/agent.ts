@@ -1,5 +1,7 @@
 import type { Cluster } from "./cluster.js";
 import { type ContainerProgram, failsToStart, programOf } from "./container.js";
+import { nanosToMillis } from "./duration.js";
+import { hostPortStatus } from "./endpoint.js";
 import { isTerminal, type StoredTask, wantsStop } from "./model.js";
 
 // What a node's agent does with the tasks assigned to it: walks each one through the engine's
@@ -70,10 +72,20 @@ export function advanceTask(cluster: Cluster, task: StoredTask, cause: Cause = "
         cluster.setState(task, "failed", "starting", problem);
         return;
       }
-      container.PID = cluster.ids.between(1000, 60000);
       const runtime = cluster.store.data.runtime.get(task.ID)!;
-      runtime.startedAt = cluster.now;
+      if (runtime.startedAt === undefined) {
+        container.PID = cluster.ids.between(1000, 60000);
+        runtime.startedAt = cluster.now;
+        // With a health check, the engine reports the task running only once the container is
+        // healthy: after the first probe, one interval in. Probes are taken to pass.
+        const wait = healthWait(task);
+        if (wait > 0) {
+          cluster.wakeAgent(task, wait);
+          return;
+        }
+      }
       runtime.runningAt = cluster.now;
+      task.Status.PortStatus = hostPortStatus(cluster, task);
       cluster.setState(task, "running", "started");
       watchExit(cluster, task, program);
       return;
@@ -81,6 +93,14 @@ export function advanceTask(cluster: Cluster, task: StoredTask, cause: Cause = "
     default:
       return;
   }
+}
+
+/** Docker probes first after `Interval` (30s unless set); no check, or `NONE`, means no wait. */
+function healthWait(task: StoredTask): number {
+  const check = task.Spec.ContainerSpec?.Healthcheck;
+  const test = check?.Test ?? [];
+  if (test.length === 0 || test[0] === "NONE") return 0;
+  return nanosToMillis(check?.Interval || undefined, 30_000);
 }
 
 function prepareProblem(task: StoredTask, imageMissing: boolean): string | undefined {

@@ -2,6 +2,7 @@ import type { SwarmSpec } from "@flotilla/types";
 import type { Cluster } from "./cluster.js";
 import type { StoredNode, StoredSwarm } from "./model.js";
 import { createNetwork } from "./objects.js";
+import { emptyStore } from "./store.js";
 
 // A fresh swarm as `docker swarm init` leaves it, plus the simulated nodes a test asked for.
 
@@ -19,6 +20,24 @@ export interface NodeOptions {
 }
 
 export const ENGINE_VERSION = "20.10.24";
+
+/** The drivers a Docker 20.10 node reports, in its order. */
+const PLUGINS = [
+  ...[
+    "awslogs",
+    "fluentd",
+    "gcplogs",
+    "gelf",
+    "journald",
+    "json-file",
+    "local",
+    "logentries",
+    "splunk",
+    "syslog",
+  ].map((name) => ["Log", name] as const),
+  ...["bridge", "host", "ipvlan", "macvlan", "null", "overlay"].map((name) => ["Network", name] as const),
+  ["Volume", "local"] as const,
+];
 
 export function defaultSwarmSpec(): SwarmSpec {
   return {
@@ -77,12 +96,7 @@ export function addNode(cluster: Cluster, options: NodeOptions, index: number, l
       Engine: {
         EngineVersion: ENGINE_VERSION,
         ...(options.engineLabels && { Labels: options.engineLabels }),
-        Plugins: [
-          { Type: "Log", Name: "json-file" },
-          { Type: "Network", Name: "bridge" },
-          { Type: "Network", Name: "overlay" },
-          { Type: "Volume", Name: "local" },
-        ],
+        Plugins: PLUGINS.map(([Type, Name]) => ({ Type, Name })),
       },
       TLSInfo: cluster.store.data.swarm?.TLSInfo,
     },
@@ -96,11 +110,26 @@ export function addNode(cluster: Cluster, options: NodeOptions, index: number, l
 }
 
 export function createIngress(cluster: Cluster): void {
-  createNetwork(cluster, { Name: "ingress", Driver: "overlay", Ingress: true });
+  createNetwork(cluster, { Name: "ingress", Driver: "overlay", Ingress: true, Labels: {} });
   cluster.events.history.length = 0;
 }
 
 /** `SWMKEY-1-` and 43 characters, as `docker swarm unlock-key` prints. */
 export function newUnlockKey(cluster: Cluster): string {
   return `SWMKEY-1-${Buffer.from(cluster.ids.token(32)).toString("base64").slice(0, 43)}`;
+}
+
+/**
+ * What `docker swarm leave --force` on the last manager leaves: no swarm state at all, so that a
+ * later `swarm init` starts a new swarm (with a new ingress) instead of meeting the old one.
+ */
+export function eraseSwarm(cluster: Cluster): void {
+  cluster.store.data = { ...emptyStore(), version: cluster.store.data.version };
+  cluster.store.reindex();
+  cluster.timers.heap = [];
+  cluster.traces.clear();
+  cluster.dirtyServices.clear();
+  cluster.dirtyUpdates.clear();
+  cluster.pending.clear();
+  cluster.load.clear();
 }

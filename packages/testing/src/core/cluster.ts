@@ -88,8 +88,8 @@ export class Cluster {
     const wasActive = isActive(task);
     task.Status.State = state;
     task.Status.Message = message;
-    if (err === undefined) delete task.Status.Err;
-    else task.Status.Err = err;
+    // Assigned, never deleted: the key keeps its place (Go's field order) for when it is set again.
+    task.Status.Err = err;
     task.Status.Timestamp = this.iso();
     this.store.touch(task, task.Status.Timestamp);
     this.#account(task, wasActive);

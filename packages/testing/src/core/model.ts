@@ -80,6 +80,8 @@ export interface StoredTask extends Meta {
     PortStatus: object;
   };
   DesiredState: TaskState;
+  /** The networks the allocator attached the task to, in the swarm object shape. */
+  NetworksAttachments?: { Network: { ID: string } & Record<string, unknown>; Addresses: string[] }[];
   JobIteration?: ObjectVersion;
 }
 

@@ -1,6 +1,7 @@
 import type { NodeSpec } from "@flotilla/types";
 import type { Cluster } from "./cluster.js";
 import { EngineError, grpc, outOfSequence } from "./errors.js";
+import { sortedMap } from "./go-maps.js";
 import { isLive, isTerminal, type StoredNode } from "./model.js";
 import { restartTask } from "./restart.js";
 
@@ -22,7 +23,7 @@ export function updateNode(cluster: Cluster, ref: string, version: number, spec:
     if (managers.length === 1) throw grpc.precondition("attempting to demote the last manager of the swarm");
   }
   const before = node.Spec;
-  node.Spec = { ...spec, Labels: spec.Labels ?? {}, Role: role, Availability: availability };
+  node.Spec = { ...spec, Labels: sortedMap(spec.Labels ?? {}), Role: role, Availability: availability };
   if (role === "manager" && !node.ManagerStatus) {
     node.ManagerStatus = { Reachability: "reachable", Addr: `${node.Status.Addr}:2377` };
   } else if (role === "worker") {

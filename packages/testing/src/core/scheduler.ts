@@ -1,4 +1,4 @@
-import type { Cluster } from "./cluster.js";
+import { type Cluster, isActive } from "./cluster.js";
 import { type Constraint, nodeValue, parseConstraints, satisfies } from "./constraints.js";
 import { isLive, isTerminal, type StoredNode, type StoredTask } from "./model.js";
 
@@ -6,7 +6,7 @@ import { isLive, isTerminal, type StoredNode, type StoredTask } from "./model.js
 // node with the fewest tasks of its service (spread preferences first), or stays pending with the
 // engine's "no suitable node (...)" explanation. Only pending tasks are looked at.
 
-type Reason = "ready" | "resources" | "constraints" | "platform" | "replicas";
+type Reason = "ready" | "resources" | "constraints" | "platform" | "ports" | "replicas";
 
 // The filters in swarmkit's order; a node counts against the first one that rejects it.
 const EXPLAIN: Record<Reason, (n: number) => string> = {
@@ -14,9 +14,10 @@ const EXPLAIN: Record<Reason, (n: number) => string> = {
   resources: (n) => `insufficient resources on ${nodes(n)}`,
   constraints: (n) => `scheduling constraints not satisfied on ${nodes(n)}`,
   platform: (n) => `unsupported platform on ${nodes(n)}`,
+  ports: (n) => `host-mode port already in use on ${nodes(n)}`,
   replicas: () => "max replicas per node limit exceed",
 };
-const ORDER: Reason[] = ["ready", "resources", "constraints", "platform", "replicas"];
+const ORDER: Reason[] = ["ready", "resources", "constraints", "platform", "ports", "replicas"];
 
 const nodes = (n: number) => (n === 1 ? "1 node" : `${n} nodes`);
 
@@ -65,6 +66,18 @@ function placeService(
     }
   }
 
+  const ports = hostPorts(cluster, serviceId);
+  const portsInUse = new Map<string, Set<string>>();
+  const portsFree = (node: StoredNode) => {
+    if (ports.length === 0) return true;
+    let used = portsInUse.get(node.ID);
+    if (!used) {
+      used = hostPortsOn(cluster, node.ID);
+      portsInUse.set(node.ID, used);
+    }
+    return !ports.some((p) => used.has(p));
+  };
+
   for (const task of pending) {
     const cpu = task.Spec.Resources?.Reservations?.NanoCPUs ?? 0;
     const memory = task.Spec.Resources?.Reservations?.MemoryBytes ?? 0;
@@ -73,7 +86,8 @@ function placeService(
     const onlyNode = cluster.store.data.runtime.get(task.ID)?.preassigned;
     for (const node of allNodes) {
       if (onlyNode && node.ID !== onlyNode) continue;
-      const reason = reject(cluster, node, constraints, platforms, cpu, memory, maxReplicas, mine);
+      let reason = reject(cluster, node, constraints, platforms, cpu, memory, maxReplicas, mine);
+      if (reason === undefined || reason === "replicas") reason = portsFree(node) ? reason : "ports";
       if (reason) rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
       else candidates.push(node);
     }
@@ -89,6 +103,7 @@ function placeService(
     }
     const chosen = pick(cluster, candidates, preferences, mine);
     mine.set(chosen.ID, (mine.get(chosen.ID) ?? 0) + 1);
+    for (const port of ports) portsInUse.get(chosen.ID)?.add(port);
     cluster.assign(task, chosen.ID);
   }
 }
@@ -160,4 +175,27 @@ function score(
 function lessThan(a: number[], b: number[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
   return false;
+}
+
+/** `tcp/8080` for each port the service publishes in host mode with a fixed number. */
+function hostPorts(cluster: Cluster, serviceId: string): string[] {
+  const service = cluster.store.data.services.get(serviceId);
+  const ports = (service?.Endpoint.Ports ?? []) as {
+    Protocol?: string;
+    PublishedPort?: number;
+    PublishMode?: string;
+  }[];
+  return ports
+    .filter((p) => p.PublishMode === "host" && p.PublishedPort)
+    .map((p) => `${p.Protocol ?? "tcp"}/${p.PublishedPort}`);
+}
+
+/** Host ports held on a node by the tasks placed there and not yet finished. */
+function hostPortsOn(cluster: Cluster, nodeId: string): Set<string> {
+  const used = new Set<string>();
+  for (const task of cluster.store.tasksOn(nodeId)) {
+    if (isTerminal(task.Status.State) || !isActive(task)) continue;
+    for (const port of hostPorts(cluster, task.ServiceID)) used.add(port);
+  }
+  return used;
 }

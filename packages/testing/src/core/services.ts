@@ -1,10 +1,18 @@
 import type { ServiceSpec, TaskSpec } from "@flotilla/types";
 import type { Cluster } from "./cluster.js";
+import {
+  allocateEndpoint,
+  checkEndpoint,
+  checkNetworksExist,
+  releaseEndpoint,
+  resolveNetworkTargets,
+} from "./endpoint.js";
 import { EngineError, grpc, outOfSequence } from "./errors.js";
+import { sortedMap } from "./go-maps.js";
 import { isLive, type StoredService } from "./model.js";
 import { forgetRestarts } from "./restart.js";
 import { beginUpdate, rollbackService } from "./updater.js";
-import { checkUnsigned, validateServiceSpec } from "./validation.js";
+import { checkDecodes, validateServiceSpec } from "./validation.js";
 
 // Service create, update, rollback and remove, with the engine's defaults and checks.
 
@@ -13,14 +21,20 @@ type Spec = StoredService["Spec"];
 /** Fills in what dockerd adds to a spec it stores, so inspect output matches. */
 export function normalizeSpec(input: ServiceSpec): Spec {
   const spec = structuredClone(input) as Spec;
-  spec.Labels ??= {};
+  spec.Labels = sortedMap(spec.Labels ?? {});
   spec.TaskTemplate ??= {};
   const task = spec.TaskTemplate;
-  if (task.ContainerSpec) task.ContainerSpec.Isolation ??= "default";
+  const container = task.ContainerSpec;
+  if (container) {
+    container.Isolation ??= "default";
+    if (container.Labels) container.Labels = sortedMap(container.Labels);
+    if (container.Sysctls) container.Sysctls = sortedMap(container.Sysctls);
+  }
   task.ForceUpdate ??= 0;
   task.Runtime ??= "container";
   if (task.RestartPolicy) task.RestartPolicy.MaxAttempts ??= 0;
-  spec.Mode ??= { Replicated: { Replicas: 1 } };
+  spec.Mode = canonicalMode(spec.Mode) ?? { Replicated: { Replicas: 1 } };
+  if (spec.EndpointSpec) spec.EndpointSpec = endpointSpec(spec.EndpointSpec);
   if (spec.Mode.Replicated) spec.Mode.Replicated.Replicas ??= 1;
   if (spec.Mode.ReplicatedJob) {
     spec.Mode.ReplicatedJob.MaxConcurrent ??= 1;
@@ -34,6 +48,33 @@ export function normalizeSpec(input: ServiceSpec): Spec {
     config.Order ??= "stop-first";
   }
   return spec;
+}
+
+/**
+ * swarmkit keeps the endpoint spec as enums whose zero values are vip, tcp and ingress, so it
+ * answers with them filled in (`docker stack deploy` leaves them out).
+ */
+function endpointSpec(spec: NonNullable<ServiceSpec["EndpointSpec"]>): ServiceSpec["EndpointSpec"] {
+  const ports = (spec.Ports ?? []).map((port) => ({
+    ...(port.Name && { Name: port.Name }),
+    Protocol: port.Protocol || "tcp",
+    ...(port.TargetPort && { TargetPort: port.TargetPort }),
+    ...(port.PublishedPort && { PublishedPort: port.PublishedPort }),
+    PublishMode: port.PublishMode || "ingress",
+  }));
+  return { Mode: spec.Mode || "vip", ...(ports.length > 0 && { Ports: ports }) };
+}
+
+const MODES = ["Replicated", "Global", "ReplicatedJob", "GlobalJob"] as const;
+
+/** Go matches JSON keys to fields without regard to case: docker-py sends `{"replicated": ...}`. */
+function canonicalMode(mode: ServiceSpec["Mode"]): ServiceSpec["Mode"] {
+  if (!mode) return mode;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(mode)) {
+    out[MODES.find((m) => m.toLowerCase() === key.toLowerCase()) ?? key] = value;
+  }
+  return out as ServiceSpec["Mode"];
 }
 
 /** Tasks carry the template without Runtime, as the engine shows them. */
@@ -55,10 +96,12 @@ function checkRuntime(spec: ServiceSpec): void {
 }
 
 export function createService(cluster: Cluster, body: unknown): StoredService {
-  checkUnsigned(body);
+  checkDecodes(body);
   checkRuntime(body as ServiceSpec);
   const spec = normalizeSpec(body as ServiceSpec);
   validateServiceSpec(spec, cluster.store);
+  checkEndpoint(cluster.store, spec);
+  resolveNetworkTargets(cluster.store, spec);
   for (const existing of cluster.store.data.services.values()) {
     if (existing.Spec.Name === spec.Name) {
       throw grpc.exists(`name conflicts with an existing object: service ${spec.Name} already exists`);
@@ -68,9 +111,10 @@ export function createService(cluster: Cluster, body: unknown): StoredService {
   const service: StoredService = {
     ...cluster.store.stamp(cluster.ids.objectId(), iso),
     Spec: spec,
-    Endpoint: { Spec: spec.EndpointSpec ?? {} },
+    Endpoint: { Spec: {} },
     ...(isJob(spec) && { JobStatus: { JobIteration: {}, LastExecution: iso } }),
   };
+  allocateEndpoint(cluster, service);
   cluster.store.data.services.set(service.ID, service);
   cluster.store.data.taskSpecs.set(service.ID, taskSpecOf(spec));
   cluster.dirtyServices.add(service.ID);
@@ -86,11 +130,12 @@ export function updateService(
   options: { rollback?: boolean } = {},
 ): StoredService {
   const service = cluster.store.service(ref);
-  checkUnsigned(body);
+  checkDecodes(body);
   const input = body as ServiceSpec;
   checkRuntime(input);
   const spec = normalizeSpec(input);
   if (options.rollback) {
+    checkNetworksExist(cluster.store, spec);
     if (!service.PreviousSpec) throw grpc.precondition(`service ${service.ID} does not have a previous spec`);
     if (version !== service.Version.Index) throw outOfSequence();
     rollbackService(cluster, service, "manually requested rollback");
@@ -100,12 +145,14 @@ export function updateService(
   if (spec.Name !== service.Spec.Name) throw grpc.unimplemented("renaming services is not supported");
   if (modeOf(spec) !== modeOf(service.Spec)) throw grpc.unimplemented("service mode change is not allowed");
   if (version !== service.Version.Index) throw outOfSequence();
+  checkEndpoint(cluster.store, spec, service.ID);
+  resolveNetworkTargets(cluster.store, spec);
 
   const before = service.Spec;
   const previousVersion = service.Version.Index;
   service.PreviousSpec = before;
   service.Spec = spec;
-  service.Endpoint = { ...service.Endpoint, Spec: spec.EndpointSpec ?? {} };
+  allocateEndpoint(cluster, service);
   cluster.store.touch(service, cluster.iso());
   const attributes: Record<string, string> = { name: spec.Name };
   const image = (s: Spec) => s.TaskTemplate.ContainerSpec?.Image ?? "";
@@ -142,6 +189,7 @@ export function removeService(cluster: Cluster, ref: string): void {
   const service = cluster.store.service(ref);
   const { data } = cluster.store;
   for (const task of cluster.store.tasksOf(service.ID)) cluster.dropTask(task);
+  releaseEndpoint(cluster.store, service);
   data.services.delete(service.ID);
   data.taskSpecs.delete(service.ID);
   data.previousTaskSpecs.delete(service.ID);

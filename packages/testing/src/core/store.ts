@@ -1,4 +1,5 @@
 import type { TaskSpec } from "@flotilla/types";
+import { releaseTask } from "./endpoint.js";
 import { notFound } from "./errors.js";
 import type {
   StoredConfig,
@@ -33,6 +34,10 @@ export interface StoreData {
   taskSpecs: Map<string, TaskSpec>;
   previousTaskSpecs: Map<string, TaskSpec>;
   updates: Map<string, UpdateRun>;
+  /** Addresses in use per network ID (service VIPs and task attachments). */
+  addresses: Map<string, Set<string>>;
+  /** Where the default address pool and the VXLAN IDs continue from. */
+  networkCursor: { subnet: number; vxlan: number };
 }
 
 export function emptyStore(): StoreData {
@@ -51,6 +56,8 @@ export function emptyStore(): StoreData {
     taskSpecs: new Map(),
     previousTaskSpecs: new Map(),
     updates: new Map(),
+    addresses: new Map(),
+    networkCursor: { subnet: 0, vxlan: 0 },
   };
 }
 
@@ -106,6 +113,7 @@ export class Store {
   deleteTask(id: string): void {
     const task = this.data.tasks.get(id);
     if (!task) return;
+    releaseTask(this, task);
     this.data.tasks.delete(id);
     this.data.runtime.delete(id);
     this.byService.get(task.ServiceID)?.delete(id);

@@ -1,5 +1,6 @@
 import type { Cluster } from "./cluster.js";
 import { nanosToMillis } from "./duration.js";
+import { allocateEndpoint } from "./endpoint.js";
 import { isLive, isTerminal, type StoredService, type StoredTask, type UpdateRun } from "./model.js";
 import { createTask } from "./orchestrator/new-task.js";
 
@@ -202,6 +203,7 @@ export function rollbackService(cluster: Cluster, service: StoredService, messag
   const previous = service.PreviousSpec as StoredService["Spec"];
   service.PreviousSpec = service.Spec;
   service.Spec = previous;
+  allocateEndpoint(cluster, service);
   const current = taskSpecs.get(service.ID);
   taskSpecs.set(service.ID, previousTaskSpecs.get(service.ID) ?? previous.TaskTemplate);
   if (current) previousTaskSpecs.set(service.ID, current);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
@@ -52,12 +52,28 @@ describe("a fake swarm served on a socket", () => {
     await using swarm = await createFakeSwarm();
     const server = await swarm.listen({ port: 0, host: "127.0.0.1" });
     expect(server.dockerHost).toBe(`tcp://127.0.0.1:${server.port}`);
-    for (const path of ["/v1.41/nope", "/v1.24/containers/abc/top", "/v1.56/images/json"]) {
+    for (const path of ["/v1.41/nope", "/v1.24/containers/abc/top", "/v1.56/images/abc/history"]) {
       const got = await get({ port: server.port! }, path);
       expect([got.res.statusCode, JSON.parse(got.body)]).toEqual([404, { message: "page not found" }]);
     }
     const tooNew = await get({ port: server.port! }, "/v1.57/_ping");
     expect(tooNew.res.statusCode).toBe(400);
+  });
+
+  it("never takes over a socket another server listens on, and replaces a stale one", async () => {
+    await using first = await createFakeSwarm();
+    const path = socketPath("taken");
+    await first.listen({ socketPath: path });
+    await using second = await createFakeSwarm();
+    await expect(second.listen({ socketPath: path })).rejects.toMatchObject({
+      code: "ERR_FAKE_LISTEN",
+      message: `cannot listen: ${path} is in use by a running server`,
+    });
+    expect((await get({ socketPath: path }, "/_ping")).body).toBe("OK");
+    const stale = socketPath("stale");
+    writeFileSync(stale, "");
+    await second.listen({ socketPath: stale });
+    expect((await get({ socketPath: stale }, "/_ping")).body).toBe("OK");
   });
 
   it("carries our own transports over a unix socket and TCP", async () => {

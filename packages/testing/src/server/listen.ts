@@ -1,7 +1,7 @@
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import type { FetchHandler } from "../api/handler.js";
 import { FakeSwarmError } from "../core/errors.js";
 import { serveOne } from "./node-adapter.js";
@@ -28,6 +28,13 @@ export interface FakeEngineServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/**
+ * Connections waiting to be accepted. Node asks for 511, so a burst of a thousand clients gets
+ * EAGAIN from a unix socket; dockerd (Go) asks for the system's maximum, and so does the fake: the
+ * kernel lowers this to net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 65_535;
+
 export async function listen(handle: FetchHandler, options: ListenOptions): Promise<FakeEngineServer> {
   const tls = "tls" in options ? options.tls : undefined;
   const onRequest = (req: Parameters<typeof serveOne>[1], res: Parameters<typeof serveOne>[2]) =>
@@ -45,15 +52,24 @@ export async function listen(handle: FetchHandler, options: ListenOptions): Prom
     socket.on("close", () => sockets.delete(socket));
   });
   const socketPath = "socketPath" in options ? options.socketPath : undefined;
-  if (socketPath !== undefined) rmSync(socketPath, { force: true });
+  if (socketPath !== undefined) {
+    // A stale socket file is replaced; a live one (a real engine's) is never taken over.
+    if (await answers(socketPath)) {
+      throw new FakeSwarmError(
+        "ERR_FAKE_LISTEN",
+        `cannot listen: ${socketPath} is in use by a running server`,
+      );
+    }
+    rmSync(socketPath, { force: true });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error) =>
       reject(new FakeSwarmError("ERR_FAKE_LISTEN", `cannot listen: ${error.message}`, { cause: error })),
     );
-    if (socketPath !== undefined) server.listen(socketPath, resolve);
+    if (socketPath !== undefined) server.listen({ path: socketPath, backlog: LISTEN_BACKLOG }, resolve);
     else {
       const tcp = options as { port?: number; host?: string };
-      server.listen(tcp.port ?? 0, tcp.host ?? "127.0.0.1", resolve);
+      server.listen({ port: tcp.port ?? 0, host: tcp.host ?? "127.0.0.1", backlog: LISTEN_BACKLOG }, resolve);
     }
   });
   const address = server.address();
@@ -76,4 +92,17 @@ export async function listen(handle: FetchHandler, options: ListenOptions): Prom
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** Whether something accepts connections on a unix socket path. */
+function answers(socketPath: string): Promise<boolean> {
+  if (!existsSync(socketPath)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const probe = connect(socketPath);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
 }

@@ -1,4 +1,5 @@
 import type { Cluster } from "../cluster.js";
+import { attachTask } from "../endpoint.js";
 import type { StoredService, StoredTask, TaskState } from "../model.js";
 
 // A new task for a service, as the orchestrators create them: state pending (the allocator has
@@ -25,10 +26,21 @@ export function createTask(cluster: Cluster, service: StoredService, options: Ne
     Spec: spec,
     ServiceID: service.ID,
     Slot: options.slot,
-    Status: { Timestamp: iso, State: "pending", Message: "pending task scheduling", PortStatus: {} },
+    // Set later, in these places, as Go's structs order them.
+    NodeID: undefined,
+    Status: {
+      Timestamp: iso,
+      State: "pending",
+      Message: "pending task scheduling",
+      Err: undefined,
+      ContainerStatus: undefined,
+      PortStatus: {},
+    },
     DesiredState: options.desired,
+    NetworksAttachments: undefined,
     JobIteration: service.JobStatus ? { ...service.JobStatus.JobIteration } : undefined,
   };
+  attachTask(cluster, service, task);
   cluster.store.addTask(task);
   if (options.nodeId) cluster.store.data.runtime.get(task.ID)!.preassigned = options.nodeId;
   cluster.pending.add(task.ID);

@@ -4,7 +4,9 @@ import Docker from "dockerode";
 import { Pool } from "undici";
 
 // The same two calls made four ways. Every contender uses versioned paths, reads the whole body
-// (JSON parsed for /services) and keeps its connections alive.
+// (JSON parsed for /services) and keeps its connections alive. @flotilla/transport is imported
+// from its build (dist/), as users get it: run from source through tsx, every function it makes
+// per request would also pay for esbuild's name-keeping helper, which the others do not.
 
 export interface Contender {
   name: string;

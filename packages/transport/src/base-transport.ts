@@ -33,7 +33,7 @@ export abstract class BaseTransport implements Transport {
   #closing: Promise<void> | undefined;
 
   constructor(timeout?: StageTimeouts) {
-    this.defaults = { ...DEFAULT_TIMEOUTS, ...timeout };
+    this.defaults = Object.freeze({ ...DEFAULT_TIMEOUTS, ...timeout });
   }
 
   get closed(): boolean {
@@ -78,7 +78,8 @@ export abstract class BaseTransport implements Transport {
     }
     const { body, contentType } = encodeBody(request.body);
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+    const given = request.headers;
+    for (const name in given) headers[name.toLowerCase()] = given[name]!;
     if (contentType !== undefined && headers["content-type"] === undefined)
       headers["content-type"] = contentType;
     return {
@@ -88,7 +89,8 @@ export abstract class BaseTransport implements Transport {
       headers,
       body,
       signal: request.signal,
-      timeout: { ...this.defaults, ...request.timeout },
+      // The defaults are never written to, so a request without its own limits shares them.
+      timeout: request.timeout === undefined ? this.defaults : { ...this.defaults, ...request.timeout },
     };
   }
 }

@@ -1,6 +1,7 @@
 import { BodyUsedError, StreamFormatError } from "./errors.js";
 import type { TransportResponse } from "./transport.js";
 
+/** Where a response's body comes from; IterableResponse calls these as methods of the object. */
 export interface ResponseInit {
   status: number;
   headers: Readonly<Record<string, string>>;
@@ -12,6 +13,8 @@ export interface ResponseInit {
   mapError: (error: unknown) => unknown;
   /** Reads the whole body faster than chunk by chunk, when the source can. */
   readAll?: () => Promise<Uint8Array>;
+  /** Reads the whole body as UTF-8 text without an intermediate copy, when the source can. */
+  readText?: () => Promise<string>;
 }
 
 /** A response over any chunk source, so every adapter reads bodies (and fails) the same way. */
@@ -38,22 +41,17 @@ export class IterableResponse implements TransportResponse {
     }
   }
 
-  async text(): Promise<string> {
-    return Buffer.from(await this.bytes()).toString("utf8");
+  text(): Promise<string> {
+    if (this.#init.readText !== undefined) return this.#readWhole(readText);
+    return this.bytes().then((bytes) =>
+      // A view, not a copy: the bytes are ours alone.
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
+    );
   }
 
-  async bytes(): Promise<Uint8Array> {
-    const readAll = this.#init.readAll;
-    if (readAll) {
-      if (this.#used) throw new BodyUsedError();
-      this.#used = true;
-      return readAll().catch((error: unknown) => {
-        throw this.#init.mapError(error);
-      });
-    }
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of this.stream()) chunks.push(chunk);
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  bytes(): Promise<Uint8Array> {
+    if (this.#init.readAll !== undefined) return this.#readWhole(readAll);
+    return this.#collect();
   }
 
   stream(): AsyncIterable<Uint8Array> {
@@ -62,11 +60,30 @@ export class IterableResponse implements TransportResponse {
     return mapErrors(this.#init);
   }
 
+  /** Not async: the reader's own promise goes straight back, with no extra turns for the caller. */
+  #readWhole<T>(read: (init: ResponseInit) => Promise<T>): Promise<T> {
+    if (this.#used) return Promise.reject(new BodyUsedError());
+    this.#used = true;
+    const init = this.#init;
+    return read(init).catch((error: unknown) => {
+      throw init.mapError(error);
+    });
+  }
+
+  async #collect(): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of this.stream()) chunks.push(chunk);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  }
+
   async cancel(): Promise<void> {
     this.#used = true;
     await this.#init.cancel();
   }
 }
+
+const readAll = (init: ResponseInit) => init.readAll!();
+const readText = (init: ResponseInit) => init.readText!();
 
 async function* mapErrors(init: ResponseInit): AsyncGenerator<Uint8Array> {
   let done = false;

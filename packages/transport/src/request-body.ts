@@ -12,9 +12,11 @@ export function isStreamBody(body: unknown): body is StreamBody {
   );
 }
 
+const NO_BODY: { body: EncodedBody; contentType?: string } = Object.freeze({ body: undefined });
+
 /** Encodes a body and says which content type it implies (the caller's own wins). */
 export function encodeBody(body: RequestBody | undefined): { body: EncodedBody; contentType?: string } {
-  if (body === undefined) return { body: undefined };
+  if (body === undefined) return NO_BODY;
   if (body instanceof Uint8Array) return { body, contentType: "application/octet-stream" };
   if (isStreamBody(body)) {
     const chunks = body instanceof ReadableStream ? Readable.fromWeb(body as never) : body;

@@ -98,6 +98,74 @@ describe("SocketTransport over a local server", () => {
   });
 });
 
+describe("SocketTransport with every connection busy", () => {
+  // One connection, held by a request the server never answers: the next request must wait for
+  // a connection, and that wait must still end on abort or at the connect limit.
+  async function busyTransport() {
+    const transport = new UnixSocketTransport({ socketPath, connections: 1 });
+    const holder = new AbortController();
+    const held = transport.request({ method: "GET", path: "/silent", signal: holder.signal });
+    held.catch(() => {});
+    // The first request has the socket once another can be served nowhere else.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return {
+      transport,
+      [Symbol.asyncDispose]: async () => {
+        holder.abort();
+        await transport.close();
+      },
+    };
+  }
+
+  it("aborts a request waiting for a connection, at once", async () => {
+    await using busy = await busyTransport();
+    const controller = new AbortController();
+    const waiting = busy.transport.request({ method: "GET", path: "/", signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("user pressed ctrl-c")), 50);
+    // Not answered at once, it would wait out the holder's 2-minute headers limit (and this test's).
+    expect(await codeOf(waiting)).toBe("ERR_ABORTED");
+  });
+
+  it("times out a request waiting for a connection, at the connect stage", async () => {
+    await using busy = await busyTransport();
+    const failure = await busy.transport
+      .request({ method: "GET", path: "/", timeout: { connect: 100 } })
+      .catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: "ERR_TIMEOUT", stage: "connect", ms: 100 });
+  });
+
+  it("keeps counting busy connections right after requests end, fail and are given up", async () => {
+    await using transport = new UnixSocketTransport({ socketPath, connections: 1 });
+    for (let i = 0; i < 10; i++) {
+      expect(await (await transport.request({ method: "GET", path: "/" })).text()).toBe("OK");
+      await (await transport.request({ method: "GET", path: "/" })).cancel();
+      await codeOf(transport.request({ method: "GET", path: "/drop" }).then((r) => r.text()));
+      await codeOf(transport.request({ method: "GET", path: "/", signal: AbortSignal.abort() }));
+      await codeOf(transport.request({ method: "GET", path: "/auth" }));
+    }
+    // Had any of those leaked or double-counted, this request would not be seen as waiting, and
+    // would hang behind the silent one instead of timing out at the connect stage.
+    const holder = new AbortController();
+    transport.request({ method: "GET", path: "/silent", signal: holder.signal }).catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const failure = await transport
+      .request({ method: "GET", path: "/", timeout: { connect: 100 } })
+      .catch((e: unknown) => e);
+    holder.abort();
+    expect(failure).toMatchObject({ code: "ERR_TIMEOUT", stage: "connect" });
+  });
+
+  it("serves a waiting request once the busy connection is free", async () => {
+    await using transport = new UnixSocketTransport({ socketPath, connections: 1 });
+    const first = await transport.request({ method: "GET", path: "/" });
+    // The first body is unread, so its connection is still taken.
+    const second = transport.request({ method: "GET", path: "/", timeout: { connect: 5_000 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await first.text()).toBe("OK");
+    expect(await (await second).text()).toBe("OK");
+  });
+});
+
 function memoryAnswering401(): MemoryTransport {
   return new MemoryTransport(
     () => new Response(JSON.stringify({ message: "unauthorized" }), { status: 401 }),

@@ -55,10 +55,21 @@ export class VersionedTransport implements Transport {
     return this.#negotiating;
   }
 
-  async request(request: TransportRequest): Promise<TransportResponse> {
-    if (VERSIONED_PATH.test(request.path)) return this.#inner.request(request);
-    const version = this.#version ?? (await this.negotiate());
-    return this.#inner.request({ ...request, path: `/v${version}${request.path}` });
+  request(request: TransportRequest): Promise<TransportResponse> {
+    // Not async: once the version is known, the inner request's promise is handed straight back.
+    try {
+      if (request.path.startsWith("/v") && VERSIONED_PATH.test(request.path)) {
+        return this.#inner.request(request);
+      }
+      const version = this.#version;
+      if (version !== undefined)
+        return this.#inner.request({ ...request, path: `/v${version}${request.path}` });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.negotiate().then((negotiated) =>
+      this.#inner.request({ ...request, path: `/v${negotiated}${request.path}` }),
+    );
   }
 
   close(): Promise<void> {

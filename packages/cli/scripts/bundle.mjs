@@ -1,4 +1,4 @@
-// Bundles the `flotilla` executable into dist/bin.js (+ dist/chunks/), for start-up time: one
+// Bundles the `flotilla` executable into dist/bin.cjs (+ dist/chunks/), for start-up time: one
 // file to parse instead of hundreds, each command's code in a chunk loaded only when it runs, and
 // two dependency trims that change no behaviour:
 // - undici is entered at its Pool (all the transport uses) rather than its index, which loads
@@ -8,15 +8,30 @@
 //   loads it on its first SSH connection, so only ssh:// endpoints pay for it;
 // - the request-body schemas (zod, ~600 kB) are evaluated on the first body validated, not at
 //   start-up: reads never validate a body, so `service ls` never pays for them.
-import { chmod, copyFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { build } from "esbuild";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const fromTransport = createRequire(join(root, "../transport/package.json"));
 const undiciDir = dirname(fromTransport.resolve("undici/package.json"));
+
+/** The file name of the parser an undici llhttp module holds. */
+const wasmName = (path) => basename(path).replace(/-wasm\.js$/, ".wasm");
+
+/** undici's parsers as .wasm files beside the chunks that read them. */
+async function writeParsers() {
+  for (const name of ["llhttp-wasm.js", "llhttp_simd-wasm.js"]) {
+    const path = join(undiciDir, "lib/llhttp", name);
+    await writeFile(join(root, "dist/chunks", wasmName(path)), createRequire(import.meta.url)(path));
+  }
+}
 
 const WORKSPACE_SOURCE = /\/packages\/(types|transport|client|testing)\/src\//;
 
@@ -31,6 +46,50 @@ const trims = {
     b.onLoad({ filter: /^child-process-lazy$/, namespace: "flotilla" }, () => ({
       contents: `let real; const load = () => (real ??= require("node:child_process"));
 module.exports = new Proxy({}, { get: (_, key) => load()[key] });`,
+      loader: "js",
+    }));
+    // Builtins the workspace sources import by name but call only in some commands (crypto for SSH
+    // known hosts and docker contexts, os for home and temp directories, fs/promises and
+    // timers/promises for registry auth and waits): each function is a stand-in that loads the
+    // builtin on its first call, so start-up does not load them.
+    b.onResolve({ filter: /^node:(crypto|os|fs\/promises|timers\/promises)$/ }, (args) =>
+      WORKSPACE_SOURCE.test(args.importer)
+        ? { path: args.path, namespace: "flotilla-lazy-builtin" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "flotilla-lazy-builtin" }, async (args) => {
+      const real = await import(args.path);
+      // Functions only, and not classes (a stand-in would fail `instanceof`): importing anything
+      // else from these builtins fails the build, to be added here knowingly.
+      const names = Object.keys(real).filter(
+        (name) => /^[a-z]/.test(name) && typeof real[name] === "function",
+      );
+      return {
+        contents: [
+          `let real; const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+          ...names.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+        ].join("\n"),
+        loader: "js",
+      };
+    });
+    // undici only ever calls assert(value) on its own invariants: node:assert (and what it loads)
+    // is needed only to report a failed one.
+    b.onResolve({ filter: /^node:assert$/ }, (args) =>
+      args.importer.includes("undici") ? { path: "assert-on-failure", namespace: "flotilla" } : undefined,
+    );
+    b.onLoad({ filter: /^assert-on-failure$/, namespace: "flotilla" }, () => ({
+      contents: `let real; const load = () => (real ??= require("node:assert"));
+function assert(value, message) {
+  if (!value) load().ok(value, message);
+}
+module.exports = new Proxy(assert, { get: (target, key) => (key in target ? target[key] : load()[key]) });`,
+      loader: "js",
+    }));
+    // undici's HTTP parser (llhttp, WebAssembly) ships as base64 in JavaScript: 145 kB of bundle
+    // that every run reads and the code cache repeats. Written beside the bundle as the .wasm bytes
+    // instead (see writeParsers), and read from there by the one run in a process that needs it.
+    b.onLoad({ filter: /\/undici\/lib\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (args) => ({
+      contents: `module.exports = require("node:fs").readFileSync(require("node:path").join(__dirname, ${JSON.stringify(wasmName(args.path))}));`,
       loader: "js",
     }));
     b.onResolve({ filter: /^undici$/ }, () => ({ path: "undici-pool", namespace: "flotilla" }));
@@ -119,7 +178,7 @@ module.exports = transportRequire()("ssh2");`,
   },
 };
 
-// One CommonJS file: loaded synchronously, and compiled through vm.Script by dist/bin.js so V8's
+// One CommonJS file: loaded synchronously, and compiled through vm.Script by dist/bin.cjs so V8's
 // code cache can be kept between runs (Node 20 has no code cache for ES modules). Commands the run
 // does not use are bundled but never initialised: esbuild turns their dynamic imports into lazy
 // initialisers.
@@ -143,8 +202,19 @@ const result = await build({
   plugins: [trims],
   metafile: Boolean(process.env.FLOTILLA_BUNDLE_META),
 });
-await copyFile(join(root, "scripts/bin-loader.js"), join(root, "dist/bin.js"));
-await chmod(join(root, "dist/bin.js"), 0o755);
+await writeParsers();
+const bin = join(root, "dist/bin.cjs");
+const buildId = createHash("sha256")
+  .update(await readFile(join(root, "dist/chunks/flotilla.cjs")))
+  .digest("hex")
+  .slice(0, 16);
+const loader = await readFile(join(root, "scripts/bin-loader.cjs"), "utf8");
+if (!loader.includes('"FLOTILLA_BUILD_ID"'))
+  throw new Error("bin-loader.cjs: no FLOTILLA_BUILD_ID to fill in");
+await writeFile(bin, loader.replace('"FLOTILLA_BUILD_ID"', JSON.stringify(buildId)), { mode: 0o755 });
+await chmod(bin, 0o755);
+// dist/bin.js, the executable's earlier name, still runs it (through the ES module loader).
+await writeFile(join(root, "dist/bin.js"), '#!/usr/bin/env node\nimport "./bin.cjs";\n', { mode: 0o755 });
 await build({
   entryPoints: [join(root, "../types/src/validate.ts")],
   outfile: join(root, "dist/chunks/validate.cjs"),
@@ -159,7 +229,31 @@ await build({
   plugins: [trims],
 });
 
+// Without it the first command run makes one: a failure here costs one slower run, not the build.
+await makeCodeCache().catch((error) => console.warn(`bundle: no code cache made: ${error.message}`));
+
 if (result.metafile) {
   const { writeFileSync } = await import("node:fs");
   writeFileSync(join(root, "dist/meta.json"), JSON.stringify(result.metafile));
+}
+
+/**
+ * V8's code cache for what most runs do, made now by running `flotilla service ls` against the
+ * fake swarm: the first run after install is then as quick as the rest, whatever command it is
+ * (with the Node version of this build; another makes its own on its first command).
+ */
+async function makeCodeCache() {
+  await rm(join(root, "dist/chunks/.cache"), { recursive: true, force: true });
+  const { createFakeSwarm } = createRequire(import.meta.url)(join(root, "dist/chunks/testing.cjs"));
+  const swarm = await createFakeSwarm({ nodes: 1 });
+  const server = await swarm.listen({ socketPath: join(tmpdir(), `flotilla-bundle-${process.pid}.sock`) });
+  try {
+    // Asynchronously: the fake engine answers from this process.
+    await promisify(execFile)(process.execPath, [bin, "service", "ls"], {
+      env: { ...process.env, DOCKER_HOST: server.dockerHost },
+    });
+  } finally {
+    await server.close();
+    await swarm[Symbol.asyncDispose]();
+  }
 }

@@ -32,6 +32,8 @@ export interface CliIo {
   stdin?: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
   /** How to start this same program in the background (`sandbox`); the running script by default. */
   self?: { command: string; args: readonly string[] };
+  /** Called when a command's action starts (not for help, version or a usage error). */
+  onCommand?: () => void;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -10,11 +10,19 @@ export async function main(): Promise<void> {
     if (interrupt.signal.aborted) process.exit(130);
     interrupt.abort();
   });
+  // Output piped into a reader that stops early (`| head`): end quietly, as other CLIs do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(0);
+    });
+  }
   // A background sandbox is stopped with SIGTERM and saves its state first, as on Ctrl-C.
   process.on("SIGTERM", () => {
     if (interrupt.signal.aborted) process.exit(143);
     interrupt.abort();
   });
+  let ranCommand = false;
   const code = await runCli(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -27,17 +35,23 @@ export async function main(): Promise<void> {
       },
       [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
     },
+    onCommand: () => {
+      ranCommand = true;
+    },
   });
   // Exit as soon as the output is out: the HTTP pool's timers would otherwise hold the process
   // for ~100 ms after the transport is closed, a third of a `service ls`.
   for (const stream of [process.stdout, process.stderr]) {
     if (stream.writableNeedDrain) await once(stream, "drain");
   }
-  await globalThis.flotillaBeforeExit?.();
+  await globalThis.flotillaBeforeExit?.({ ranCommand });
   process.exit(code);
 }
 
 declare global {
-  /** Set by the bundle's loader to save V8's code cache before exiting. */
-  var flotillaBeforeExit: (() => void | Promise<void>) | undefined;
+  /**
+   * Set by the bundle's loader to save V8's code cache before exiting; `ranCommand` says the run
+   * went past parsing, so the cache it makes covers what commands run (help or version do not).
+   */
+  var flotillaBeforeExit: ((run: { ranCommand: boolean }) => void | Promise<void>) | undefined;
 }

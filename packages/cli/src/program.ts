@@ -36,6 +36,7 @@ export class ActionRunner {
     return async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
       const operands = args.slice(0, -2).flat() as string[];
+      this.#io.onCommand?.();
       const context = new CommandContext(this.#io, command.optsWithGlobals<GlobalOptions>());
       this.contexts.push(context);
       const module = await load();
@@ -49,8 +50,47 @@ export class ActionRunner {
   }
 }
 
-/** The `flotilla` command tree with its global options. */
-export function createProgram(io: CliIo, runner = new ActionRunner(io)): Command {
+/** Adds a group's commands; `lazy`: only what the command line runs needs to be complete. */
+type Register = (program: Command, runner: ActionRunner, lazy: boolean) => void;
+
+/** Each top-level command group by the name it is run with. */
+const GROUPS: ReadonlyMap<string, Register> = new Map<string, Register>([
+  ["service", registerServiceCommands],
+  ["swarm", registerSwarmCommands],
+  ["node", registerNodeCommands],
+  ["task", registerTaskCommands],
+  ["secret", (program, runner) => registerStoredCommands(program, runner, "secret")],
+  ["config", (program, runner) => registerStoredCommands(program, runner, "config")],
+  ["network", registerNetworkCommands],
+  ["context", registerContextCommands],
+  ["sandbox", registerSandboxCommands],
+  ["demo", registerDemoCommand],
+  ["completion", registerCompletionCommands],
+]);
+
+/**
+ * The command group a command line runs: its first word that is neither an option nor the value
+ * of one of `options` (the program's global options), if any.
+ */
+export function groupOf(argv: readonly string[], options: readonly Option[]): string | undefined {
+  const takesValue = new Set(
+    options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter(Boolean)),
+  );
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--") return undefined;
+    if (takesValue.has(word)) i++;
+    else if (!word.startsWith("-")) return word;
+  }
+  return undefined;
+}
+
+/**
+ * The `flotilla` command tree with its global options. Given the command line, only the group it
+ * runs is registered (a few ms of every start-up); help, version, unknown commands and anything
+ * else get the whole tree, so their output and suggestions are the same.
+ */
+export function createProgram(io: CliIo, runner = new ActionRunner(io), argv?: readonly string[]): Command {
   const program = new Command("flotilla")
     .description("Drive Docker Swarm from the command line.")
     .version(VERSION, "--version", "print the flotilla version")
@@ -77,16 +117,9 @@ export function createProgram(io: CliIo, runner = new ActionRunner(io)): Command
       writeErr: (text) => io.stderr.write(text),
       outputError: (text, write) => write(`flotilla: ${text.replace(/^error: /, "")}`),
     });
-  registerServiceCommands(program, runner);
-  registerSwarmCommands(program, runner);
-  registerNodeCommands(program, runner);
-  registerTaskCommands(program, runner);
-  registerStoredCommands(program, runner, "secret");
-  registerStoredCommands(program, runner, "config");
-  registerNetworkCommands(program, runner);
-  registerContextCommands(program, runner);
-  registerSandboxCommands(program, runner);
-  registerDemoCommand(program, runner);
-  registerCompletionCommands(program, runner);
+  const only = argv && GROUPS.get(groupOf(argv, program.options) ?? "");
+  // `help COMMAND` prints a command without dispatching to it, so it needs that command complete.
+  if (only) only(program, runner, !argv.includes("help"));
+  else for (const register of GROUPS.values()) register(program, runner, false);
   return program;
 }

@@ -11,7 +11,7 @@ const CLEAN_EXITS = new Set(["commander.helpDisplayed", "commander.version"]);
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const runner = new ActionRunner(io);
-  const program = createProgram(io, runner);
+  const program = createProgram(io, runner, argv);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return 0;

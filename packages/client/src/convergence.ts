@@ -28,6 +28,8 @@ export interface ConvergenceProgress {
   running: number;
   /** Jobs: completions of the current run. */
   completed: number;
+  /** Tasks told to stop (scaled down, stopped, replaced) whose containers are still stopping. */
+  stopping: number;
   /** One row per slot or node, in order. */
   tasks: TaskProgress[];
   update?: { state: string; message?: string };
@@ -59,11 +61,52 @@ export interface Snapshot {
   tasks: Task[];
 }
 
+/** What a wait learnt on its earlier polls, for judging the next one. */
+export interface PollHistory {
+  /** Earlier polls that found no current tasks at all. */
+  sawNoTasks?: number;
+  /**
+   * The service's UpdateStatus (as JSON) on the wait's first poll, when that was a completed
+   * rollback: it belongs to an earlier change, not to the one being waited on.
+   */
+  rollbackBefore?: string;
+  /** Stopping tasks no longer waited for: they outlasted their stop grace period (see below). */
+  givenUp?: ReadonlySet<string>;
+}
+
 export type Verdict =
   | { kind: "converged" | "waiting"; progress: ConvergenceProgress }
   | { kind: "failed"; progress: ConvergenceProgress; error: ConvergenceError };
 
 const FAILED = new Set(["failed", "rejected", "orphaned"]);
+/** Observed states in which a task's node holds, or is setting up, its container. */
+const ON_NODE = new Set(["assigned", "accepted", "preparing", "ready", "starting", "running"]);
+/** The engine's stop grace period when the spec sets none: 10 s. */
+const DEFAULT_STOP_GRACE_MS = 10_000;
+/**
+ * How long past its stop grace period a stopping task is waited for. The engine kills a container
+ * at the end of that period, so a task still not stopped long after is on a node that is down or
+ * unreachable, and would hold the wait until its timeout.
+ */
+const STOP_SLACK_MS = 10_000;
+
+/**
+ * Tasks told to stop (DesiredState shutdown or remove: scaled down, stopped, replaced by an
+ * update) that their node has not stopped yet. While a container stops, the engine reports such a
+ * task `running` (for up to the stop grace period); it becomes shutdown or complete, or is deleted.
+ */
+export function stoppingTasks(tasks: readonly Task[]): Task[] {
+  return tasks.filter(
+    (t) =>
+      (t.DesiredState === "shutdown" || t.DesiredState === "remove") && ON_NODE.has(t.Status?.State ?? ""),
+  );
+}
+
+/** Milliseconds a stopping task is waited for, from when the wait first saw it stopping. */
+function stopAllowance(task: Task): number {
+  const grace = task.Spec?.ContainerSpec?.StopGracePeriod;
+  return (grace === undefined ? DEFAULT_STOP_GRACE_MS : grace / 1e6) + STOP_SLACK_MS;
+}
 
 export function modeOf(service: Service): ServiceModeKind {
   const mode = service.Spec?.Mode ?? {};
@@ -130,9 +173,14 @@ function failedSinceUpdate(snapshot: Snapshot): FailedTask[] {
     .map(failedTask);
 }
 
-/** Judges one poll. `sawNoTasks` counts earlier polls that found no current tasks at all. */
-export function assess(snapshot: Snapshot, options: ConvergenceOptions = {}, sawNoTasks = 0): Verdict {
+/** Judges one poll, given what earlier polls of the same wait saw. */
+export function assess(
+  snapshot: Snapshot,
+  options: ConvergenceOptions = {},
+  history: PollHistory = {},
+): Verdict {
   const { service } = snapshot;
+  const sawNoTasks = history.sawNoTasks ?? 0;
   const mode = modeOf(service);
   const template = canonicalTaskSpec(service.Spec?.TaskTemplate);
   const jobIteration = service.JobStatus?.JobIteration?.Index;
@@ -162,18 +210,24 @@ export function assess(snapshot: Snapshot, options: ConvergenceOptions = {}, saw
       : mode === "replicated-job"
         ? (jobs?.TotalCompletions ?? jobs?.MaxConcurrent ?? 1)
         : tasks.length;
-  const update = service.UpdateStatus?.State
-    ? {
-        state: service.UpdateStatus.State,
-        ...(service.UpdateStatus.Message && { message: service.UpdateStatus.Message }),
-      }
-    : undefined;
+  // A rollback that completed before this wait says nothing about this change; a rollback of this
+  // change is a new status. The fake keeps such a status through a scale or stop, which start no
+  // rolling update; Docker 20.10 clears it on every service update, so there it never comes up.
+  const status = service.UpdateStatus;
+  const earlierRollback =
+    status?.State === "rollback_completed" && history.rollbackBefore === JSON.stringify(status);
+  const update =
+    status?.State && !earlierRollback
+      ? { state: status.State, ...(status.Message && { message: status.Message }) }
+      : undefined;
   const updating = update?.state === "updating" || update?.state === "rollback_started";
 
   // Old tasks of the previous spec still running mean a replicated update has not finished.
   const stale = snapshot.tasks.some(
     (t) => !current.includes(t) && t.DesiredState === "running" && t.Status?.State === "running",
   );
+  // A scale-down or stop is done when the containers have stopped, not when they were told to.
+  const stopping = stoppingTasks(snapshot.tasks).filter((t) => !history.givenUp?.has(t.ID ?? "")).length;
   let converged: boolean;
   switch (mode) {
     case "replicated":
@@ -192,12 +246,13 @@ export function assess(snapshot: Snapshot, options: ConvergenceOptions = {}, saw
         failures.length === 0;
       break;
   }
-  converged &&= !updating;
+  converged &&= !updating && stopping === 0;
   const progress: ConvergenceProgress = {
     mode,
     desired,
     running,
     completed,
+    stopping,
     tasks,
     ...(update && { update }),
     converged,
@@ -241,12 +296,27 @@ export async function waitForConvergence(
   const deadline = AbortSignal.timeout(timeout);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   let sawNoTasks = 0;
+  let rollbackBefore: string | undefined;
+  const stoppingSince = new Map<string, number>();
   let last: ConvergenceProgress | undefined;
   let convergedAt: number | undefined;
   try {
-    for (;;) {
+    for (let first = true; ; first = false) {
       const snapshot = await poll(signal);
-      const verdict = assess(snapshot, options, sawNoTasks);
+      const status = snapshot.service.UpdateStatus;
+      // Waiting on a rollback the caller asked for, a completed one already there is that rollback
+      // (a small one can finish before the first poll), not an earlier change's.
+      if (first && !options.rollback && status?.State === "rollback_completed") {
+        rollbackBefore = JSON.stringify(status);
+      }
+      const givenUp = new Set<string>();
+      for (const task of stoppingTasks(snapshot.tasks)) {
+        const id = task.ID ?? "";
+        const since = stoppingSince.get(id) ?? Date.now();
+        stoppingSince.set(id, since);
+        if (Date.now() - since > stopAllowance(task)) givenUp.add(id);
+      }
+      const verdict = assess(snapshot, options, { sawNoTasks, rollbackBefore, givenUp });
       last = verdict.progress;
       options.onProgress?.(verdict.progress);
       if (verdict.kind === "failed") throw verdict.error;

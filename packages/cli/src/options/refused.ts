@@ -37,8 +37,9 @@ export const REFUSED_OPTIONS = [
   {
     flags: "--deploy-wait-for-port <port>",
     key: "deployWaitForPort",
-    why: "swarm does not probe ports while deploying",
-    instead: "give the service a --health-cmd: a deploy then waits for healthy tasks",
+    why: "swarm cannot probe a port from outside a container, and a probe inside one needs a tool in the image and keeps running after the deploy",
+    instead:
+      "give the service a health check that tries the port with what the image has, e.g. --health-cmd 'nc -w 1 127.0.0.1 PORT </dev/null' (busybox): each instance then counts as started, and a deploy moves on, only once it passes",
   },
 ] as const;
 

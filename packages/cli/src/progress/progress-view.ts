@@ -10,6 +10,8 @@ export interface ProgressReport {
   mode: string;
   desired: number;
   running: number;
+  /** Tasks told to stop whose containers are still stopping (a scale-down or stop waits for them). */
+  stopping?: number;
   tasks: readonly { key: string; nodeId?: string; state: string; message?: string; error?: string }[];
   converged: boolean;
 }
@@ -42,6 +44,10 @@ function label(report: ProgressReport, key: string, index: number): string {
   return report.mode.startsWith("global") ? key.slice(0, 12) : `${index + 1}/${report.desired}`;
 }
 
+function stoppingNote(report: ProgressReport): string {
+  return report.stopping ? `, ${report.stopping} stopping` : "";
+}
+
 class LineView implements ProgressView {
   readonly #out: OutputStream;
   readonly #name: string;
@@ -60,7 +66,7 @@ class LineView implements ProgressView {
       this.#seen.set(task.key, text);
       this.#out.write(`${this.#name}: ${label(report, task.key, index)}: ${text}\n`);
     });
-    const overall = `${report.running}/${report.desired} running`;
+    const overall = `${report.running}/${report.desired} running${stoppingNote(report)}`;
     if (overall !== this.#overall) {
       this.#overall = overall;
       this.#out.write(`${this.#name}: ${overall}\n`);
@@ -85,7 +91,9 @@ class LiveView implements ProgressView {
   }
 
   update(report: ProgressReport): void {
-    const lines = [`${this.#name}: overall progress: ${report.running} out of ${report.desired} tasks`];
+    const lines = [
+      `${this.#name}: overall progress: ${report.running} out of ${report.desired} tasks${stoppingNote(report)}`,
+    ];
     const labels = report.tasks.map((task, index) => label(report, task.key, index));
     const width = Math.max(0, ...labels.map((l) => l.length));
     report.tasks.forEach((task, index) => {

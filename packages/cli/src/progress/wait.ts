@@ -24,32 +24,15 @@ export async function waitForService(
   const { parseSeconds } = await import("../options/units.js");
   const timeout = parseSeconds(flags.timeout ?? "300", "--timeout");
   const view = flags.quiet ? undefined : createProgressView(context.stderr, name, context.colors);
-  // A rollback that ended before this change (a scale or stop after an automatic rollback) leaves
-  // UpdateStatus at rollback_completed, which the client reads as this change rolling back. Such a
-  // status keeps its StartedAt; a rollback of this change starts anew.
-  const before = (await client.services.get(id)).attrs.UpdateStatus;
-  const staleRollback = before?.State === "rollback_completed" ? before.StartedAt : undefined;
-  let rollback = purpose.rollback;
   try {
-    for (;;) {
-      try {
-        await client.services.waitUntilConverged(id, {
-          timeout,
-          rollback,
-          signal: context.signal,
-          interval: context.pollInterval,
-          stableFor: context.io.convergedFor,
-          onProgress: (report) => view?.update(report),
-        });
-        break;
-      } catch (error) {
-        const rolledBack = (error as { reason?: unknown }).reason === "rolled-back";
-        if (!rolledBack || rollback || staleRollback === undefined) throw error;
-        const now = (await client.services.get(id)).attrs.UpdateStatus;
-        if (now?.StartedAt !== staleRollback) throw error;
-        rollback = true;
-      }
-    }
+    await client.services.waitUntilConverged(id, {
+      timeout,
+      rollback: purpose.rollback,
+      signal: context.signal,
+      interval: context.pollInterval,
+      stableFor: context.io.convergedFor,
+      onProgress: (report) => view?.update(report),
+    });
   } catch (error) {
     view?.finish(`not converged: ${(error as Error).message}`);
     throw error;

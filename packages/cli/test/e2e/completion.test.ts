@@ -7,7 +7,7 @@ import { useFakeSwarm } from "./fixture.js";
 import { flotilla } from "./harness.js";
 
 const cli = useFakeSwarm();
-const bin = new URL("../../dist/bin.js", import.meta.url).pathname;
+const bin = new URL("../../dist/bin.cjs", import.meta.url).pathname;
 const hasBash = spawnSync("bash", ["--version"]).status === 0;
 
 async function complete(...words: string[]): Promise<string[]> {

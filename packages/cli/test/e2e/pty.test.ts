@@ -7,7 +7,7 @@ import { hasTmux, TmuxScreen } from "./tmux.js";
 // The live views, driven under a pseudo-terminal (tmux) with the built `flotilla` against the
 // real engine: deploy progress, monitor and stats -t, each read back from the screen.
 const engine = inject("engine");
-const bin = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../dist/bin.cjs", import.meta.url));
 const ready = Boolean(engine) && hasTmux() && existsSync(bin);
 const suffix = Math.random().toString(36).slice(2, 8);
 const created: string[] = [];

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { flotilla } from "./harness.js";
 
-const bin = new URL("../../dist/bin.js", import.meta.url).pathname;
+const bin = new URL("../../dist/bin.cjs", import.meta.url).pathname;
 // The docker CLI scripts/engine-up.sh found newest (the machine may also have an older one on PATH).
 const docker = process.env.FLOTILLA_DOCKER_CLI ?? "docker";
 const hasDocker = spawnSync(docker, ["--version"]).status === 0;

@@ -5,11 +5,24 @@ import type { ActionRunner } from "../../program.js";
 // The `service` command tree. Definitions only: each action's code is imported when it runs, so
 // `flotilla service ls` never loads what `create` or `monitor` needs.
 
-export function registerServiceCommands(program: Command, runner: ActionRunner): void {
+export function registerServiceCommands(program: Command, runner: ActionRunner, lazyFlags = false): void {
   const service = program
     .command("service")
     .description("Manage swarm services (Kontena's service commands)");
   const lazy = runner.lazy.bind(runner);
+  // create and update take ~80 flags each, most of what building this tree costs. With lazyFlags
+  // (a run of one command line) they are added only when commander dispatches to that command
+  // (its help included); whoever reads the whole tree (completion) gets them at once.
+  const deferred = new Map<Command, () => void>();
+  const flags = (command: Command, add: (command: Command) => Command): Command => {
+    if (lazyFlags) deferred.set(command, () => add(command));
+    else add(command);
+    return command;
+  };
+  service.hook("preSubcommand", (_service, subcommand) => {
+    deferred.get(subcommand)?.();
+    deferred.delete(subcommand);
+  });
 
   service
     .command("ls")
@@ -40,14 +53,12 @@ export function registerServiceCommands(program: Command, runner: ActionRunner):
     .description("Show a service as a person reads it: spec, deploy options and each instance")
     .action(lazy(() => import("./show.js")));
 
-  addWaitFlags(
-    addServiceFlags(
-      service
-        .command("create <name> <image>")
-        .description("Register a service without starting it (start it with deploy, or pass --deploy)")
-        .option("--deploy", "deploy it right away and wait"),
-      "create",
-    ),
+  flags(
+    service
+      .command("create <name> <image>")
+      .description("Register a service without starting it (start it with deploy, or pass --deploy)")
+      .option("--deploy", "deploy it right away and wait"),
+    (command) => addWaitFlags(addServiceFlags(command, "create")),
   ).action(lazy(() => import("./create.js")));
 
   addWaitFlags(
@@ -57,11 +68,12 @@ export function registerServiceCommands(program: Command, runner: ActionRunner):
       .option("--force-deploy", "replace every instance even if nothing changed"),
   ).action(lazy(() => import("./deploy.js")));
 
-  addWaitFlags(
-    addServiceFlags(
-      service.command("update <service>").description("Change a service's definition"),
-      "update",
-    ).option("--force", "replace every instance even if nothing changed"),
+  flags(
+    service
+      .command("update <service>")
+      .description("Change a service's definition")
+      .option("--force", "replace every instance even if nothing changed"),
+    (command) => addWaitFlags(addServiceFlags(command, "update")),
   ).action(lazy(() => import("./update.js")));
 
   addWaitFlags(

@@ -3,6 +3,7 @@ import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
 import { UnixSocketTransport } from "@flotilla/transport";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createAndScale } from "../examples/create-and-scale.js";
+import { updateThroughAnotherManager } from "../examples/failover.js";
 import { updateSafely } from "../examples/update-safely.js";
 import { watchEvents } from "../examples/watch-events.js";
 import { Client } from "../src/index.js";
@@ -69,4 +70,27 @@ describe.each(targets)("examples against %s", (_, makeClient, skip) => {
     await using client = await makeClient();
     expect(await watchEvents(client, images.current)).toEqual(["create", "update", "remove"]);
   });
+});
+
+// Several managers need several engines: the fake's per-node endpoints here, the real swarm of
+// scripts/swarm-up.sh in test/multinode (a manager killed under a running update).
+it("failover carries an update on through the next manager once the first stops", async () => {
+  const fake = await createFakeSwarm({
+    nodes: [
+      { hostname: "manager-1", role: "manager" },
+      { hostname: "manager-2", role: "manager" },
+      { hostname: "manager-3", role: "manager" },
+    ],
+    clock: "real",
+    start: Date.now(),
+  });
+  fakes.push(fake);
+  // The leader (the first node) last: losing it would leave the swarm leaderless for a while.
+  const managers = ["manager-2", "manager-3", "manager-1"].map((node) => fake.transport({ node }));
+  const result = await updateThroughAnotherManager(
+    managers,
+    async () => fake.nodeDown("manager-2"),
+    images.current,
+  );
+  expect(result).toEqual({ label: "yes", servedBy: managers[1]!.endpoint });
 });

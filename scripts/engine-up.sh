@@ -36,6 +36,8 @@ install_packages() {
   command -v nsenter >/dev/null || missing+=(util-linux)
   # Not the engine's, but the test environment's: the CLI's live views are tested under tmux.
   command -v tmux >/dev/null || missing+=(tmux)
+  # docker-py, for the fake engine's docker-py differential test.
+  python3 -c "import docker" 2>/dev/null || missing+=(python3-docker)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq

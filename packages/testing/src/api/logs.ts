@@ -58,6 +58,19 @@ export function checkStreams(query: URLSearchParams): void {
   }
 }
 
+/** `tail` counts per task, as each task's log is read on its own node. */
+function lastOfEachTask(lines: Line[], count: number): Line[] {
+  const left = new Map<string, number>();
+  const kept: Line[] = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    const n = left.get(line.task.ID) ?? count;
+    if (n > 0) kept.push(line);
+    left.set(line.task.ID, n - 1);
+  }
+  return kept.reverse();
+}
+
 export function logsResponse(ctx: RouteContext, tasks: StoredTask[], tty: boolean): Response {
   const { query, cluster } = ctx;
   checkStreams(query);
@@ -82,7 +95,7 @@ export function logsResponse(ctx: RouteContext, tasks: StoredTask[], tty: boolea
     return tty ? bytes : frame(line.stream, bytes);
   };
   let lines = linesOf(cluster, tasks, since > 0 ? since - 1 : Number.NEGATIVE_INFINITY, cluster.now);
-  if (tail !== null && tail !== "all" && /^\d+$/.test(tail)) lines = lines.slice(-Number(tail));
+  if (tail !== null && tail !== "all" && /^\d+$/.test(tail)) lines = lastOfEachTask(lines, Number(tail));
   const first = lines.map(encode).filter((b): b is Uint8Array => b !== undefined);
   const contentType = tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream";
   const headers = engineHeaders({ "Content-Type": contentType });

@@ -54,7 +54,8 @@ interface Image {
   RepoTags: string[];
 }
 
-function images(cluster: Cluster): Image[] {
+/** The images the answering node's task containers use, one per tag. */
+export function localImages(cluster: Cluster): Image[] {
   const out = new Map<string, Image & Record<string, unknown>>();
   for (const task of createdTasks(cluster)) {
     const ref = task.Spec.ContainerSpec?.Image ?? "";
@@ -98,7 +99,7 @@ export const localRoutes: Route[] = [
     },
     false,
   ),
-  route("GET", "/images/json", ({ cluster }) => json(200, images(cluster)), false),
+  route("GET", "/images/json", ({ cluster }) => json(200, localImages(cluster)), false),
   route(
     "GET",
     "/images/{name}/json",
@@ -107,7 +108,7 @@ export const localRoutes: Route[] = [
         url.pathname.replace(/^(\/v[\d.]+)?\/images\//, "").replace(/\/json$/, ""),
       );
       const tagged = /:[^/]+$/.test(ref) || ref.startsWith("sha256:") ? ref : `${ref}:latest`;
-      const image = images(cluster).find((i) => i.RepoTags.includes(tagged) || i.Id.startsWith(ref));
+      const image = localImages(cluster).find((i) => i.RepoTags.includes(tagged) || i.Id.startsWith(ref));
       if (!image) throw new EngineError(404, `no such image: ${ref}: No such image: ${tagged}`);
       return json(200, {
         Id: image.Id,
@@ -130,7 +131,7 @@ export const localRoutes: Route[] = [
     ({ cluster }) =>
       json(200, {
         LayersSize: 0,
-        Images: images(cluster),
+        Images: localImages(cluster),
         Containers: createdTasks(cluster).map((t) => containerOf(cluster, t)),
         Volumes: volumes(cluster).map((v) => ({ ...v, UsageData: { RefCount: 0, Size: 0 } })),
         BuildCache: [],

@@ -3,9 +3,10 @@ import { newUnlockKey } from "../core/bootstrap.js";
 import { ALREADY_IN_SWARM, EngineError, outOfSequence } from "../core/errors.js";
 import type { SwarmEvent } from "../core/events.js";
 import { checkSwarmDecodes, parseVersion, validateSwarmSpec } from "../core/validation.js";
-import { type Route, type RouteContext, route } from "./context.js";
-import { anyEqual, parseFilters } from "./filters.js";
-import { API_VERSION, boolParam, empty, engineHeaders, json, MIN_API_VERSION, readJson } from "./http.js";
+import { type ApiHost, type Route, type RouteContext, route } from "./context.js";
+import { anyEqual, anyPrefix, type Filters, labelsMatch, parseFilters } from "./filters.js";
+import { boolParam, empty, engineHeaders, json, readJson } from "./http.js";
+import { infoBody, versionBody } from "./system-info.js";
 
 // Ping, version, info, events and the swarm object itself.
 
@@ -13,35 +14,22 @@ export const systemRoutes: Route[] = [
   route(
     "GET",
     "/_ping",
-    () =>
+    ({ host }) =>
       new Response("OK", {
-        headers: engineHeaders({ "Content-Type": "text/plain; charset=utf-8", Swarm: "active/manager" }),
+        headers: engineHeaders({ "Content-Type": "text/plain; charset=utf-8", Swarm: swarmHeader(host) }),
       }),
     false,
   ),
   route(
     "HEAD",
     "/_ping",
+    // Docker 20.10 sends no Swarm header on HEAD; the docker CLI pings with HEAD, so it sends
+    // swarm requests and shows the engine's own errors, as it does against 20.10.
     () => new Response(null, { headers: engineHeaders({ "Content-Type": "text/plain; charset=utf-8" }) }),
     false,
   ),
-  route(
-    "GET",
-    "/version",
-    () =>
-      json(200, {
-        Platform: { Name: "Flotilla fake swarm" },
-        Version: "20.10.24",
-        ApiVersion: API_VERSION,
-        MinAPIVersion: MIN_API_VERSION,
-        Os: "linux",
-        Arch: "amd64",
-        KernelVersion: "fake",
-        Components: [{ Name: "Engine", Version: "20.10.24", Details: { ApiVersion: API_VERSION } }],
-      }),
-    false,
-  ),
-  route("GET", "/info", info, false),
+  route("GET", "/version", () => json(200, versionBody()), false),
+  route("GET", "/info", ({ cluster, host }) => json(200, infoBody(cluster, host)), false),
   route("GET", "/events", events, false),
   route("GET", "/swarm", ({ cluster }) => json(200, cluster.store.data.swarm)),
   route(
@@ -110,36 +98,49 @@ export const systemRoutes: Route[] = [
   }),
 ];
 
-function info({ cluster, host }: RouteContext): Response {
-  const local = host.local();
-  const nodes = [...cluster.store.data.nodes.values()];
-  const managers = nodes.filter((n) => n.Spec.Role === "manager");
-  const self = managers.find((n) => n.ManagerStatus?.Leader) ?? nodes[0];
-  const inSwarm = local.state === "active";
-  return json(200, {
-    ID: "FAKE:SWARM",
-    Name: self?.Description.Hostname ?? "fake",
-    ServerVersion: "20.10.24",
-    OSType: "linux",
-    Architecture: "x86_64",
-    NCPU: (self?.Description.Resources.NanoCPUs ?? 0) / 1e9,
-    MemTotal: self?.Description.Resources.MemoryBytes ?? 0,
-    Swarm: {
-      NodeID: inSwarm ? self?.ID : "",
-      NodeAddr: inSwarm ? self?.Status.Addr : "",
-      LocalNodeState: local.state,
-      ControlAvailable: inSwarm && local.role === "manager",
-      Error: "",
-      RemoteManagers: inSwarm ? managers.map((m) => ({ NodeID: m.ID, Addr: m.ManagerStatus?.Addr })) : null,
-      ...(inSwarm && { Nodes: nodes.length, Managers: managers.length }),
-      ...(inSwarm && local.role === "manager" && { Cluster: withoutTokens(cluster.store.data.swarm!) }),
-    },
-  });
+/** dockerd's `Swarm` header: the node's state, with its role once it is active. */
+function swarmHeader(host: ApiHost): string {
+  const { state, role } = host.local();
+  return state === "active" ? `active/${role}` : state;
 }
 
-function withoutTokens<T extends { JoinTokens?: unknown }>(swarm: T): Omit<T, "JoinTokens"> {
-  const { JoinTokens: _tokens, ...rest } = swarm;
-  return rest;
+/** A `since`/`until` value as dockerd parses it: seconds, optionally with `.nanoseconds`. */
+function timestampMs(value: string): number {
+  const [seconds = "", nanos] = value.split(/\.(.*)/s, 2);
+  for (const part of [seconds, nanos ?? "0"]) {
+    if (!/^[+-]?\d+$/.test(part)) {
+      throw new EngineError(500, `strconv.ParseInt: parsing ${JSON.stringify(part)}: invalid syntax`);
+    }
+  }
+  return Number(seconds) * 1000 + (nanos ? Number(`0.${nanos}`) * 1000 : 0);
+}
+
+/** The filters that name an object: each matches by ID or name prefix, whatever the event's type. */
+const OBJECT_FILTERS = [
+  "container",
+  "daemon",
+  "plugin",
+  "volume",
+  "network",
+  "node",
+  "service",
+  "secret",
+  "config",
+];
+
+/** dockerd's events filter: every filter given must match, across types. */
+function eventMatches(filters: Filters, e: SwarmEvent): boolean {
+  const { ID, Attributes } = e.Actor;
+  const name = Attributes.name ?? "";
+  const image = filters.get("image");
+  return (
+    anyEqual(filters.get("type"), e.Type) &&
+    anyEqual(filters.get("event"), e.Action) &&
+    anyEqual(filters.get("scope"), e.scope) &&
+    OBJECT_FILTERS.every((key) => anyPrefix(filters.get(key), ID) || anyPrefix(filters.get(key), name)) &&
+    (!image || image.some((i) => i === ID || i === Attributes.image)) &&
+    labelsMatch(filters.get("label"), Attributes)
+  );
 }
 
 /** Past events from `since`, then live ones until `until` (virtual time) or the caller leaves. */
@@ -148,17 +149,10 @@ function events(ctx: RouteContext): Response {
   const filters = parseFilters(query.get("filters"));
   const since = query.get("since");
   const until = query.get("until");
-  const sinceMs = since === null ? undefined : Number(since) * 1000;
-  const untilMs = until === null ? undefined : Number(until) * 1000;
-  if ((since !== null && Number.isNaN(sinceMs)) || (until !== null && Number.isNaN(untilMs))) {
-    throw new EngineError(400, "invalid timestamp");
-  }
+  const sinceMs = since === null ? undefined : timestampMs(since);
+  const untilMs = until === null ? undefined : timestampMs(until);
   const matches = (e: SwarmEvent) =>
-    anyEqual(filters.get("type"), e.Type) &&
-    anyEqual(filters.get("event"), e.Action) &&
-    anyEqual(filters.get("scope"), e.scope) &&
-    anyEqual(filters.get(e.Type), e.Actor.ID, e.Actor.Attributes.name) &&
-    (untilMs === undefined || e.timeNano / 1e6 <= untilMs);
+    eventMatches(filters, e) && (untilMs === undefined || e.timeNano / 1e6 <= untilMs);
   const encoder = new TextEncoder();
   const line = (e: SwarmEvent) => encoder.encode(`${JSON.stringify(e)}\n`);
   const past =

@@ -24,13 +24,8 @@ export const taskRoutes: Route[] = [
       tasks = [...ids].flatMap((id) => store.tasksOf(id));
     }
     const nodes = filters.get("node");
-    const nodeIds =
-      nodes &&
-      new Set(
-        [...store.data.nodes.values()]
-          .filter((n) => anyEqual(nodes, n.ID, n.Description.Hostname))
-          .map((n) => n.ID),
-      );
+    // dockerd resolves each node as `docker node inspect` does: 404 for one it does not know.
+    const nodeIds = nodes && new Set(nodes.map((ref) => store.node(ref).ID));
     const desired = filters.get("desired-state");
     for (const state of desired ?? []) {
       if (!(state in STATE_RANK)) throw new EngineError(500, `Invalid desired-state filter: '${state}'`);

@@ -3,6 +3,7 @@ import type { Cluster } from "./cluster.js";
 import type { StoredNode, StoredSwarm } from "./model.js";
 import { createNetwork } from "./objects.js";
 import { emptyStore } from "./store.js";
+import { swarmCa } from "./swarm-ca.js";
 
 // A fresh swarm as `docker swarm init` leaves it, plus the simulated nodes a test asked for.
 
@@ -61,15 +62,12 @@ export function defaultSwarmSpec(): SwarmSpec {
 export function initSwarm(cluster: Cluster, spec: SwarmSpec = defaultSwarmSpec()): StoredSwarm {
   const ids = cluster.ids;
   const clusterToken = ids.token(50);
-  const pem = `-----BEGIN CERTIFICATE-----\n${Buffer.from(ids.token(96)).toString("base64")}\n-----END CERTIFICATE-----\n`;
+  const caSeed = ids.token(96);
   const swarm: StoredSwarm = {
     ...cluster.store.stamp(ids.objectId(), cluster.iso()),
     Spec: { ...defaultSwarmSpec(), ...spec },
-    TLSInfo: {
-      TrustRoot: pem,
-      CertIssuerSubject: Buffer.from(`swarm-ca-${ids.token(8)}`).toString("base64"),
-      CertIssuerPublicKey: Buffer.from(ids.token(64)).toString("base64"),
-    },
+    // Drawn in the same order as before, so that a seed keeps giving the same IDs.
+    TLSInfo: swarmCa(`${caSeed}${ids.token(8)}${ids.token(64)}`, cluster.now),
     RootRotationInProgress: false,
     DefaultAddrPool: ["10.0.0.0/8"],
     SubnetSize: 24,

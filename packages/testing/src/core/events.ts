@@ -27,6 +27,11 @@ export class EventLog {
     return () => this.#listeners.delete(listener);
   }
 
+  /** How many streams are following, which /info reports as NEventsListener. */
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
   recent(): SwarmEvent[] {
     return this.history.slice(-HISTORY);
   }
@@ -42,7 +47,11 @@ export function eventAt(
   return {
     Type: type,
     Action: action,
-    Actor: { ID: id, Attributes: attributes },
+    // Go writes map keys in sorted order.
+    Actor: {
+      ID: id,
+      Attributes: Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1))),
+    },
     scope: "swarm",
     time: Math.floor(nowMs / 1000),
     timeNano: Math.round(nowMs * 1_000_000),

@@ -209,6 +209,8 @@ export function createNetwork(cluster: Cluster, request: NetworkCreateRequest): 
   networks.set(network.Id, network);
   cluster.store.nextVersion();
   cluster.emit("network", "create", network.Id, { name: network.Name });
+  // The allocator then writes the network again with its subnet and VXLAN ID.
+  cluster.emit("network", "update", network.Id, { name: network.Name });
   return network;
 }
 

@@ -11,6 +11,7 @@ import { EngineError, grpc, outOfSequence } from "./errors.js";
 import { sortedMap } from "./go-maps.js";
 import { isLive, type StoredService } from "./model.js";
 import { forgetRestarts } from "./restart.js";
+import { specChangeAttributes } from "./service-events.js";
 import { beginUpdate, rollbackService } from "./updater.js";
 import { checkDecodes, validateServiceSpec } from "./validation.js";
 
@@ -19,8 +20,30 @@ import { checkDecodes, validateServiceSpec } from "./validation.js";
 type Spec = StoredService["Spec"];
 
 /** Fills in what dockerd adds to a spec it stores, so inspect output matches. */
+/** ServiceSpec's fields: Go's decoder keeps only these, matching names without regard to case. */
+const SPEC_FIELDS = [
+  "Name",
+  "Labels",
+  "TaskTemplate",
+  "Mode",
+  "UpdateConfig",
+  "RollbackConfig",
+  "Networks",
+  "EndpointSpec",
+];
+
+function specFields(input: ServiceSpec): ServiceSpec {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    const field = SPEC_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
+    // An exact match wins over a case-insensitive one, as in encoding/json.
+    if (field && (key === field || !(field in input))) out[field] = value;
+  }
+  return out as ServiceSpec;
+}
+
 export function normalizeSpec(input: ServiceSpec): Spec {
-  const spec = structuredClone(input) as Spec;
+  const spec = dropGoEmpty(structuredClone(specFields(input))) as Spec;
   spec.Labels = sortedMap(spec.Labels ?? {});
   spec.TaskTemplate ??= {};
   const task = spec.TaskTemplate;
@@ -42,12 +65,57 @@ export function normalizeSpec(input: ServiceSpec): Spec {
   }
   for (const config of [spec.UpdateConfig, spec.RollbackConfig]) {
     if (!config) continue;
+    if (config.Delay === 0) delete config.Delay;
+    if (config.Monitor === 0) delete config.Monitor;
     config.Parallelism ??= 0;
     config.FailureAction ??= "pause";
     config.MaxFailureRatio ??= 0;
     config.Order ??= "stop-first";
   }
   return spec;
+}
+
+/** ContainerSpec fields that are pointers in Go, so that their zero value is kept. */
+const KEPT_ZEROS = new Set(["Init", "StopGracePeriod"]);
+/** Maps, and structs whose Go fields carry no `omitempty`: their zero values are kept. */
+const ZEROS_KEPT_WITHIN = new Set([
+  "Labels",
+  "Sysctls",
+  "Options",
+  "Secrets",
+  "Configs",
+  "Privileges",
+  "Ulimits",
+]);
+
+/**
+ * What Go's `omitempty` leaves out when the engine writes a spec back: nulls anywhere, and the
+ * zero values ("", false, 0, [], {}) of the container spec and its mounts, which clients such
+ * as docker-py send explicitly.
+ */
+function dropGoEmpty(value: unknown, zeros = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => dropGoEmpty(v, zeros));
+  if (!value || typeof value !== "object") return value;
+  const object = value as Record<string, unknown>;
+  for (const [key, field] of Object.entries(object)) {
+    const empty =
+      field === "" ||
+      field === false ||
+      field === 0 ||
+      (Array.isArray(field) && field.length === 0) ||
+      (field !== null &&
+        typeof field === "object" &&
+        !Array.isArray(field) &&
+        Object.keys(field).length === 0);
+    if (field === null || (zeros && empty && !KEPT_ZEROS.has(key))) delete object[key];
+    else {
+      const within = ZEROS_KEPT_WITHIN.has(key)
+        ? false
+        : zeros || key === "ContainerSpec" || key === "Mounts";
+      object[key] = dropGoEmpty(field, within);
+    }
+  }
+  return object;
 }
 
 /**
@@ -119,6 +187,11 @@ export function createService(cluster: Cluster, body: unknown): StoredService {
   cluster.store.data.taskSpecs.set(service.ID, taskSpecOf(spec));
   cluster.dirtyServices.add(service.ID);
   cluster.emit("service", "create", service.ID, { name: spec.Name });
+  // swarmkit's allocator writes the service again once it has given it ports or addresses.
+  const endpoint = service.Endpoint ?? {};
+  if ((endpoint.VirtualIPs ?? []).length > 0 || (endpoint.Ports ?? []).length > 0) {
+    cluster.emit("service", "update", service.ID, { name: spec.Name });
+  }
   return service;
 }
 
@@ -152,16 +225,13 @@ export function updateService(
   const previousVersion = service.Version.Index;
   service.PreviousSpec = before;
   service.Spec = spec;
+  // swarmkit clears the update status on every spec update (a scale too); an updater sets its own.
+  delete service.UpdateStatus;
   allocateEndpoint(cluster, service);
   cluster.store.touch(service, cluster.iso());
-  const attributes: Record<string, string> = { name: spec.Name };
-  const image = (s: Spec) => s.TaskTemplate.ContainerSpec?.Image ?? "";
-  if (image(before) !== image(spec))
-    Object.assign(attributes, { "image.new": image(spec), "image.old": image(before) });
-  const replicas = (s: Spec) => String(s.Mode?.Replicated?.Replicas ?? "");
-  if (replicas(before) !== replicas(spec)) {
-    Object.assign(attributes, { "replicas.new": replicas(spec), "replicas.old": replicas(before) });
-  }
+  const attributes = specChangeAttributes(before, spec);
+  // The spec is written first; the updater records its new state in a write (and event) of its own.
+  const stateAttributes: Record<string, string> = { name: spec.Name };
 
   if (isJob(spec)) {
     // Every update of a job is a new run of it; tasks of the earlier run are stopped.
@@ -175,13 +245,12 @@ export function updateService(
     if (current) previousTaskSpecs.set(service.ID, current);
     taskSpecs.set(service.ID, taskSpecOf(spec));
     forgetRestarts(cluster, service.ID);
-    const old = service.UpdateStatus?.State;
     beginUpdate(cluster, service, false, "update in progress");
-    if (old !== "updating") attributes["updatestate.new"] = "updating";
-    if (old && old !== "updating") attributes["updatestate.old"] = old;
+    stateAttributes["updatestate.new"] = "updating";
   }
   cluster.dirtyServices.add(service.ID);
   cluster.emit("service", "update", service.ID, attributes);
+  if (stateAttributes["updatestate.new"]) cluster.emit("service", "update", service.ID, stateAttributes);
   return service;
 }
 

@@ -3,6 +3,7 @@ import { nanosToMillis } from "./duration.js";
 import { allocateEndpoint } from "./endpoint.js";
 import { isLive, isTerminal, type StoredService, type StoredTask, type UpdateRun } from "./model.js";
 import { createTask } from "./orchestrator/new-task.js";
+import { specChangeAttributes } from "./service-events.js";
 
 // swarmkit's rolling updater: `Parallelism` workers each take a slot whose tasks run an older
 // spec, replace them (stop-first or start-first), wait for the new task to run, then sleep
@@ -210,12 +211,23 @@ export function rollbackService(cluster: Cluster, service: StoredService, messag
   const old = service.UpdateStatus?.State;
   beginUpdate(cluster, service, true, message);
   cluster.dirtyServices.add(service.ID);
-  touchService(cluster, service, old);
+  // The rollback changes spec and state in one write, so one event names both.
+  touchService(
+    cluster,
+    service,
+    old,
+    specChangeAttributes(service.PreviousSpec as StoredService["Spec"], previous),
+  );
 }
 
-function touchService(cluster: Cluster, service: StoredService, oldState: string | undefined): void {
+function touchService(
+  cluster: Cluster,
+  service: StoredService,
+  oldState: string | undefined,
+  specAttributes: Record<string, string> = {},
+): void {
   cluster.store.touch(service, cluster.iso());
-  const attributes: Record<string, string> = { name: service.Spec.Name };
+  const attributes: Record<string, string> = { name: service.Spec.Name ?? "", ...specAttributes };
   const state = service.UpdateStatus?.State;
   if (state && state !== oldState) {
     attributes["updatestate.new"] = state;

@@ -37,7 +37,7 @@ install_packages() {
   # Not the engine's, but the test environment's: the CLI's live views are tested under tmux.
   command -v tmux >/dev/null || missing+=(tmux)
   # docker-py, for the fake engine's docker-py differential test.
-  python3 -c "import docker" 2>/dev/null || missing+=(python3-docker)
+  /usr/bin/python3 -c "import docker" 2>/dev/null || missing+=(python3-docker) # Debian's python, as the tests run it
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq

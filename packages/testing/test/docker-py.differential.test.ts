@@ -10,13 +10,16 @@ import { createFakeSwarm, type FakeSwarm } from "../src/index.js";
 
 const engine = inject("engine");
 const SESSION = fileURLToPath(new URL("./docker-py/session.py", import.meta.url));
-const hasDockerPy = spawnSync("python3", ["-c", "import docker"]).status === 0;
+// Debian's python, where Debian's python3-docker is: a `python3` found first on PATH may be
+// another one (pyenv's, say) with or without its own docker-py.
+const PYTHON = "/usr/bin/python3";
+const hasDockerPy = spawnSync(PYTHON, ["-c", "import docker"]).status === 0;
 const required = process.env.FLOTILLA_REQUIRE_ENGINE === "1";
 
 async function session(host: string, prefix: string, port: number): Promise<Record<string, unknown>[]> {
   const { current, next } = engine!.images;
   const { stdout } = await promisify(execFile)(
-    "python3",
+    PYTHON,
     [SESSION, host, prefix, current, next, String(port)],
     {
       timeout: 90_000,

@@ -40,7 +40,8 @@ describe("env, secrets, links", () => {
       }),
     ]);
     await cli.ok("service secret unlink web db-password");
-    expect(cli.swarm.service("web").Spec?.TaskTemplate?.ContainerSpec?.Secrets).toEqual([]);
+    // The engine leaves an emptied list out of the spec (Go's omitempty), and so does the fake.
+    expect(cli.swarm.service("web").Spec?.TaskTemplate?.ContainerSpec?.Secrets).toBeUndefined();
   });
 
   it("links a service to another through the target's overlay network and alias", async () => {

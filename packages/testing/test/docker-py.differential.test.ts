@@ -18,13 +18,9 @@ const required = process.env.FLOTILLA_REQUIRE_ENGINE === "1";
 
 async function session(host: string, prefix: string, port: number): Promise<Record<string, unknown>[]> {
   const { current, next } = engine!.images;
-  const { stdout } = await promisify(execFile)(
-    PYTHON,
-    [SESSION, host, prefix, current, next, String(port)],
-    {
-      timeout: 90_000,
-    },
-  );
+  const { stdout } = await promisify(execFile)(PYTHON, [SESSION, host, prefix, current, next, String(port)], {
+    timeout: 90_000,
+  });
   return JSON.parse(stdout);
 }
 

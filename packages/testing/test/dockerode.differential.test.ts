@@ -1,6 +1,7 @@
 import Docker from "dockerode";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createFakeSwarm, type FakeSwarm } from "../src/index.js";
+import { attempt } from "./helpers.js";
 
 // dockerode (from npm) drives the real engine and the fake, served on a unix socket, through its
 // swarm calls. Each answer, with IDs, times and versions masked, must be the same on both.
@@ -38,15 +39,6 @@ function mask(value: unknown, key = ""): unknown {
   if (typeof value === "string")
     return value.replace(/\b[0-9a-z]{25}\b/g, "<id>").replace(/\b[0-9a-f]{64}\b/g, "<hex64>");
   return value;
-}
-
-async function attempt<T>(call: () => Promise<T>): Promise<T | { statusCode: number; message: string }> {
-  try {
-    return await call();
-  } catch (error) {
-    const e = error as { statusCode: number; json?: { message: string } };
-    return { statusCode: e.statusCode, message: e.json?.message ?? String(error) };
-  }
 }
 
 /** One session of swarm calls; returns each answer under a name, masked. */

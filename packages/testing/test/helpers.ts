@@ -50,3 +50,15 @@ export function states(swarm: FakeSwarm, service: string) {
     .map((t) => `${t.Slot ?? t.NodeID}:${t.Status!.State}`)
     .sort();
 }
+
+/** A dockerode call's answer, or the engine's status and message when it refused. */
+export async function attempt<T>(
+  call: () => Promise<T>,
+): Promise<T | { statusCode: number; message: string }> {
+  try {
+    return await call();
+  } catch (error) {
+    const e = error as { statusCode: number; json?: { message: string } };
+    return { statusCode: e.statusCode, message: e.json?.message ?? String(error) };
+  }
+}

@@ -1,6 +1,7 @@
 import Docker from "dockerode";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createFakeSwarm, type FakeSwarm } from "../src/index.js";
+import { attempt } from "./helpers.js";
 
 // /version, /info and /events on the real engine and on the fake, through dockerode: the same
 // fields, and the same swarm events (type, action, attributes, order) for the same calls.
@@ -34,15 +35,6 @@ async function readEvents(docker: Docker, options: Record<string, unknown>): Pro
     .split("\n")
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Event);
-}
-
-async function attempt<T>(call: () => Promise<T>): Promise<T | { statusCode: number; message: string }> {
-  try {
-    return await call();
-  } catch (error) {
-    const e = error as { statusCode: number; json?: { message: string } };
-    return { statusCode: e.statusCode, message: e.json?.message ?? String(error) };
-  }
 }
 
 /** Service, secret, config and network calls; returns the events they caused, masked. */

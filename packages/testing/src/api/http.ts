@@ -1,3 +1,4 @@
+import { ENGINE_VERSION } from "../core/bootstrap.js";
 import { EngineError } from "../core/errors.js";
 import { scanJson } from "../core/go-json.js";
 
@@ -17,7 +18,7 @@ export function engineHeaders(extra: Record<string, string> = {}): Headers {
     "Api-Version": API_VERSION,
     "Docker-Experimental": "false",
     Ostype: "linux",
-    Server: "Docker/20.10.24 (linux)",
+    Server: `Docker/${ENGINE_VERSION} (linux)`,
     ...extra,
   });
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ENGINE_VERSION, LOG_DRIVERS, NETWORK_DRIVERS } from "../core/bootstrap.js";
 import type { Cluster } from "../core/cluster.js";
 import type { ApiHost } from "./context.js";
 import { API_VERSION, MIN_API_VERSION } from "./http.js";
@@ -9,7 +10,6 @@ import { localImages } from "./routes-local.js";
 // `docker version`, `docker info` and the SDKs print no blanks. Build and runtime details are
 // those of the upstream 20.10.24 release; only Platform.Name says that this is the fake.
 
-const ENGINE_VERSION = "20.10.24";
 const GIT_COMMIT = "5d6db84";
 const GO_VERSION = "go1.19.7";
 const BUILD_TIME = "2023-04-04T18:18:42.000000000+00:00";
@@ -88,20 +88,9 @@ export function infoBody(cluster: Cluster, host: ApiHost) {
     ],
     Plugins: {
       Volume: ["local"],
-      Network: ["bridge", "host", "ipvlan", "macvlan", "null", "overlay"],
+      Network: NETWORK_DRIVERS,
       Authorization: null,
-      Log: [
-        "awslogs",
-        "fluentd",
-        "gcplogs",
-        "gelf",
-        "journald",
-        "json-file",
-        "local",
-        "logentries",
-        "splunk",
-        "syslog",
-      ],
+      Log: LOG_DRIVERS,
     },
     MemoryLimit: true,
     SwapLimit: true,

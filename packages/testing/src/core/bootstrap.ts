@@ -22,21 +22,26 @@ export interface NodeOptions {
 
 export const ENGINE_VERSION = "20.10.24";
 
+/** The log drivers a Docker 20.10 engine has, in its order (node descriptions and /info). */
+export const LOG_DRIVERS = [
+  "awslogs",
+  "fluentd",
+  "gcplogs",
+  "gelf",
+  "journald",
+  "json-file",
+  "local",
+  "logentries",
+  "splunk",
+  "syslog",
+];
+/** Its network drivers, likewise. */
+export const NETWORK_DRIVERS = ["bridge", "host", "ipvlan", "macvlan", "null", "overlay"];
+
 /** The drivers a Docker 20.10 node reports, in its order. */
 const PLUGINS = [
-  ...[
-    "awslogs",
-    "fluentd",
-    "gcplogs",
-    "gelf",
-    "journald",
-    "json-file",
-    "local",
-    "logentries",
-    "splunk",
-    "syslog",
-  ].map((name) => ["Log", name] as const),
-  ...["bridge", "host", "ipvlan", "macvlan", "null", "overlay"].map((name) => ["Network", name] as const),
+  ...LOG_DRIVERS.map((name) => ["Log", name] as const),
+  ...NETWORK_DRIVERS.map((name) => ["Network", name] as const),
   ["Volume", "local"] as const,
 ];
 

@@ -1,4 +1,4 @@
-import { AbortError, ApiError } from "@flotilla/transport";
+import { AbortError, ApiError, UncertainWriteError } from "@flotilla/transport";
 import { describe, expect, it } from "vitest";
 import { conflictPause, retryOnConflict } from "./conflict-retry.js";
 
@@ -76,5 +76,50 @@ describe("retryOnConflict", () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect((error as Error).message).toBe("service x update (waiting to retry): aborted");
+  });
+
+  it("follows up to `uncertainWrites` lost writes with another attempt, which knows it comes after one", async () => {
+    const lost = () =>
+      new UncertainWriteError({ endpoint: "a", next: "b", method: "POST", path: "/services/x/update" });
+    const seen: Array<[number, boolean]> = [];
+    const result = await retryOnConflict(
+      async (n, afterUncertainWrite) => {
+        seen.push([n, afterUncertainWrite]);
+        if (n <= 2) throw lost();
+        if (n === 3) throw outOfSequence();
+        return "written";
+      },
+      // One conflict attempt to spare: the lost writes are not refusals and use none of them.
+      { attempts: 2, uncertainWrites: 2, what: "service x update", exhausted },
+    );
+    expect(result).toBe("written");
+    expect(seen).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+      [4, true],
+    ]);
+  });
+
+  it("passes a lost write through when none may be followed up, or after the last one allowed", async () => {
+    const lost = new UncertainWriteError({
+      endpoint: "a",
+      next: "b",
+      method: "POST",
+      path: "/services/x/update",
+    });
+    let calls = 0;
+    const alwaysLost = async () => {
+      calls++;
+      throw lost;
+    };
+    expect(await retryOnConflict(alwaysLost, { attempts: 5, what: "x", exhausted }).catch((e) => e)).toBe(
+      lost,
+    );
+    expect(calls).toBe(1);
+    calls = 0;
+    const options = { attempts: 5, uncertainWrites: 3, what: "x", exhausted };
+    expect(await retryOnConflict(alwaysLost, options).catch((e) => e)).toBe(lost);
+    expect(calls).toBe(4);
   });
 });

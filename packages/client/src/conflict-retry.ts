@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { AbortError } from "@flotilla/transport";
+import { AbortError, UncertainWriteError } from "@flotilla/transport";
 import { isOutOfSequence } from "./errors.js";
 
 // Read-modify-write of a versioned object: when another writer got in between our read and our
@@ -31,25 +31,43 @@ export interface ConflictRetryOptions {
   what: string;
   /** The error to throw once every attempt was out of sequence; gets the last refusal. */
   exhausted(lastRefusal: unknown): Error;
+  /**
+   * How many writes that may or may not have been applied (`UncertainWriteError`: the manager was
+   * lost after the write went out) to follow with another attempt; none unless given. Safe only
+   * when each attempt reads afresh and writes at the version it read: an applied write then shows
+   * in the read, and a write at a stale version is refused, never applied twice.
+   */
+  uncertainWrites?: number;
 }
 
 /**
  * Runs `attempt` (which must read the object afresh each time) until it succeeds or fails for a
  * reason other than the version; after `attempts` out-of-sequence refusals throws `exhausted(...)`.
+ * `attempt` learns whether a write before it was lost uncertain, so it can tell if that one landed.
  */
 export async function retryOnConflict<T>(
-  attempt: (n: number) => Promise<T>,
+  attempt: (n: number, afterUncertainWrite: boolean) => Promise<T>,
   options: ConflictRetryOptions,
 ): Promise<T> {
-  for (let n = 1; ; n++) {
+  let uncertain = 0;
+  for (let n = 1, refused = 0; ; n++) {
     try {
-      return await attempt(n);
+      return await attempt(n, uncertain > 0);
     } catch (error) {
+      if (error instanceof UncertainWriteError && uncertain < (options.uncertainWrites ?? 0)) {
+        // Not a refusal: read again at once, through whichever manager now answers.
+        uncertain++;
+        continue;
+      }
       if (!isOutOfSequence(error)) throw error;
-      if (n >= options.attempts) throw options.exhausted(error);
+      if (++refused >= options.attempts) throw options.exhausted(error);
+      await pause(refused, options);
     }
-    await sleep(conflictPause(n), undefined, { signal: options.signal }).catch((error: unknown) => {
-      throw new AbortError(`${options.what} (waiting to retry)`, { cause: error });
-    });
   }
+}
+
+async function pause(refused: number, options: ConflictRetryOptions): Promise<void> {
+  await sleep(conflictPause(refused), undefined, { signal: options.signal }).catch((error: unknown) => {
+    throw new AbortError(`${options.what} (waiting to retry)`, { cause: error });
+  });
 }

@@ -1,4 +1,4 @@
-import { type FilterValue, UncertainWriteError } from "@flotilla/transport";
+import type { FilterValue } from "@flotilla/transport";
 import type { Service as ServiceAttrs, ServiceSpec } from "@flotilla/types";
 import { compareApiVersions, ValidationError } from "@flotilla/types";
 import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict } from "../conflict-retry.js";
@@ -10,6 +10,7 @@ import { Service } from "../models/service.js";
 import type { Task } from "../models/task.js";
 import type { RawApi } from "../raw.js";
 import type { RegistryAuth } from "../registry-auth.js";
+import { sameDocument } from "../same-document.js";
 import { type ServiceOptions, type ServicePatch, toServiceSpec } from "../service-options.js";
 import { applyPatch } from "../service-patch.js";
 import type { Tasks } from "./tasks.js";
@@ -53,7 +54,7 @@ export interface UpdateOptions {
   signal?: AbortSignal;
 }
 
-/** Managers lost mid-write that a read-modify-write update gets past (see #modify). */
+/** Managers lost mid-write that an unpinned read-modify-write update gets past (see #modify). */
 const UNCERTAIN_WRITE_RETRIES = 3;
 
 /** Services: the ergonomic create/update layer and everything docker-py's ServiceCollection does. */
@@ -202,36 +203,32 @@ export class Services {
     const pinned = options.version !== undefined;
     const attempts = pinned ? 1 : (options.retries ?? DEFAULT_CONFLICT_ATTEMPTS);
     let version: number | undefined;
-    const readModifyWrite = () =>
-      retryOnConflict(
-        async (attempt) => {
-          // A pinned change goes out once, on the document it came with; otherwise read afresh each time.
-          const current = (attempt === 1 && pinned && options.current) || (await this.get(id)).attrs;
-          version = pinned ? options.version : current.Version?.Index;
-          return this.updateSpec(current.ID ?? id, edit(current.Spec ?? {}), version, options);
+    return retryOnConflict(
+      async (attempt, afterUncertainWrite) => {
+        // A pinned change goes out once, on the document it came with; otherwise read afresh each time.
+        const current = (attempt === 1 && pinned && options.current) || (await this.get(id)).attrs;
+        version = pinned ? options.version : current.Version?.Index;
+        const spec = edit(current.Spec ?? {});
+        // The lost write may have landed. Sending the same spec again is not harmless: every update
+        // copies the spec it replaces into PreviousSpec (rollback's target) and clears UpdateStatus.
+        if (afterUncertainWrite && sameDocument(spec, current.Spec ?? {})) return this.#model(current);
+        return this.updateSpec(current.ID ?? id, spec, version, options);
+      },
+      {
+        attempts,
+        // A write sent to a manager that died may or may not have been applied: an unpinned change
+        // reads again through the manager now in use and writes at the version it read.
+        uncertainWrites: pinned ? 0 : UNCERTAIN_WRITE_RETRIES,
+        signal: options.signal,
+        what: `service ${id} update`,
+        exhausted: (refusal) => {
+          const hint = pinned
+            ? "reload() it and apply the change again, or update with { readModifyWrite: true }"
+            : `it kept changing during ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+          return new StaleVersionError({ kind: "service", id, version, hint }, { cause: refusal });
         },
-        {
-          attempts,
-          signal: options.signal,
-          what: `service ${id} update`,
-          exhausted: (refusal) => {
-            const hint = pinned
-              ? "reload() it and apply the change again, or update with { readModifyWrite: true }"
-              : `it kept changing during ${attempts} attempt${attempts === 1 ? "" : "s"}`;
-            return new StaleVersionError({ kind: "service", id, version, hint }, { cause: refusal });
-          },
-        },
-      );
-    // A manager that died after our write was sent may or may not have applied it. Reading again
-    // (through the manager now in use) and writing at the version read is safe either way: an
-    // applied write shows in the spec read, and a stale version is refused, not applied twice.
-    for (let lost = 0; ; lost++) {
-      try {
-        return await readModifyWrite();
-      } catch (error) {
-        if (pinned || !(error instanceof UncertainWriteError) || lost >= UNCERTAIN_WRITE_RETRIES) throw error;
-      }
-    }
+      },
+    );
   }
 
   /** Secrets and configs named without an ID get their IDs, which the engine requires. */

@@ -4,10 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeSwarm } from "@flotilla/testing";
 import { cleanUp, runScenario } from "../../packages/testing/test/docker-cli/scenario.ts";
+import { type Recording, recordingProxy, replayServer } from "./replay-server.ts";
 
 // The docker CLI session of packages/testing/test/docker-cli.differential.test.ts, timed end to
 // end (every `docker` process included) against the real engine and against the fake served on a
-// unix socket the way `flotilla-fake-engine` serves it.
+// unix socket the way `flotilla-fake-engine` serves it, and, as the floor, against a server that
+// replays what the fake answered in a recorded run of the same session (replay-server.ts).
 // Usage: bench:fake-server [variant] [runs] [grace]
 //   detached (default): as CI runs it, `--detach` on service create and scale, and the web
 //     service's --stop-grace-period set to `grace` (default 1s)
@@ -31,8 +33,17 @@ const hostname = spawnSync("docker", ["-H", `unix://${socket}`, "info", "--forma
   .stdout.toString()
   .trim();
 
-async function timed(target: "engine" | "fake", run: number): Promise<number> {
-  const prefix = `fbench-${process.pid}-${run}-${target}`;
+async function fakeSwarm() {
+  return createFakeSwarm({
+    nodes: [{ hostname }],
+    clock: "real",
+    start: Date.now(),
+    timings: { step: 5, stop: 10 },
+  });
+}
+
+async function timed(target: "engine" | "fake" | "replay", run: number): Promise<number> {
+  const prefix = `fbench-${process.pid}-${run}`;
   if (target === "engine") {
     const host = `unix://${socket}`;
     const start = performance.now();
@@ -43,26 +54,40 @@ async function timed(target: "engine" | "fake", run: number): Promise<number> {
       await cleanUp(host, prefix);
     }
   }
-  await using swarm = await createFakeSwarm({
-    nodes: [{ hostname }],
-    clock: "real",
-    start: Date.now(),
-    timings: { step: 5, stop: 10 },
-  });
-  const server = await swarm.listen({ socketPath: join(dir, `${prefix}.sock`) });
-  const start = performance.now();
-  await runScenario({ dockerHost: server.dockerHost, prefix, images, ...style });
-  return performance.now() - start;
+  await using swarm = await fakeSwarm();
+  const served = join(dir, `${prefix}-fake.sock`);
+  const server = await swarm.listen({ socketPath: served });
+  if (target === "fake") {
+    const start = performance.now();
+    await runScenario({ dockerHost: server.dockerHost, prefix, images, ...style });
+    return performance.now() - start;
+  }
+  // Recorded untimed through a proxy, then replayed, timed, with the same names.
+  const recording: Recording = new Map();
+  const proxied = join(dir, `${prefix}-proxy.sock`);
+  const closeProxy = await recordingProxy(served, proxied, recording);
+  await runScenario({ dockerHost: `unix://${proxied}`, prefix, images, ...style });
+  await closeProxy();
+  const replayed = join(dir, `${prefix}-replay.sock`);
+  const closeReplay = await replayServer(replayed, recording);
+  try {
+    const start = performance.now();
+    await runScenario({ dockerHost: `unix://${replayed}`, prefix, images, ...style });
+    return performance.now() - start;
+  } finally {
+    await closeReplay();
+  }
 }
 
-const results: Record<string, number[]> = { engine: [], fake: [] };
+const results: Record<string, number[]> = { engine: [], fake: [], replay: [] };
 for (let run = 0; run < runs; run++) {
-  for (const target of ["engine", "fake"] as const) results[target]!.push(await timed(target, run));
+  for (const target of ["engine", "fake", "replay"] as const) results[target]!.push(await timed(target, run));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 for (const [target, times] of Object.entries(results)) {
   console.log(`${target.padEnd(6)} median ${s(median(times))}  (${times.map(s).join(", ")})`);
 }
-const ratio = median(results.engine!) / median(results.fake!);
-console.log(`${variant} ${JSON.stringify(style)}: the fake is ${ratio.toFixed(1)}x faster`);
+const ratio = (target: string) => (median(results.engine!) / median(results[target]!)).toFixed(1);
+console.log(`${variant} ${JSON.stringify(style)}: the fake is ${ratio("fake")}x faster`);
+console.log(`the floor (replayed answers, no work) is ${ratio("replay")}x faster: no fake can beat that`);

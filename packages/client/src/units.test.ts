@@ -44,7 +44,7 @@ describe("parseBytes", () => {
 
   it("refuses text that is not a size", () => {
     expect(() => parseBytes("lots", "resources.limits.memory")).toThrow(
-      /resources\.limits\.memory: not a size/,
+      /resources\.limits\.memory: "[^"]*" is not a size/,
     );
   });
 });

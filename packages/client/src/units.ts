@@ -29,7 +29,7 @@ function invalid(path: string, message: string): ValidationError {
 export function parseDuration(value: Duration, path = "duration"): number {
   if (typeof value === "number") {
     if (!Number.isInteger(value) || value < 0)
-      throw invalid(path, `not a whole number of nanoseconds: ${value}`);
+      throw invalid(path, `${value} is not a whole number of nanoseconds`);
     return value;
   }
   const text = value.trim();
@@ -40,11 +40,14 @@ export function parseDuration(value: Duration, path = "duration"): number {
     const start = DURATION_PART.lastIndex;
     const match = DURATION_PART.exec(text);
     if (!match || match.index !== start) {
-      throw invalid(path, `not a duration: "${value}" (write it like 10s, 1m30s or 500ms)`);
+      throw invalid(
+        path,
+        `"${value}" is not a duration; write a number with a unit such as 500ms, 10s or 1m30s`,
+      );
     }
     total += Number(match[1]) * DURATION_UNITS[match[2]!]!;
   }
-  if (text === "") throw invalid(path, "not a duration: empty");
+  if (text === "") throw invalid(path, "a duration is required");
   return Math.round(total);
 }
 
@@ -62,11 +65,15 @@ const BYTE_SIZE = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?$/i;
 /** Bytes from a size; `path` names the option in the error. */
 export function parseBytes(value: ByteSize, path = "size"): number {
   if (typeof value === "number") {
-    if (!Number.isInteger(value) || value < 0) throw invalid(path, `not a whole number of bytes: ${value}`);
+    if (!Number.isInteger(value) || value < 0) throw invalid(path, `${value} is not a whole number of bytes`);
     return value;
   }
   const match = BYTE_SIZE.exec(value.trim());
-  if (!match) throw invalid(path, `not a size: "${value}" (write it like 512m, 1g or 65536)`);
+  if (!match)
+    throw invalid(
+      path,
+      `"${value}" is not a size; write a number with an optional unit b, k, m, g, t or p (512m, 1g)`,
+    );
   return Math.floor(Number(match[1]) * BYTE_UNITS[match[2]!.toLowerCase()]!);
 }
 
@@ -74,7 +81,7 @@ export function parseBytes(value: ByteSize, path = "size"): number {
 export function parseCpus(value: Cpus, path = "cpus"): number {
   const cpus = typeof value === "number" ? value : Number(value.trim());
   if (!Number.isFinite(cpus) || cpus < 0 || (typeof value === "string" && value.trim() === "")) {
-    throw invalid(path, `not a number of CPUs: "${value}"`);
+    throw invalid(path, `"${value}" is not a number of CPUs (0.5, 2)`);
   }
   return Math.round(cpus * 1e9);
 }

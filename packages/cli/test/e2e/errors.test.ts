@@ -60,7 +60,7 @@ describe("errors and exit codes", () => {
     ["-p http", '--ports: "http" is not a port: "http" is not a port number (1-65535)'],
     [
       "-m 12q",
-      '--memory: "12q" is not a size; write a number with an optional unit b, k, m, g or t (512m, 1g)',
+      '--memory: "12q" is not a size; write a number with an optional unit b, k, m, g, t or p (512m, 1g)',
     ],
     ["--limit-memory lots", '--limit-memory: "lots" is not a size'],
     ["-a node=x", '--affinity: "node=x" is not an affinity rule'],

@@ -1,25 +1,10 @@
-import { afterAll, describe, expect, inject, it } from "vitest";
-import { flotilla } from "./harness.js";
+import { describe, expect, inject, it } from "vitest";
+import { engineSession } from "./engine-session.js";
 
 // node, task, secret, config and network commands against the shared real engine (a one-node
 // swarm). Names are unique per run; everything made here is removed.
 const engine = inject("engine");
-const suffix = Math.random().toString(36).slice(2, 8);
-const cleanup: string[][] = [];
-
-function run(argv: string | string[], stdin?: string) {
-  return flotilla(argv, { env: { DOCKER_HOST: `unix://${engine!.socketPath}` }, stdin });
-}
-
-async function ok(argv: string | string[], stdin?: string) {
-  const result = await run(argv, stdin);
-  if (result.code !== 0) throw new Error(`flotilla ${argv} exited ${result.code}: ${result.stderr}`);
-  return result;
-}
-
-afterAll(async () => {
-  if (engine) for (const argv of cleanup.reverse()) await run(argv);
-});
+const { ok, run, name: unique, cleanUp } = engineSession(engine?.socketPath, "cluster");
 
 describe.skipIf(!engine)("against the real engine", () => {
   it("lists and inspects the node, and shows the tasks on it", { timeout: 90_000 }, async () => {
@@ -34,8 +19,8 @@ describe.skipIf(!engine)("against the real engine", () => {
     expect(pretty).toMatch(new RegExp(`^ID: +[a-z0-9]{25}\\nHostname: +${hostname}\\n`));
     expect(pretty).toMatch(/\n Leader: +Yes\n/);
 
-    const name = `cli-nodeps-${suffix}`;
-    cleanup.push(["service", "rm", name]);
+    const name = unique("nodeps");
+    cleanUp(["service", "rm", name]);
     await ok([
       "service",
       "create",
@@ -80,9 +65,9 @@ describe.skipIf(!engine)("against the real engine", () => {
   });
 
   it.each(["secret", "config"])("creates a %s from stdin, lists, inspects and removes it", async (kind) => {
-    const name = `cli-${kind}-${suffix}`;
-    cleanup.push([kind, "rm", name]);
-    const value = `value-${suffix}`;
+    const name = unique(kind);
+    cleanUp([kind, "rm", name]);
+    const value = `value-of-${name}`;
     expect((await ok(`${kind} create ${name} - --label app=cli`, value)).stdout).toMatch(/^[a-z0-9]{25}\n$/);
     expect((await ok([kind, "ls", "-f", `name=${name}`, "--format", "{{.Name}} {{.Labels}}"])).stdout).toBe(
       `${name} app=cli\n`,
@@ -96,8 +81,8 @@ describe.skipIf(!engine)("against the real engine", () => {
   });
 
   it("creates an attachable overlay network with a subnet, lists, inspects and removes it", async () => {
-    const name = `cli-net-${suffix}`;
-    cleanup.push(["network", "rm", name]);
+    const name = unique("net");
+    cleanUp(["network", "rm", name]);
     await ok(`network create ${name} --attachable --subnet 10.213.7.0/24 --label team=cli`);
     // Under load the engine has once listed a just-created overlay with an empty driver (seen in
     // CI, 2026-11-22): the listing is read again for a few seconds before it is judged.

@@ -1,26 +1,12 @@
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { engineSession } from "./engine-session.js";
 import { type CliResult, flotilla } from "./harness.js";
 
 // `service logs -t --timestamps` and `service events -t` against the real engine: both keep
 // following until interrupted, so each run is stopped through its signal once it showed what was
 // asked of it. Names are unique per run; everything made is removed.
 const engine = inject("engine");
-const suffix = Math.random().toString(36).slice(2, 8);
-const created: string[] = [];
-const env = () => ({ DOCKER_HOST: `unix://${engine!.socketPath}` });
-
-async function ok(argv: string[]) {
-  const result = await flotilla(argv, { env: env() });
-  if (result.code !== 0)
-    throw new Error(`flotilla ${argv.join(" ")} exited ${result.code}: ${result.stderr}`);
-  return result;
-}
-
-function unique(test: string): string {
-  const name = `cli-follow-${test}-${suffix}`;
-  created.push(name);
-  return name;
-}
+const { env, ok, service: unique } = engineSession(engine?.socketPath, "follow");
 
 /** Runs a following command until its output satisfies `enough`, then interrupts it as Ctrl-C would. */
 async function followUntil(
@@ -32,7 +18,7 @@ async function followUntil(
   let seen = "";
   let started = false;
   const running = flotilla(argv, {
-    env: env(),
+    env,
     signal: interrupt.signal,
     onStdout: (text) => {
       seen += text;
@@ -48,10 +34,6 @@ async function followUntil(
   const result: CliResult = await running.finally(() => clearTimeout(bound));
   return { ...result, satisfied: enough(result.stdout) };
 }
-
-afterAll(async () => {
-  if (engine) for (const name of created) await flotilla(["service", "rm", name], { env: env() });
-});
 
 describe.skipIf(!engine)("following against the real engine", () => {
   it("follows a service's output with -t, each line with the engine's timestamp under --timestamps", {

@@ -1,24 +1,13 @@
-import { afterAll, describe, expect, inject, it } from "vitest";
-import { flotilla } from "./harness.js";
+import { describe, expect, inject, it } from "vitest";
+import { engineSession } from "./engine-session.js";
 
 // A scale-down waits for the containers it stops, against the real engine: `sleep` as a
 // container's first process ignores SIGTERM, so the engine reports each removed instance
 // `running` for its whole stop grace period (10 s) before killing it. The name is unique per run;
 // the service is removed.
 const engine = inject("engine");
-const name = `cli-stopwait-${Math.random().toString(36).slice(2, 8)}`;
-const env = () => ({ DOCKER_HOST: `unix://${engine!.socketPath}` });
-
-async function ok(argv: string[]) {
-  const result = await flotilla(argv, { env: env() });
-  if (result.code !== 0)
-    throw new Error(`flotilla ${argv.join(" ")} exited ${result.code}: ${result.stderr}`);
-  return result;
-}
-
-afterAll(async () => {
-  if (engine) await flotilla(["service", "rm", name], { env: env() });
-});
+const { ok, service } = engineSession(engine?.socketPath, "stopwait");
+const name = service("web");
 
 describe.skipIf(!engine)("waiting on the real engine", () => {
   it("ends a scale-down only once the removed instances' containers have stopped", {

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, inject, it } from "vitest";
-import { flotilla } from "./harness.js";
+import { describe, expect, inject, it } from "vitest";
+import { engineSession } from "./engine-session.js";
 
 // The one file that uses the CLI's scratch engine (`engine.scratch.cli`): outside any swarm, in
 // its own network namespace. It makes a swarm, changes it, and leaves it, so the engine ends as
@@ -7,19 +7,8 @@ import { flotilla } from "./harness.js";
 const engine = inject("engine");
 const socket = engine?.scratch.cli;
 
-function run(argv: string | string[], stdin?: string) {
-  return flotilla(argv, { env: { DOCKER_HOST: `unix://${socket}` }, stdin });
-}
-
-async function ok(argv: string | string[], stdin?: string) {
-  const result = await run(argv, stdin);
-  if (result.code !== 0) throw new Error(`flotilla ${argv} exited ${result.code}: ${result.stderr}`);
-  return result;
-}
-
-afterAll(async () => {
-  if (socket) await run("swarm leave --force");
-});
+const { ok, run, cleanUp } = engineSession(socket, "swarm");
+cleanUp(["swarm", "leave", "--force"]);
 
 describe.skipIf(!socket)("a swarm's lifecycle on the scratch engine", () => {
   it("inits, prints and rotates join tokens, updates settings, turns autolock on and off, and leaves", {

@@ -1,30 +1,9 @@
-import { afterAll, describe, expect, inject, it } from "vitest";
-import { flotilla } from "./harness.js";
+import { describe, expect, inject, it } from "vitest";
+import { engineSession } from "./engine-session.js";
 
 // The main paths against the real engine. Names are unique per run; everything made is removed.
 const engine = inject("engine");
-const suffix = Math.random().toString(36).slice(2, 8);
-const created: string[] = [];
-
-function run(argv: string | string[]) {
-  return flotilla(argv, { env: { DOCKER_HOST: `unix://${engine!.socketPath}` } });
-}
-
-async function ok(argv: string | string[]) {
-  const result = await run(argv);
-  if (result.code !== 0) throw new Error(`flotilla ${argv} exited ${result.code}: ${result.stderr}`);
-  return result;
-}
-
-function unique(test: string): string {
-  const name = `cli-${test}-${suffix}`;
-  created.push(name);
-  return name;
-}
-
-afterAll(async () => {
-  if (engine) for (const name of created) await run(["service", "rm", name]);
-});
+const { run, ok, service: unique } = engineSession(engine?.socketPath, "main");
 
 describe.skipIf(!engine)("against the real engine", () => {
   it("registers, deploys, scales, stops, starts, updates and removes a service", {

@@ -11,9 +11,11 @@ export interface ResponseInit {
   cancel: () => Promise<void>;
   /** Turns whatever the source throws into a transport error. */
   mapError: (error: unknown) => unknown;
-  /** Reads the whole body faster than chunk by chunk, when the source can. */
+  /** Reads the whole body faster than chunk by chunk, when the source can; rejects with a
+   * transport error (already mapped). */
   readAll?: () => Promise<Uint8Array>;
-  /** Reads the whole body as UTF-8 text without an intermediate copy, when the source can. */
+  /** Reads the whole body as UTF-8 text without an intermediate copy, when the source can;
+   * rejects with a transport error (already mapped). */
   readText?: () => Promise<string>;
 }
 
@@ -30,15 +32,8 @@ export class IterableResponse implements TransportResponse {
     this.#init = init;
   }
 
-  async json<T = unknown>(): Promise<T> {
-    const text = await this.text();
-    // Some endpoints answer 200 with no body at all (service delete); that is not a parse error.
-    if (text === "") return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch (error) {
-      throw new StreamFormatError(`response body is not JSON: ${String((error as Error).message)}`);
-    }
+  json<T = unknown>(): Promise<T> {
+    return this.text().then(parseJson<T>);
   }
 
   text(): Promise<string> {
@@ -64,10 +59,7 @@ export class IterableResponse implements TransportResponse {
   #readWhole<T>(read: (init: ResponseInit) => Promise<T>): Promise<T> {
     if (this.#used) return Promise.reject(new BodyUsedError());
     this.#used = true;
-    const init = this.#init;
-    return read(init).catch((error: unknown) => {
-      throw init.mapError(error);
-    });
+    return read(this.#init);
   }
 
   async #collect(): Promise<Uint8Array> {
@@ -79,6 +71,16 @@ export class IterableResponse implements TransportResponse {
   async cancel(): Promise<void> {
     this.#used = true;
     await this.#init.cancel();
+  }
+}
+
+function parseJson<T>(text: string): T {
+  // Some endpoints answer 200 with no body at all (service delete); that is not a parse error.
+  if (text === "") return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new StreamFormatError(`response body is not JSON: ${String((error as Error).message)}`);
   }
 }
 

@@ -2,7 +2,6 @@ import type { Duplex } from "node:stream";
 import { type Dispatcher, Pool } from "undici";
 import { BaseTransport, type PreparedRequest } from "./base-transport.js";
 import { type ConnectionError, TimeoutError } from "./errors.js";
-import { IterableResponse } from "./iterable-response.js";
 import { Exchange, type PoolState } from "./socket-exchange.js";
 import type { StageTimeouts, TransportResponse } from "./transport.js";
 
@@ -62,33 +61,26 @@ export class SocketTransport extends BaseTransport {
     });
   }
 
-  protected async send(request: PreparedRequest): Promise<TransportResponse> {
+  protected send(request: PreparedRequest): Promise<TransportResponse> {
     // A request waits for a connection only when every open socket is held by another request
     // (undici then opens one more, or queues it until one is released). Otherwise a socket is
     // free, or is being handed back (undici reuses a socket one turn of the event loop after its
-    // response ends): no wait worth a timer. So the common case pays for no timer, no handler
-    // wrapper and, without a caller's signal, no controller.
+    // response ends): no wait worth a timer. So the common case pays for no timer.
+    // (The exchange counts itself among the holders, hence `>`.)
     const state = this.#state;
-    const mayWait = request.timeout.connect > 0 && state.holding >= state.sockets;
-    const exchange = new Exchange(state, request, mayWait);
-    const options: Dispatcher.RequestOptions = {
-      path: request.target,
-      method: request.method as Dispatcher.HttpMethod,
-      headers: request.headers,
-      body: request.body as Dispatcher.RequestOptions["body"],
-      signal: exchange.controller?.signal,
-      headersTimeout: request.timeout.headers,
-      bodyTimeout: request.timeout.body,
-    };
-    try {
-      exchange.received(
-        await (mayWait ? exchange.sendWaiting(this.#pool, options) : exchange.send(this.#pool, options)),
-      );
-    } catch (error) {
-      exchange.release();
-      throw exchange.mapError(error);
-    }
-    return new IterableResponse(exchange);
+    const exchange = new Exchange(state, request);
+    return exchange.send(
+      this.#pool,
+      {
+        path: request.target,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body as Dispatcher.DispatchOptions["body"],
+        headersTimeout: request.timeout.headers,
+        bodyTimeout: request.timeout.body,
+      },
+      state.holding > state.sockets,
+    );
   }
 
   protected async shutdown(): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeSwarm } from "@flotilla/testing";
 import { cleanUp, runScenario } from "../../packages/testing/test/docker-cli/scenario.ts";
-import { type Recording, recordingProxy, replayServer } from "./replay-server.ts";
+import { type Recording, recordingProxy, replayServer, type ServingTime } from "./replay-server.ts";
 
 // The docker CLI session of packages/testing/test/docker-cli.differential.test.ts, timed end to
 // end (every `docker` process included) against the real engine and against the fake served on a
@@ -65,9 +65,11 @@ async function timed(target: "engine" | "fake" | "replay", run: number): Promise
   // Recorded untimed through a proxy, then replayed, timed, with the same names.
   const recording: Recording = new Map();
   const proxied = join(dir, `${prefix}-proxy.sock`);
-  const closeProxy = await recordingProxy(served, proxied, recording);
+  const serving: ServingTime = { ms: 0, requests: 0 };
+  const closeProxy = await recordingProxy(served, proxied, recording, serving);
   await runScenario({ dockerHost: `unix://${proxied}`, prefix, images, ...style });
   await closeProxy();
+  servingTimes.push(serving);
   const replayed = join(dir, `${prefix}-replay.sock`);
   const closeReplay = await replayServer(replayed, recording);
   try {
@@ -79,6 +81,8 @@ async function timed(target: "engine" | "fake" | "replay", run: number): Promise
   }
 }
 
+/** How long the fake took to answer, in each recorded run. */
+const servingTimes: ServingTime[] = [];
 const results: Record<string, number[]> = { engine: [], fake: [], replay: [] };
 for (let run = 0; run < runs; run++) {
   for (const target of ["engine", "fake", "replay"] as const) results[target]!.push(await timed(target, run));
@@ -91,3 +95,6 @@ for (const [target, times] of Object.entries(results)) {
 const ratio = (target: string) => (median(results.engine!) / median(results[target]!)).toFixed(1);
 console.log(`${variant} ${JSON.stringify(style)}: the fake is ${ratio("fake")}x faster`);
 console.log(`the floor (replayed answers, no work) is ${ratio("replay")}x faster: no fake can beat that`);
+for (const { ms, requests } of servingTimes) {
+  console.log(`the fake answered ${requests} requests in ${(ms / 1000).toFixed(3)} s in all (recorded run)`);
+}

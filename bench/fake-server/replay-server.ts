@@ -44,14 +44,27 @@ async function listenOn(server: Server, socketPath: string): Promise<() => Promi
   };
 }
 
+/** Time the upstream took to answer, from the request sent to the body's end. */
+export interface ServingTime {
+  ms: number;
+  requests: number;
+}
+
 /**
  * Forwards every request to `upstream` and records the answer. A followed stream is recorded up
- * to where its client hung up, which is all the client waited for.
+ * to where its client hung up, which is all the client waited for; it does not count in `serving`
+ * (its time is waiting for output, not answering).
  */
-export async function recordingProxy(upstream: string, socketPath: string, recording: Recording) {
+export async function recordingProxy(
+  upstream: string,
+  socketPath: string,
+  recording: Recording,
+  serving: ServingTime = { ms: 0, requests: 0 },
+) {
   const server = createServer(async (req, res) => {
     const body = await bodyOf(req);
     const key = keyOf(req, body);
+    const sent = performance.now();
     const forward = request(
       { socketPath: upstream, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -71,6 +84,8 @@ export async function recordingProxy(upstream: string, socketPath: string, recor
           res.write(chunk);
         });
         answer.on("end", () => {
+          serving.ms += performance.now() - sent;
+          serving.requests++;
           keep();
           res.end();
         });

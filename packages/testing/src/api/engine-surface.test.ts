@@ -67,11 +67,8 @@ describe("the engine surface around the swarm", () => {
   it("lists the node's bridge, host and none networks, which cannot be removed", async () => {
     await using swarm = await createFakeSwarm({ seed: 2 });
     const builtin = await call(swarm, "GET", `/networks?filters=${filters({ type: ["builtin"] })}`);
-    expect(builtin.body.map((n: { Name: string; Driver: string }) => `${n.Name} ${n.Driver}`)).toEqual([
-      "bridge bridge",
-      "host host",
-      "none null",
-    ]);
+    const shown = builtin.body.map((n: { Name: string; Driver: string }) => `${n.Name} ${n.Driver}`);
+    expect(shown.sort()).toEqual(["bridge bridge", "host host", "none null"]);
     expect(await call(swarm, "DELETE", "/networks/bridge")).toEqual({
       status: 403,
       body: { message: "bridge is a pre-defined network and cannot be removed" },

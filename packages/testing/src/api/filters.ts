@@ -51,3 +51,16 @@ export function anyPrefix(wanted: string[] | undefined, value: string): boolean 
 export function anyEqual(wanted: string[] | undefined, ...values: (string | undefined)[]): boolean {
   return !wanted || wanted.some((w) => values.includes(w));
 }
+
+/**
+ * swarmkit's store walks its ID index, so the engine lists swarm objects in ID order, whatever
+ * order they were made in (`docker stack rm` removes networks in that order, and dockerode and
+ * docker-py hand the list over as it came).
+ */
+export function inIdOrder<T>(objects: T[], id: (object: T) => string): T[] {
+  return objects.sort((a, b) => {
+    const x = id(a);
+    const y = id(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}

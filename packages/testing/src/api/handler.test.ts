@@ -185,14 +185,17 @@ describe("the Engine API handler", () => {
     expect(body.Spec.Orchestration.TaskHistoryRetentionLimit).toBe(5);
     const networks = await call(swarm, "GET", "/networks");
     const shown = networks.body.map((n: { Name: string; Scope: string }) => `${n.Name} ${n.Scope}`);
-    // The node's own networks come first, as the engine lists them, then the swarm's.
-    expect(shown).toEqual([
+    // The swarm's networks come first, as Docker 20.10 lists them, then the node's own.
+    expect(shown[0]).toBe("ingress swarm");
+    expect(shown.slice(1).sort()).toEqual([
       "bridge local",
+      "docker_gwbridge local",
       "host local",
       "none local",
-      "docker_gwbridge local",
-      "ingress swarm",
     ]);
+    // Each part in ID order, as swarmkit's store and libnetwork's list them.
+    const local = networks.body.slice(1).map((n: { Id: string }) => n.Id);
+    expect(local).toEqual([...local].sort());
   });
 
   it("issues an unlock key once autolock is turned on", async () => {

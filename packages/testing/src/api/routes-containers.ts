@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Cluster } from "../core/cluster.js";
-import { processContext } from "../core/container.js";
+import { processContext, programOf } from "../core/container.js";
 import { EngineError } from "../core/errors.js";
 import { sortedMap } from "../core/go-maps.js";
-import type { StoredTask } from "../core/model.js";
+import { type ContainerHealth, containerHealth } from "../core/health.js";
+import { isTerminal, type StoredTask } from "../core/model.js";
 import { type Route, route } from "./context.js";
 import { anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
 import { json } from "./http.js";
@@ -42,8 +43,9 @@ export const containerRoutes: Route[] = [
       const all = query.get("all") === "1" || query.get("all") === "true";
       const out = answeringNodeTasks(cluster)
         .filter((t) => t.Status.ContainerStatus?.ContainerID)
-        .filter((t) => all || f.has("status") || t.Status.State === "running")
+        .filter((t) => !f.get("health") || f.get("health")!.includes(healthOf(cluster, t)?.Status ?? "none"))
         .map((t) => containerOf(cluster, t))
+        .filter((c) => all || f.has("status") || c.State === "running")
         .filter(
           (c) =>
             anyPrefix(f.get("id"), c.Id) &&
@@ -81,6 +83,7 @@ function inspectOf(cluster: Cluster, task: StoredTask) {
   const spec = task.Spec.ContainerSpec ?? {};
   const runtime = cluster.store.data.runtime.get(task.ID);
   const running = summary.State === "running";
+  const health = healthOf(cluster, task);
   const context = processContext(cluster.store, task);
   const argv = [...(spec.Command ?? []), ...(spec.Args ?? [])];
   const iso = (ms: number | undefined) => (ms === undefined ? ZERO_TIME : new Date(ms).toISOString());
@@ -102,6 +105,7 @@ function inspectOf(cluster: Cluster, task: StoredTask) {
       Error: "",
       StartedAt: iso(runtime?.startedAt),
       FinishedAt: running ? ZERO_TIME : iso(runtime?.endedAt),
+      ...(health && { Health: health }),
     },
     Image: summary.ImageID,
     Name: summary.Names[0],
@@ -119,6 +123,7 @@ function inspectOf(cluster: Cluster, task: StoredTask) {
         (entry, i, all) => all.findIndex((e) => e.split("=")[0] === entry.split("=")[0]) === i,
       ),
       Cmd: spec.Args ?? (spec.Command ? null : ["sh"]),
+      ...(spec.Healthcheck && { Healthcheck: spec.Healthcheck }),
       Image: spec.Image ?? "",
       WorkingDir: spec.Dir ?? "",
       Entrypoint: spec.Command ?? null,
@@ -148,14 +153,21 @@ export function containerOf(cluster: Cluster, task: StoredTask) {
   const argv = [...(spec.Command ?? []), ...(spec.Args ?? [])];
   const runtime = cluster.store.data.runtime.get(task.ID);
   const created = runtime?.startedAt ?? Date.parse(task.CreatedAt);
-  const running = task.Status.State === "running";
+  // A health check holds the task in starting while its container already runs.
+  const running =
+    runtime?.startedAt !== undefined && runtime.endedAt === undefined && !isTerminal(task.Status.State);
   const ended = runtime?.endedAt ?? cluster.now;
+  const health = healthOf(cluster, task);
   return {
     Id: task.Status.ContainerStatus!.ContainerID,
     Names: [`/${name}`],
     Image: image,
     ImageID: `sha256:${createHash("sha256").update(image).digest("hex")}`,
-    Command: argv.length > 0 ? argv.join(" ") : "sh",
+    // dockerd wraps each argument holding a space in single quotes (not the path).
+    Command:
+      argv.length > 0
+        ? [argv[0], ...argv.slice(1).map((arg) => (arg.includes(" ") ? `'${arg}'` : arg))].join(" ")
+        : "sh",
     Created: Math.floor(created / 1000),
     Ports: [],
     Labels: sortedMap({
@@ -169,12 +181,26 @@ export function containerOf(cluster: Cluster, task: StoredTask) {
     }),
     State: running ? "running" : task.Status.State === "starting" ? "created" : "exited",
     Status: running
-      ? `Up ${humanDuration(cluster.now - created)}`
+      ? `Up ${humanDuration(cluster.now - created)}${healthSuffix(health)}`
       : `Exited (${task.Status.ContainerStatus?.ExitCode ?? 0}) ${humanDuration(cluster.now - ended)} ago`,
     HostConfig: { NetworkMode: "default" },
     NetworkSettings: { Networks: networksOf(cluster, task) },
     Mounts: [],
   };
+}
+
+function healthOf(cluster: Cluster, task: StoredTask): ContainerHealth | undefined {
+  return containerHealth(
+    cluster,
+    task,
+    programOf(task, (image) => cluster.images.find(image)),
+  );
+}
+
+/** What `docker ps` appends to a running container's status. */
+function healthSuffix(health: ContainerHealth | undefined): string {
+  if (!health) return "";
+  return health.Status === "starting" ? " (health: starting)" : ` (${health.Status})`;
 }
 
 /** The task's overlay networks with its address on each, or the default bridge without any. */

@@ -1,24 +1,39 @@
 import type { NodeSpec } from "@flotilla/types";
+import { EngineError } from "../core/errors.js";
 import { removeNode, updateNode } from "../core/nodes.js";
 import { parseVersion } from "../core/validation.js";
 import { type Route, route } from "./context.js";
-import { anyEqual, anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
+import { anyEqual, anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
 import { boolParam, empty, json, readJson } from "./http.js";
+
+function enumFilter(values: string[] | undefined, known: string[], what: string): string[] | undefined {
+  return values?.map((value) => {
+    const lower = value.toLowerCase();
+    if (!known.includes(lower)) throw new EngineError(500, `Invalid ${what} filter: '${value}'`);
+    return lower;
+  });
+}
 
 export const nodeRoutes: Route[] = [
   route("GET", "/nodes", ({ cluster, query }) => {
     const filters = parseFilters(query.get("filters"));
     checkKeys(filters, ["id", "label", "membership", "name", "node.label", "role"]);
+    // dockerd converts roles and memberships to swarmkit's enums, refusing unknown ones; swarmkit
+    // then filters by role, but lists every node whatever membership was asked for.
+    const roles = enumFilter(filters.get("role"), ["manager", "worker"], "role");
+    enumFilter(filters.get("membership"), ["accepted", "pending"], "membership");
     const out = [...cluster.store.data.nodes.values()].filter(
       (n) =>
         anyPrefix(filters.get("id"), n.ID) &&
         anyPrefix(filters.get("name"), n.Description.Hostname) &&
-        anyEqual(filters.get("role"), n.Spec.Role) &&
-        anyEqual(filters.get("membership"), "accepted") &&
+        anyEqual(roles, n.Spec.Role) &&
         labelsMatch(filters.get("label"), n.Description.Engine.Labels) &&
         labelsMatch(filters.get("node.label"), n.Spec.Labels),
     );
-    return json(200, out);
+    return json(
+      200,
+      inIdOrder(out, (n) => n.ID),
+    );
   }),
   route("GET", "/nodes/{id}", ({ cluster, params }) => json(200, cluster.store.node(params.id!))),
   route("POST", "/nodes/{id}/update", async ({ cluster, params, query, request }) => {

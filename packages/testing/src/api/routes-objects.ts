@@ -10,16 +10,10 @@ import {
 } from "../core/objects.js";
 import { checkObjectData, parseVersion } from "../core/validation.js";
 import { type Route, route } from "./context.js";
-import { anyEqual, anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
-import { empty, json, readJson } from "./http.js";
-import {
-  BUILTIN,
-  findLocal,
-  ingressView,
-  type LocalNetwork,
-  localNetworks,
-  refuseRemoval,
-} from "./local-networks.js";
+import { anyEqual, anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
+import { boolParam, empty, json, readJson } from "./http.js";
+import { BUILTIN, findLocal, type LocalNetwork, localNetworks, refuseRemoval } from "./local-networks.js";
+import { swarmNetworkView } from "./network-view.js";
 
 // Secrets, configs and networks. Secret data goes in and never comes back out.
 
@@ -39,7 +33,7 @@ export const objectRoutes: Route[] = [
         anyEqual(f.get("names"), s.Spec.Name) &&
         labelsMatch(f.get("label"), s.Spec.Labels),
     );
-    return json(200, out.map(hideData));
+    return json(200, inIdOrder(out, (s) => s.ID).map(hideData));
   }),
   route("POST", "/secrets/create", async ({ cluster, request }) => {
     const body = await readJson(request);
@@ -68,7 +62,10 @@ export const objectRoutes: Route[] = [
         anyEqual(f.get("names"), c.Spec.Name) &&
         labelsMatch(f.get("label"), c.Spec.Labels),
     );
-    return json(200, out);
+    return json(
+      200,
+      inIdOrder(out, (c) => c.ID),
+    );
   }),
   route("POST", "/configs/create", async ({ cluster, request }) => {
     const body = await readJson(request);
@@ -92,8 +89,10 @@ export const objectRoutes: Route[] = [
       const f = parseFilters(query.get("filters"));
       checkKeys(f, ["dangling", "driver", "id", "label", "name", "scope", "type"]);
       const inSwarm = host.local().state === "active";
-      const swarm = inSwarm ? [...cluster.store.data.networks.values()] : [];
-      const all: (StoredNetwork | LocalNetwork)[] = [...localNetworks(cluster, inSwarm), ...swarm];
+      // dockerd lists the swarm's networks first, then its own, each in ID order.
+      const swarm = inSwarm ? inIdOrder([...cluster.store.data.networks.values()], (n) => n.Id) : [];
+      const local = inIdOrder(localNetworks(cluster, inSwarm), (n) => n.Id);
+      const all: (StoredNetwork | LocalNetwork)[] = [...swarm, ...local];
       // The engine has no containers here, so only the built-in networks are never dangling.
       const dangling = f.get("dangling");
       const out = all.filter(
@@ -117,11 +116,11 @@ export const objectRoutes: Route[] = [
   route(
     "GET",
     "/networks/{id}",
-    ({ cluster, host, params }) => {
+    ({ cluster, host, params, query }) => {
       const local = findLocal(localNetworks(cluster, host.local().state === "active"), params.id!);
       if (local) return json(200, local);
       const network = cluster.store.network(params.id!);
-      return json(200, network.Ingress ? ingressView(cluster, network) : network);
+      return json(200, swarmNetworkView(cluster, network, boolParam(query.get("verbose"))));
     },
     false,
   ),

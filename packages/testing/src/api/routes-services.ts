@@ -4,7 +4,7 @@ import { withDefaults } from "../core/service-defaults.js";
 import { createService, removeService, updateService } from "../core/services.js";
 import { parseVersion } from "../core/validation.js";
 import { type Route, route } from "./context.js";
-import { anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
+import { anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
 import { boolParam, empty, json, readJson } from "./http.js";
 import { checkStreams, logsResponse } from "./logs.js";
 
@@ -21,7 +21,10 @@ export const serviceRoutes: Route[] = [
       if (mode && !mode.includes(s.Spec.Mode?.Global ? "global" : "replicated")) continue;
       out.push(withStatus ? { ...s, ServiceStatus: serviceStatus(cluster, s) } : s);
     }
-    return json(200, out);
+    return json(
+      200,
+      inIdOrder(out, (s) => s.ID),
+    );
   }),
   route("POST", "/services/create", async ({ cluster, request }) => {
     const service = createService(cluster, await readJson(request));

@@ -2,7 +2,7 @@ import { EngineError } from "../core/errors.js";
 import { STATE_RANK, type StoredTask } from "../core/model.js";
 import type { Store } from "../core/store.js";
 import { type Route, route } from "./context.js";
-import { anyEqual, anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
+import { anyEqual, anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
 import { engineHeaders, json } from "./http.js";
 import { checkStreams, logsResponse } from "./logs.js";
 import { tasksJson } from "./task-json.js";
@@ -13,7 +13,8 @@ export const taskRoutes: Route[] = [
     // dockerd's list: `_up-to-date` is the CLI's private filter for progress bars; there is no `up-to-date`.
     checkKeys(filters, ["_up-to-date", "desired-state", "id", "label", "name", "node", "runtime", "service"]);
     const store = cluster.store;
-    let tasks = [...store.data.tasks.values()];
+    // In ID order, as the engine lists them.
+    let tasks: readonly StoredTask[] = store.tasksInIdOrder();
     const services = filters.get("service");
     if (services) {
       // Resolve names to IDs once, then use the per-service index instead of scanning.
@@ -21,7 +22,10 @@ export const taskRoutes: Route[] = [
       for (const s of store.data.services.values()) if (anyEqual(services, s.ID, s.Spec.Name)) ids.add(s.ID);
       for (const ref of services)
         if (ref.length > 0) for (const s of store.data.services.keys()) if (s.startsWith(ref)) ids.add(s);
-      tasks = [...ids].flatMap((id) => store.tasksOf(id));
+      tasks = inIdOrder(
+        [...ids].flatMap((id) => store.tasksOf(id)),
+        (t) => t.ID,
+      );
     }
     const nodes = filters.get("node");
     // dockerd resolves each node as `docker node inspect` does: 404 for one it does not know.

@@ -1,7 +1,7 @@
 import type { Cluster } from "./cluster.js";
 import { type ContainerProgram, failsToStart, programOf } from "./container.js";
-import { nanosToMillis } from "./duration.js";
 import { hostPortStatus } from "./endpoint.js";
+import { healthGate, unhealthyError, unhealthyKillAt } from "./health.js";
 import { isTerminal, type StoredTask, wantsStop } from "./model.js";
 
 // What a node's agent does with the tasks assigned to it: walks each one through the engine's
@@ -31,7 +31,7 @@ export function advanceTask(cluster: Cluster, task: StoredTask, cause: Cause = "
     return;
   }
   if (cause === "unhealthy" && state === "running") {
-    exitContainer(cluster, task, 137, "unhealthy container");
+    exitContainer(cluster, task, KILLED, unhealthyError(KILLED));
     return;
   }
 
@@ -73,17 +73,19 @@ export function advanceTask(cluster: Cluster, task: StoredTask, cause: Cause = "
         return;
       }
       const runtime = cluster.store.data.runtime.get(task.ID)!;
-      if (runtime.startedAt === undefined) {
-        container.PID = cluster.ids.between(1000, 60000);
-        runtime.startedAt = cluster.now;
-        // With a health check, the engine reports the task running only once the container is
-        // healthy: after the first probe, one interval in. Probes are taken to pass.
-        const wait = healthWait(task);
-        if (wait > 0) {
-          cluster.wakeAgent(task, wait);
-          return;
-        }
+      runtime.startedAt ??= cluster.now;
+      // With a health check, swarm reports the task running only once the container is healthy.
+      const gate = healthGate(cluster, task, program);
+      if (gate?.kind === "wait") {
+        if (Number.isFinite(gate.at)) cluster.wakeAgent(task, gate.at - cluster.now);
+        return;
       }
+      if (gate?.kind === "exit") {
+        exitContainer(cluster, task, gate.code, gate.err);
+        return;
+      }
+      // Swarm reports the PID once the task runs (0 while a health check holds it in starting).
+      container.PID = cluster.ids.between(1000, 60000);
       runtime.runningAt = cluster.now;
       task.Status.PortStatus = hostPortStatus(cluster, task);
       cluster.setState(task, "running", "started");
@@ -93,14 +95,6 @@ export function advanceTask(cluster: Cluster, task: StoredTask, cause: Cause = "
     default:
       return;
   }
-}
-
-/** Docker probes first after `Interval` (30s unless set); no check, or `NONE`, means no wait. */
-function healthWait(task: StoredTask): number {
-  const check = task.Spec.ContainerSpec?.Healthcheck;
-  const test = check?.Test ?? [];
-  if (test.length === 0 || test[0] === "NONE") return 0;
-  return nanosToMillis(check?.Interval || undefined, 30_000);
 }
 
 function prepareProblem(task: StoredTask, imageMissing: boolean): string | undefined {
@@ -113,13 +107,15 @@ function prepareProblem(task: StoredTask, imageMissing: boolean): string | undef
 }
 
 function watchExit(cluster: Cluster, task: StoredTask, program: ContainerProgram): void {
+  const killAt = unhealthyKillAt(cluster, task, program);
+  if (killAt !== undefined)
+    cluster.after(Math.max(killAt - cluster.now, 0), "task-unhealthy", task.ID, cluster.now);
   if (program.kind === "command") {
     watchCommand(cluster, task, program.argv);
     return;
   }
-  const { exit, unhealthyAfter } = program.behaviour;
+  const { exit } = program.behaviour;
   if (exit) cluster.after(exit.after, "task-exit", task.ID, cluster.now);
-  if (unhealthyAfter !== undefined) cluster.after(unhealthyAfter, "task-unhealthy", task.ID, cluster.now);
 }
 
 /**
@@ -145,17 +141,21 @@ function exitContainer(cluster: Cluster, task: StoredTask, code: number, err?: s
   const container = task.Status.ContainerStatus!;
   container.PID = 0;
   container.ExitCode = code;
+  // A container that ends while a health check holds its task in starting keeps that message.
+  const message = task.Status.State === "starting" ? "starting" : "started";
   if (code === 0 && err === undefined) cluster.setState(task, "complete", "finished");
-  else cluster.setState(task, "failed", "started", err ?? `task: non-zero exit (${code})`);
+  else cluster.setState(task, "failed", message, err ?? `task: non-zero exit (${code})`);
 }
 
 function stopContainer(cluster: Cluster, task: StoredTask, exitCode: number): void {
   const container = task.Status.ContainerStatus;
   if (container) {
     container.PID = 0;
-    if (task.Status.State === "running") {
+    const runtime = cluster.store.data.runtime.get(task.ID)!;
+    // Started: running, or held in starting by its health check.
+    if (runtime.startedAt !== undefined && runtime.endedAt === undefined) {
       container.ExitCode = exitCode;
-      cluster.store.data.runtime.get(task.ID)!.endedAt = cluster.now;
+      runtime.endedAt = cluster.now;
     }
   }
   cluster.setState(task, "shutdown", "shutdown");

@@ -1,10 +1,12 @@
 import { advanceTask, onNodeBackUp } from "./agent.js";
 import { CommandTraces } from "./container.js";
+import { joinLoadBalancers, leaveLoadBalancers } from "./endpoint.js";
 import { EventLog, eventAt, type SwarmEvent } from "./events.js";
 import type { IdSource } from "./ids.js";
 import type { ImageRegistry } from "./images.js";
 import { isTerminal, rank, type StoredTask, type TaskState, wantsStop } from "./model.js";
 import { electLeader } from "./nodes.js";
+import { reapHistoryOf } from "./orchestrator/new-task.js";
 import { orchestrate } from "./orchestrator/orchestrate.js";
 import { onTaskFinished, startDelayedTask } from "./restart.js";
 import { schedulePending } from "./scheduler.js";
@@ -39,6 +41,8 @@ export class Cluster {
   readonly dirtyServices = new Set<string>();
   readonly dirtyUpdates = new Set<string>();
   readonly pending = new Set<string>();
+  /** Tasks the orchestrator asked to remove that have stopped: the task reaper deletes them. */
+  readonly reapable = new Set<string>();
   /** Something freed capacity or changed a node: unschedulable tasks get another try. */
   retryUnschedulable = false;
   /** Active task count and reservations per node, kept as tasks come and go. */
@@ -97,6 +101,9 @@ export class Cluster {
     if (isTerminal(state)) {
       this.retryUnschedulable = true;
       this.pending.delete(task.ID);
+      if (wasActive) leaveLoadBalancers(this.store, task, isActive);
+      if (task.DesiredState === "remove") this.reapable.add(task.ID);
+      else if (task.DesiredState === "shutdown") reapHistoryOf(this, task);
       onTaskFinished(this, task);
     }
   }
@@ -105,6 +112,10 @@ export class Cluster {
     if (task.DesiredState === desired) return;
     task.DesiredState = desired;
     this.store.touch(task, this.iso());
+    if (desired === "remove" && isTerminal(task.Status.State)) {
+      this.reapable.add(task.ID);
+      return;
+    }
     // A task that never reached a node has nothing to stop.
     if (wantsStop(desired) && rank(task.Status.State) < rank("assigned")) {
       this.setState(task, "shutdown", "shutdown");
@@ -115,6 +126,7 @@ export class Cluster {
 
   assign(task: StoredTask, nodeId: string): void {
     this.store.assignTask(task, nodeId);
+    joinLoadBalancers(this.store, task, nodeId);
     this.pending.delete(task.ID);
     this.setState(task, "assigned", "scheduler assigned task to node");
     this.wakeAgent(task, this.timings.step);
@@ -145,6 +157,7 @@ export class Cluster {
 
   /** Lets every component react to what changed, until nothing more changes. */
   reconcile(): void {
+    if (this.reapable.size > 0) this.#reap();
     for (let rounds = 0; rounds < 100; rounds++) {
       if (this.dirtyServices.size === 0 && this.dirtyUpdates.size === 0 && this.pending.size === 0) return;
       if (this.dirtyServices.size > 0) {
@@ -214,9 +227,23 @@ export class Cluster {
     if (isActive(task)) {
       task.Status.State = "remove";
       this.#account(task, true);
+      leaveLoadBalancers(this.store, task, isActive);
     }
     this.pending.delete(task.ID);
     this.store.deleteTask(task.ID);
+  }
+
+  /**
+   * swarmkit's task reaper: a task whose desired state is remove (its slot was scaled away) is
+   * deleted once it has stopped. The slot's history stays until the orchestrator next looks at
+   * the service (see orchestrator/replicated.ts).
+   */
+  #reap(): void {
+    for (const id of this.reapable) {
+      const task = this.store.data.tasks.get(id);
+      if (task?.DesiredState === "remove" && isTerminal(task.Status.State)) this.store.deleteTask(id);
+    }
+    this.reapable.clear();
   }
 
   /** Recomputes node load from the tasks, after a restore. */

@@ -173,12 +173,17 @@ describe("commands run by the fake", () => {
     swarm.advance("10m");
     expect(await logs(swarm, id, "stdout=1")).toHaveLength(60);
     expect(swarm.tasks(id)[0]!.Status!.State).toBe("running");
+    // A forced update stops the task and keeps it in the slot's history (a scale-down would
+    // have the task reaper delete it, logs and all).
+    const first = swarm.tasks(id)[0]!.ID!;
     await updateService(swarm, id, (spec) => {
-      spec.Mode = { Replicated: { Replicas: 0 } };
+      (spec.TaskTemplate as { ForceUpdate?: number }).ForceUpdate = 1;
     });
     swarm.advance("1m");
-    expect(swarm.tasks(id)[0]!.Status!.State).toBe("shutdown");
-    expect(await logs(swarm, id, "stdout=1")).toHaveLength(60);
+    expect(swarm.tasks(id).find((t) => t.ID === first)!.Status!.State).toBe("shutdown");
+    const response = await swarm.handle(new Request(`http://fake/v1.41/tasks/${first}/logs?stdout=1`));
+    const text = Buffer.from(await response.arrayBuffer()).toString();
+    expect(text.split("tick").length - 1).toBe(60);
   });
 
   it("shows the exit code 137 of a shell killed when it is stopped", async () => {

@@ -26,6 +26,9 @@ function imageName(image: string): string {
     .at(-1)!;
 }
 
+/** Images the shell simulator stands in for: what runs in them (health probes too) is simulated. */
+export const simulatesImage = (image: string) => SHELL_IMAGES.has(imageName(image));
+
 /** The argv the engine would exec: Command replaces the entrypoint, Args the image's CMD. */
 export function effectiveArgv(image: string, command?: string[], args?: string[]): string[] | undefined {
   const shellImage = SHELL_IMAGES.has(imageName(image));

@@ -194,6 +194,51 @@ export function attachTask(cluster: Cluster, service: StoredService, task: Store
   });
 }
 
+/**
+ * A node running a task on an overlay network gets a load balancer endpoint with an address of
+ * its own there, taken once the task is placed; it goes when the node's last task there ends.
+ */
+export function joinLoadBalancers(store: Store, task: StoredTask, nodeId: string): void {
+  for (const attachment of task.NetworksAttachments ?? []) {
+    const network = store.data.networks.get(attachment.Network.ID);
+    if (!network || network.Ingress) continue;
+    let nodes = store.data.loadBalancers.get(network.Id);
+    if (!nodes) {
+      nodes = new Map();
+      store.data.loadBalancers.set(network.Id, nodes);
+    }
+    if (nodes.has(nodeId)) continue;
+    const addr = allocateAddress(store, network);
+    if (addr) nodes.set(nodeId, addr);
+  }
+}
+
+/** After `task` ended on its node: the node's load balancers on networks it no longer uses go. */
+export function leaveLoadBalancers(
+  store: Store,
+  task: StoredTask,
+  stillUses: (other: StoredTask) => boolean,
+): void {
+  if (!task.NodeID || !task.NetworksAttachments) return;
+  for (const attachment of task.NetworksAttachments) {
+    const networkId = attachment.Network.ID;
+    const nodes = store.data.loadBalancers.get(networkId);
+    const addr = nodes?.get(task.NodeID);
+    if (!addr) continue;
+    const inUse = store
+      .tasksOn(task.NodeID)
+      .some(
+        (other) =>
+          other !== task &&
+          stillUses(other) &&
+          other.NetworksAttachments?.some((a) => a.Network.ID === networkId),
+      );
+    if (inUse) continue;
+    nodes!.delete(task.NodeID);
+    releaseAddress(store, networkId, addr);
+  }
+}
+
 export function releaseTask(store: Store, task: StoredTask): void {
   for (const attachment of task.NetworksAttachments ?? []) {
     for (const addr of attachment.Addresses) releaseAddress(store, attachment.Network.ID, addr);

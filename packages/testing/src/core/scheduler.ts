@@ -81,12 +81,13 @@ function placeService(
   for (const task of pending) {
     const cpu = task.Spec.Resources?.Reservations?.NanoCPUs ?? 0;
     const memory = task.Spec.Resources?.Reservations?.MemoryBytes ?? 0;
+    const generic = (task.Spec.Resources?.Reservations?.GenericResources ?? []) as GenericResource[];
     const rejected = new Map<Reason, number>();
     const candidates: StoredNode[] = [];
     const onlyNode = cluster.store.data.runtime.get(task.ID)?.preassigned;
     for (const node of allNodes) {
       if (onlyNode && node.ID !== onlyNode) continue;
-      let reason = reject(cluster, node, constraints, platforms, cpu, memory, maxReplicas, mine);
+      let reason = reject(cluster, node, constraints, platforms, cpu, memory, maxReplicas, mine, generic);
       if (reason === undefined || reason === "replicas") reason = portsFree(node) ? reason : "ports";
       if (reason) rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
       else candidates.push(node);
@@ -117,12 +118,14 @@ function reject(
   memory: number,
   maxReplicas: number,
   mine: Map<string, number>,
+  generic: GenericResource[] = [],
 ): Reason | undefined {
   if (node.Status.State !== "ready" || node.Spec.Availability !== "active") return "ready";
   const load = cluster.load.get(node.ID);
   const resources = node.Description.Resources;
   if (cpu > 0 && (load?.cpu ?? 0) + cpu > resources.NanoCPUs) return "resources";
   if (memory > 0 && (load?.memory ?? 0) + memory > resources.MemoryBytes) return "resources";
+  if (!offersGeneric(node, generic)) return "resources";
   if (!satisfies(node, constraints)) return "constraints";
   if (platforms.length > 0 && !platforms.some((p) => platformMatches(node, p))) return "platform";
   if (maxReplicas > 0 && (mine.get(node.ID) ?? 0) >= maxReplicas) return "replicas";
@@ -198,4 +201,30 @@ function hostPortsOn(cluster: Cluster, nodeId: string): Set<string> {
     for (const port of hostPorts(cluster, task.ServiceID)) used.add(port);
   }
   return used;
+}
+
+interface GenericResource {
+  DiscreteResourceSpec?: { Kind?: string; Value?: number };
+  NamedResourceSpec?: { Kind?: string; Value?: string };
+}
+
+/**
+ * Generic resources (`--generic-resource gpu=1`) a node advertises: a task asking for a kind the
+ * node has too little of does not fit there, as swarmkit's resource filter decides. What other
+ * tasks already hold of them is not counted.
+ */
+function offersGeneric(node: StoredNode, wanted: GenericResource[]): boolean {
+  if (wanted.length === 0) return true;
+  const offered = ((node.Description.Resources as { GenericResources?: GenericResource[] })
+    .GenericResources ?? []) as GenericResource[];
+  return wanted.every((want) => {
+    const kind = want.DiscreteResourceSpec?.Kind ?? want.NamedResourceSpec?.Kind;
+    const needed = want.DiscreteResourceSpec ? (want.DiscreteResourceSpec.Value ?? 0) : 1;
+    let have = 0;
+    for (const offer of offered) {
+      if (offer.DiscreteResourceSpec?.Kind === kind) have += offer.DiscreteResourceSpec?.Value ?? 0;
+      if (offer.NamedResourceSpec?.Kind === kind) have += 1;
+    }
+    return have >= needed;
+  });
 }

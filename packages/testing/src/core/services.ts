@@ -1,5 +1,6 @@
 import type { ServiceSpec, TaskSpec } from "@flotilla/types";
 import type { Cluster } from "./cluster.js";
+import { convertContainer } from "./container-convert.js";
 import {
   allocateEndpoint,
   checkEndpoint,
@@ -49,13 +50,21 @@ export function normalizeSpec(input: ServiceSpec): Spec {
   const task = spec.TaskTemplate;
   const container = task.ContainerSpec;
   if (container) {
+    convertContainer(container);
     container.Isolation ??= "default";
     if (container.Labels) container.Labels = sortedMap(container.Labels);
     if (container.Sysctls) container.Sysctls = sortedMap(container.Sysctls);
   }
   task.ForceUpdate ??= 0;
   task.Runtime ??= "container";
-  if (task.RestartPolicy) task.RestartPolicy.MaxAttempts ??= 0;
+  // An empty list is left out (omitempty); swarmkit's restart condition enum starts at "any".
+  if (task.Networks?.length === 0) delete task.Networks;
+  if (spec.Networks?.length === 0) delete spec.Networks;
+  if (task.RestartPolicy) {
+    task.RestartPolicy = { Condition: task.RestartPolicy.Condition || "any", ...task.RestartPolicy };
+    task.RestartPolicy.Condition ||= "any";
+    task.RestartPolicy.MaxAttempts ??= 0;
+  }
   spec.Mode = canonicalMode(spec.Mode) ?? { Replicated: { Replicas: 1 } };
   if (spec.EndpointSpec) spec.EndpointSpec = endpointSpec(spec.EndpointSpec);
   if (spec.Mode.Replicated) spec.Mode.Replicated.Replicas ??= 1;
@@ -77,6 +86,21 @@ export function normalizeSpec(input: ServiceSpec): Spec {
 
 /** ContainerSpec fields that are pointers in Go, so that their zero value is kept. */
 const KEPT_ZEROS = new Set(["Init", "StopGracePeriod"]);
+/** Structs held by pointer: kept when sent, even empty (`"DNSConfig": {}`, `"Limits": {}`). */
+const POINTER_STRUCTS = new Set([
+  "Privileges",
+  "Healthcheck",
+  "DNSConfig",
+  "VolumeOptions",
+  "TmpfsOptions",
+  "DriverConfig",
+  "File",
+  "Runtime",
+  "Limits",
+  "Reservations",
+]);
+/** Task template parts whose fields all carry omitempty (besides the pointers above). */
+const ZERO_DROPPING = new Set(["ContainerSpec", "Mounts", "Resources", "Placement", "LogDriver"]);
 /** Maps, and structs whose Go fields carry no `omitempty`: their zero values are kept. */
 const ZEROS_KEPT_WITHIN = new Set([
   "Labels",
@@ -86,6 +110,7 @@ const ZEROS_KEPT_WITHIN = new Set([
   "Configs",
   "Privileges",
   "Ulimits",
+  "Preferences",
 ]);
 
 /**
@@ -98,20 +123,16 @@ function dropGoEmpty(value: unknown, zeros = false): unknown {
   if (!value || typeof value !== "object") return value;
   const object = value as Record<string, unknown>;
   for (const [key, field] of Object.entries(object)) {
+    const isObject = field !== null && typeof field === "object" && !Array.isArray(field);
     const empty =
       field === "" ||
       field === false ||
       field === 0 ||
       (Array.isArray(field) && field.length === 0) ||
-      (field !== null &&
-        typeof field === "object" &&
-        !Array.isArray(field) &&
-        Object.keys(field).length === 0);
+      (isObject && Object.keys(field).length === 0 && !POINTER_STRUCTS.has(key));
     if (field === null || (zeros && empty && !KEPT_ZEROS.has(key))) delete object[key];
     else {
-      const within = ZEROS_KEPT_WITHIN.has(key)
-        ? false
-        : zeros || key === "ContainerSpec" || key === "Mounts";
+      const within = ZEROS_KEPT_WITHIN.has(key) ? false : zeros || ZERO_DROPPING.has(key);
       object[key] = dropGoEmpty(field, within);
     }
   }

@@ -36,6 +36,8 @@ export interface StoreData {
   updates: Map<string, UpdateRun>;
   /** Addresses in use per network ID (service VIPs and task attachments). */
   addresses: Map<string, Set<string>>;
+  /** Per network ID, the address of each node's load balancer on it (`lb-NAME` in inspect). */
+  loadBalancers: Map<string, Map<string, string>>;
   /** Where the default address pool and the VXLAN IDs continue from. */
   networkCursor: { subnet: number; vxlan: number };
 }
@@ -57,6 +59,7 @@ export function emptyStore(): StoreData {
     previousTaskSpecs: new Map(),
     updates: new Map(),
     addresses: new Map(),
+    loadBalancers: new Map(),
     networkCursor: { subnet: 0, vxlan: 0 },
   };
 }
@@ -79,7 +82,11 @@ export class Store {
     this.reindex();
   }
 
+  /** Every task in ID order, as swarmkit's store lists them; dropped when a task comes or goes. */
+  #tasksInIdOrder: StoredTask[] | null = null;
+
   reindex(): void {
+    this.#tasksInIdOrder = null;
     this.byService.clear();
     this.byNode.clear();
     for (const task of this.data.tasks.values()) this.#index(task);
@@ -103,6 +110,7 @@ export class Store {
     this.data.tasks.set(task.ID, task);
     this.data.runtime.set(task.ID, { token: 0 });
     this.#index(task);
+    this.#tasksInIdOrder = null;
   }
 
   assignTask(task: StoredTask, nodeId: string): void {
@@ -115,9 +123,18 @@ export class Store {
     if (!task) return;
     releaseTask(this, task);
     this.data.tasks.delete(id);
+    this.#tasksInIdOrder = null;
     this.data.runtime.delete(id);
     this.byService.get(task.ServiceID)?.delete(id);
     if (task.NodeID) this.byNode.get(task.NodeID)?.delete(id);
+  }
+
+  /** Kept between calls: polling clients list thousands of tasks that rarely come or go. */
+  tasksInIdOrder(): readonly StoredTask[] {
+    this.#tasksInIdOrder ??= [...this.data.tasks.values()].sort((a, b) =>
+      a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0,
+    );
+    return this.#tasksInIdOrder;
   }
 
   tasksOf(serviceId: string): StoredTask[] {

@@ -83,13 +83,13 @@ export function pumpUpdate(cluster: Cluster, serviceId: string): void {
       });
       if (stopped) cluster.setDesired(task, "running");
     }
-    const outcome = !task
-      ? "failed"
-      : task.Status.State === "running"
-        ? "running"
-        : isTerminal(task.Status.State)
-          ? "failed"
-          : undefined;
+    // A slot scaled away while its new task was starting is no failure: the update moves on.
+    if (!task || task.DesiredState === "remove") {
+      run.inFlight.splice(run.inFlight.indexOf(flight), 1);
+      continue;
+    }
+    const outcome =
+      task.Status.State === "running" ? "running" : isTerminal(task.Status.State) ? "failed" : undefined;
     if (!outcome) continue;
     run.inFlight.splice(run.inFlight.indexOf(flight), 1);
     run.workers[flight.worker] = cluster.now + config.delay;

@@ -1,5 +1,6 @@
-import type { ServiceSpec, SwarmSpec } from "@flotilla/types";
+import type { HealthConfig, ServiceSpec, SwarmSpec } from "@flotilla/types";
 import { parseConstraints } from "./constraints.js";
+import { checkContainerConversion } from "./container-convert.js";
 import { EngineError, grpc } from "./errors.js";
 import { base64ErrorOffset, goKind } from "./go-json.js";
 import type { Store } from "./store.js";
@@ -11,7 +12,7 @@ const MOUNT_TYPES = new Set(["bind", "volume", "tmpfs", "npipe", "cluster"]);
 // swarmkit allows `-` and `_` inside a name (stacks name services `stack_service`), then checks length.
 const DNS_LABEL = /^[a-zA-Z0-9](?:[-_a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 
-type GoType = "string" | "uint64" | "float32" | "time.Duration" | "[]string" | "map[string]string";
+type GoType = "string" | "int" | "uint64" | "float32" | "time.Duration" | "[]string" | "map[string]string";
 
 /**
  * Fields whose JSON type Go's decoder checks as it reads a ServiceSpec: the path, the Go struct
@@ -29,6 +30,11 @@ const TYPED: [path: string[], goStruct: string, goType: GoType][] = [
   [["TaskTemplate", "ContainerSpec", "Env"], "ContainerSpec", "[]string"],
   [["TaskTemplate", "ContainerSpec", "Labels"], "ContainerSpec", "map[string]string"],
   [["TaskTemplate", "ContainerSpec", "StopGracePeriod"], "ContainerSpec", "time.Duration"],
+  [["TaskTemplate", "ContainerSpec", "Healthcheck", "Test"], "HealthConfig", "[]string"],
+  [["TaskTemplate", "ContainerSpec", "Healthcheck", "Interval"], "HealthConfig", "time.Duration"],
+  [["TaskTemplate", "ContainerSpec", "Healthcheck", "Timeout"], "HealthConfig", "time.Duration"],
+  [["TaskTemplate", "ContainerSpec", "Healthcheck", "StartPeriod"], "HealthConfig", "time.Duration"],
+  [["TaskTemplate", "ContainerSpec", "Healthcheck", "Retries"], "HealthConfig", "int"],
   [["TaskTemplate", "RestartPolicy", "Delay"], "RestartPolicy", "time.Duration"],
   [["TaskTemplate", "RestartPolicy", "MaxAttempts"], "RestartPolicy", "uint64"],
   [["TaskTemplate", "RestartPolicy", "Window"], "RestartPolicy", "time.Duration"],
@@ -53,6 +59,7 @@ function misfit(value: unknown, goType: GoType): { what: string; type: string } 
   switch (goType) {
     case "string":
       return kind === "string" ? undefined : { what: kind, type: goType };
+    case "int":
     case "uint64":
     case "time.Duration":
     case "float32": {
@@ -149,6 +156,7 @@ export function validateServiceSpec(spec: ServiceSpec, store: Store): void {
     if (!MOUNT_TYPES.has(String(mount.Type)))
       throw new EngineError(400, `invalid MountType: ${JSON.stringify(mount.Type)}`);
   }
+  checkContainerConversion(spec.TaskTemplate?.ContainerSpec);
   checkConversions(spec);
   for (const network of [...(spec.TaskTemplate?.Networks ?? []), ...(spec.Networks ?? [])]) {
     const target = network.Target ?? "";
@@ -181,6 +189,7 @@ export function validateServiceSpec(spec: ServiceSpec, store: Store): void {
     if (targets.has(target)) throw grpc.invalid(`ContainerSpec: duplicate mount point: ${target}`);
     targets.add(target);
   }
+  checkHealthcheck(task.ContainerSpec?.Healthcheck);
   if (!task.ContainerSpec && !task.PluginSpec && !task.NetworkAttachmentSpec) {
     throw grpc.invalid("ContainerSpec: image reference must be provided");
   }
@@ -197,6 +206,17 @@ export function validateServiceSpec(spec: ServiceSpec, store: Store): void {
     }
   }
   parseConstraints(task.Placement?.Constraints);
+}
+
+/** swarmkit's limits on a health check, checked even when its test is `NONE`. */
+function checkHealthcheck(check: HealthConfig | undefined): void {
+  for (const field of ["Interval", "Timeout", "StartPeriod"] as const) {
+    const nanos = check?.[field] ?? 0;
+    if (nanos !== 0 && nanos < 1e6)
+      throw grpc.invalid(`ContainerSpec: ${field} in HealthConfig cannot be less than 1ms`);
+  }
+  if ((check?.Retries ?? 0) < 0)
+    throw grpc.invalid("ContainerSpec: Retries in HealthConfig cannot be negative");
 }
 
 /** Secret and config data is base64 that dockerd decodes before anything else looks at it. */

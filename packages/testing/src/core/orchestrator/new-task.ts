@@ -61,3 +61,19 @@ export function reapHistory(cluster: Cluster, tasks: StoredTask[]): void {
     cluster.store.deleteTask(task.ID);
   }
 }
+
+/**
+ * swarmkit's task reaper looks at a slot (or a global service's node) again once one of its
+ * tasks has stopped, so history left by updates and scaling is trimmed too, not only by restarts.
+ */
+export function reapHistoryOf(cluster: Cluster, task: StoredTask): void {
+  const key = task.Slot ?? task.NodeID;
+  if (key === undefined) return;
+  const tasks = cluster.store.tasksOf(task.ServiceID);
+  reapHistory(
+    cluster,
+    task.Slot !== undefined
+      ? tasks.filter((t) => t.Slot === task.Slot)
+      : tasks.filter((t) => t.NodeID === key),
+  );
+}

@@ -10,6 +10,8 @@ export interface Shell {
   readonly files: Map<string, string>;
   status: number;
   errexit: boolean;
+  /** The shell's argv[0] as given (`sh`, `/bin/sh`), which prefixes its messages. */
+  readonly invokedAs: string;
   write(io: Io, fd: 1 | 2, text: string): void;
   /** Lets `ms` pass (Infinity: forever). */
   sleep(ms: number): void;
@@ -108,13 +110,13 @@ function sh(shell: Shell, args: string[], io: Io): number {
   if (script === undefined) {
     // No -c: the script comes from a file (none exist here) or from stdin, which is empty.
     if (i < args.length) {
-      shell.write(io, 2, `sh: can't open '${args[i]}': No such file or directory\n`);
+      shell.write(io, 2, `${shell.invokedAs}: can't open '${args[i]}': No such file or directory\n`);
       return 2;
     }
     return 0;
   }
   if (i >= args.length) {
-    shell.write(io, 2, "sh: -c requires an argument\n");
+    shell.write(io, 2, `${shell.invokedAs}: -c requires an argument\n`);
     return 2;
   }
   return shell.runScript(args[i]!, args[i + 1] ?? "sh", args.slice(i + 2), io);

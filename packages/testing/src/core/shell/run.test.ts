@@ -38,6 +38,8 @@ const TABLE: { given: string[]; lines: object[]; exit?: number; at?: number }[] 
     exit: 0,
   },
   { given: sh("nosuch; echo rc=$?"), lines: [err("sh: nosuch: not found"), out("rc=127")], exit: 0 },
+  // busybox names itself as invoked.
+  { given: ["/bin/sh", "-c", "nosuch"], lines: [err("/bin/sh: nosuch: not found")], exit: 127 },
   {
     given: sh("false || echo or; true && echo and; false && echo never"),
     lines: [out("or"), out("and")],

@@ -69,6 +69,8 @@ const SPIN_LIMIT = 10_000;
 
 export function runArgv(argv: readonly string[], context: ProcessContext, horizon: number): Trace {
   const machine = new Machine(context, horizon);
+  // busybox names itself in its messages as it was invoked: `sh: x: not found`, `/bin/sh: x: ...`.
+  machine.invokedAs = argv[0] ?? "sh";
   const name = executable(argv[0] ?? "");
   try {
     if (!name) throw new Stop("exit", 127);
@@ -91,6 +93,7 @@ class Machine implements Shell {
   readonly #partial: Record<1 | 2, string> = { 1: "", 2: "" };
   positional: string[] = [];
   scriptName = "sh";
+  invokedAs = "sh";
   errexit = false;
 
   constructor(
@@ -151,7 +154,7 @@ class Machine implements Shell {
     this.#tick();
     const applet = APPLETS[name];
     if (!applet) {
-      this.write(io, 2, `sh: ${name}: not found\n`);
+      this.write(io, 2, `${this.invokedAs}: ${name}: not found\n`);
       return 127;
     }
     return applet.run(this, args, io);
@@ -164,7 +167,7 @@ class Machine implements Shell {
       list = parse(script);
     } catch (error) {
       if (!(error instanceof ShellSyntaxError)) throw error;
-      this.write(io, 2, `sh: ${error.message}\n`);
+      this.write(io, 2, `${this.invokedAs}: ${error.message}\n`);
       return 2;
     }
     this.scriptName = name;

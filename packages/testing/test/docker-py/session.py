@@ -3,8 +3,6 @@
 Usage: python3 session.py DOCKER_HOST PREFIX IMAGE NEXT_IMAGE PUBLISHED_PORT
 """
 
-import json
-import re
 import sys
 import time
 
@@ -18,35 +16,12 @@ from docker.types import (
     SecretReference,
     UpdateConfig,
 )
+from steps import Steps, error_of, wait_until
 
 host, prefix, image, next_image, port = sys.argv[1:6]
 client = docker.DockerClient(base_url=host, version="auto")
-steps = []
-
-
-def mask(value):
-    text = json.dumps(value, sort_keys=True, default=str)
-    text = re.sub(r"\b[0-9a-z]{25}\b", "<id>", text).replace(prefix, "P")
-    return json.loads(text)
-
-
-def step(name, value):
-    steps.append({name: mask(value)})
-
-
-def error_of(call):
-    try:
-        call()
-        return "no error"
-    except docker.errors.APIError as error:
-        return [type(error).__name__, error.status_code, error.explanation]
-
-
-def wait_until(check):
-    for _ in range(300):
-        if check():
-            return
-        time.sleep(0.1)
+steps = Steps(prefix)
+step = steps.step
 
 
 def retried(service, call):
@@ -150,4 +125,4 @@ for _ in range(150):
 
 step("left over", [s.name for s in client.services.list(filters={"label": prefix})])
 step("volume left over", [v.name for v in client.volumes.list(filters={"name": prefix})])
-print(json.dumps(steps))
+steps.print()

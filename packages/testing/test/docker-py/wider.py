@@ -5,47 +5,24 @@ rotation. Prints one JSON list of steps, IDs masked. Leaves the swarm's spec as 
 Usage: python3 wider.py DOCKER_HOST PREFIX IMAGE PUBLISHED_PORT
 """
 
-import json
-import re
 import sys
-import time
 
 import docker
 from docker.types import EndpointSpec, Mount, RestartPolicy, ServiceMode, UpdateConfig
+from steps import Steps, error_of, wait_until
 
 host, prefix, image, port = sys.argv[1:5]
 client = docker.DockerClient(base_url=host, version="auto")
 api = client.api
-steps = []
-
-
-def mask(value):
-    text = json.dumps(value, sort_keys=True, default=str)
-    text = re.sub(r"\b[0-9a-z]{25}\b", "<id>", text)
-    text = re.sub(r"\b[0-9a-f]{64}\b", "<hex64>", text)
-    text = re.sub(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(/\d+)?\b", "<ip>", text)
-    text = re.sub(r"\d{4}-\d\d-\d\dT[0-9:.]+Z", "<time>", text)
-    return json.loads(text.replace(prefix, "P"))
-
-
-def step(name, value):
-    steps.append({name: mask(value)})
-
-
-def error_of(call):
-    try:
-        call()
-        return "no error"
-    except docker.errors.APIError as error:
-        return [type(error).__name__, error.status_code, error.explanation]
-
-
-def wait_until(check):
-    for _ in range(300):
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
+steps = Steps(
+    prefix,
+    masks=[
+        (r"\b[0-9a-f]{64}\b", "<hex64>"),
+        (r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(/\d+)?\b", "<ip>"),
+        (r"\d{4}-\d\d-\d\dT[0-9:.]+Z", "<time>"),
+    ],
+)
+step = steps.step
 
 
 def in_id_order(items, key):
@@ -180,4 +157,4 @@ def volume_removed():
 # The named volume stays on the node once the containers that used it are gone.
 wait_until(volume_removed)
 step("volume left over", [v.name for v in client.volumes.list(filters={"name": prefix})])
-print(json.dumps(steps))
+steps.print()

@@ -73,6 +73,25 @@ describe("client failover on the fake swarm's per-node engines", () => {
     expect((await client.services.get(created.id)).attrs.UpdateStatus?.State).toBe("completed");
   });
 
+  it("finishes a node update through another manager when the first dies after the write landed", async () => {
+    await using swarm = await fakeSwarm();
+    const { client, failover } = failoverClient(swarm);
+    await using _ = client;
+    const [first, second] = DEFAULT_SHAPE.managers;
+    const worker = DEFAULT_SHAPE.workers[0]!;
+    swarm.inject({ method: "POST", path: /^\/nodes\/[^/]+\/update$/, latency: 30, times: 1 });
+    const updating = client.nodes.update(worker, { labels: { zone: "b" } });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    swarm.nodeDown(first!);
+    const updated = await updating;
+
+    expect(failover.endpoint).toBe(`fake://${second}`);
+    expect(updated.attrs.Spec?.Labels).toMatchObject({ zone: "b" });
+    // The re-read through the next manager showed the label already set: no second write.
+    const writes = swarm.calls.filter((c) => c.method === "POST" && c.path.endsWith("/update"));
+    expect(writes.map((w) => w.status)).toEqual([200]);
+  });
+
   it("fails a write at a pinned version with UncertainWriteError, and reads go on elsewhere", async () => {
     await using swarm = await fakeSwarm();
     const { client, failover } = failoverClient(swarm);

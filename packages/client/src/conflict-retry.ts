@@ -11,6 +11,8 @@ import { isOutOfSequence } from "./errors.js";
 
 /** Attempts in all (the first included) when the caller names none: enough for 100 writers on one object. */
 export const DEFAULT_CONFLICT_ATTEMPTS = 16;
+/** Managers lost mid-write that an unpinned read-modify-write gets past (see `uncertainWrites`). */
+export const UNCERTAIN_WRITE_RETRIES = 3;
 /** Ceiling of the first pause, in milliseconds; it doubles with each attempt. */
 const FIRST_PAUSE_MS = 20;
 /** The ceiling stops growing here, so the later attempts come about once a second. */

@@ -1,11 +1,12 @@
 import type { FilterValue } from "@flotilla/transport";
 import type { Node as NodeAttrs, NodeSpec } from "@flotilla/types";
-import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict } from "../conflict-retry.js";
+import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict, UNCERTAIN_WRITE_RETRIES } from "../conflict-retry.js";
 import { StaleVersionError } from "../errors.js";
 import { filtersQuery } from "../filters.js";
 import { Node } from "../models/node.js";
 import type { Task } from "../models/task.js";
 import type { RawApi } from "../raw.js";
+import { sameDocument } from "../same-document.js";
 import type { TaskFilters } from "./services.js";
 import type { Tasks } from "./tasks.js";
 
@@ -75,19 +76,25 @@ export class Nodes {
     const attempts = pinned ? 1 : (options.retries ?? DEFAULT_CONFLICT_ATTEMPTS);
     let version: number | undefined;
     const nodeId = await retryOnConflict(
-      async (attempt) => {
+      async (attempt, afterUncertainWrite) => {
         // A pinned change goes out once, on the document it came with; otherwise read afresh each time.
         const current = (attempt === 1 && pinned && options.current) || (await this.get(id)).attrs;
         version = pinned ? options.version : (current.Version?.Index ?? 0);
+        const spec = applyChange(current.Spec ?? {}, change);
+        // The lost write landed: the change is there already, and another write would only bump the version.
+        if (afterUncertainWrite && sameDocument(spec, current.Spec ?? {})) return current.ID ?? id;
         await this.#api.raw("POST /nodes/{id}/update", {
           path: { id: current.ID ?? id },
           query: { version: version ?? 0 },
-          body: applyChange(current.Spec ?? {}, change),
+          body: spec,
         });
         return current.ID ?? id;
       },
       {
         attempts,
+        // A write sent to a manager that died may or may not have been applied: an unpinned change
+        // reads again through the manager now in use and writes at the version it read.
+        uncertainWrites: pinned ? 0 : UNCERTAIN_WRITE_RETRIES,
         what: `node ${id} update`,
         exhausted: (refusal) => {
           const hint = pinned

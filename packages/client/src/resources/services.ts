@@ -1,7 +1,7 @@
 import type { FilterValue } from "@flotilla/transport";
 import type { Service as ServiceAttrs, ServiceSpec } from "@flotilla/types";
 import { compareApiVersions, ValidationError } from "@flotilla/types";
-import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict } from "../conflict-retry.js";
+import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict, UNCERTAIN_WRITE_RETRIES } from "../conflict-retry.js";
 import { type ConvergenceOptions, type ConvergenceProgress, waitForConvergence } from "../convergence.js";
 import { StaleVersionError } from "../errors.js";
 import { filtersQuery } from "../filters.js";
@@ -53,9 +53,6 @@ export interface UpdateOptions {
   registryAuth?: boolean;
   signal?: AbortSignal;
 }
-
-/** Managers lost mid-write that an unpinned read-modify-write update gets past (see #modify). */
-const UNCERTAIN_WRITE_RETRIES = 3;
 
 /** Services: the ergonomic create/update layer and everything docker-py's ServiceCollection does. */
 export class Services {

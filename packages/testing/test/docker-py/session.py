@@ -55,6 +55,8 @@ try:
     step("config", client.configs.get(config.id).attrs["Spec"])
     network = client.networks.create(prefix + "-net", driver="overlay", attachable=True)
     cleanup.append(network.remove)
+    # Docker 20.10 lists a new overlay with an empty Driver until its allocator has run.
+    wait_until(lambda: client.networks.get(network.id).attrs["Driver"] != "")
     net = client.networks.get(network.id).attrs
     step("network", [net["Name"], net["Driver"], net["Scope"], net["Attachable"], sorted(net)])
     step("networks", [n.name for n in client.networks.list(names=[prefix + "-net"])])

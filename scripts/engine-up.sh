@@ -10,9 +10,24 @@
 # Then writes what the tests read to $FLOTILLA_ENGINE_DIR/engine.env and prints it.
 # Idempotent: every step checks before it acts, so running it twice changes nothing.
 # Only loopback addresses and local sockets are used.
+#
+#   scripts/engine-up.sh [--fresh]
+#
+# --fresh first takes everything down and wipes it as a new machine would have it: the multi-node
+# swarm (scripts/swarm-down.sh), the scratch engines, sshd and the main dockerd, then their state
+# (/var/lib/docker, $FLOTILLA_ENGINE_DIR with its certificates and keys, the run folders, docker0
+# and docker_gwbridge). Then it brings all of it up again from nothing, so a run after it sees what
+# a brand-new machine sees: a swarm made by `docker swarm init --advertise-addr 127.0.0.1` alone.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
+
+FRESH=false
+case "${1:-}" in
+  --fresh) FRESH=true ;;
+  "") ;;
+  *) echo "usage: scripts/engine-up.sh [--fresh]" >&2; exit 2 ;;
+esac
 
 STATE="${FLOTILLA_ENGINE_DIR:-/var/lib/flotilla-engine}"
 SOCKET=/var/run/docker.sock
@@ -203,6 +218,61 @@ EOF
   chmod 0644 "$STATE/engine.env"
 }
 
+stop_pid() { # stop_pid WHAT PID: TERM, a bounded wait, then KILL
+  local what=$1 pid=$2
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  log "stopping $what (pid $pid)"
+  kill "$pid" 2>/dev/null || true
+  wait_for "$what to stop" 60 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+}
+
+unmount_under() { # unmount_under DIR...: every mount below them, deepest first
+  local dir
+  for dir in "$@"; do
+    { grep -F " $dir/" /proc/mounts || true; } | awk '{ print $2 }' | sort -r |
+      while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
+  done
+}
+
+# Everything engine-up.sh and swarm-up.sh ever started goes, and with it every trace of it.
+wipe_everything() {
+  bash "$(dirname "$0")/swarm-down.sh"
+  local ns name
+  for ns in $(ip netns list | awk '{ print $1 }' | grep -E '^flotilla-' | grep -vE '^flotilla-node-[0-9]+$' || true); do
+    name=${ns#flotilla-}
+    stop_pid "scratch engine $name" "$(cat "/var/run/flotilla-$name/dockerd.pid" 2>/dev/null || true)"
+    # A containerd or shim left in the namespace by the engine would keep its folders busy.
+    local target pid
+    target=$(stat -Lc %i "/var/run/netns/$ns" 2>/dev/null || true)
+    if [ -n "$target" ]; then
+      for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+        [ "$(stat -Lc %i "/proc/$pid/ns/net" 2>/dev/null)" = "$target" ] && kill -9 "$pid" 2>/dev/null
+      done
+    fi
+    unmount_under "/var/run/flotilla-$name" "$STATE/scratch/$name"
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "/var/run/flotilla-$name" "/var/run/flotilla-$name.sock"
+  done
+  stop_pid sshd "$(cat "$STATE/ssh/sshd.pid" 2>/dev/null || true)"
+  stop_pid dockerd "$(cat /var/run/docker.pid 2>/dev/null || pgrep -x dockerd || true)"
+  local left
+  left=$(pgrep -x containerd || true)
+  [ -z "$left" ] || kill -9 $left 2>/dev/null || true
+  pkill -9 -f containerd-shim 2>/dev/null || true
+  unmount_under /var/lib/docker /var/run/docker /run/docker /var/lib/containerd "$STATE"
+  rm -rf /var/lib/docker /var/run/docker /var/run/docker.sock /var/run/docker.pid /var/lib/containerd \
+    /var/run/containerd "$STATE"
+  ip link del docker_gwbridge 2>/dev/null || true
+  ip link del docker0 2>/dev/null || true
+  # The chains and rules dockerd added (published ports, ingress, isolation) go too.
+  if command -v iptables-save >/dev/null; then
+    iptables-save | grep -v -e DOCKER -e docker0 -e docker_gwbridge | sed "s/^:FORWARD DROP/:FORWARD ACCEPT/" |
+      iptables-restore
+  fi
+  log "wiped: the engines start as on a new machine"
+}
+
+if $FRESH; then wipe_everything; fi
 mkdir -p "$STATE"
 chmod 0755 "$STATE"
 install_packages

@@ -58,6 +58,7 @@ describe("the built flotilla refuses bad flags before sending anything", () => {
     swarm = await createFakeSwarm({
       nodes: 1,
       clock: "real",
+      start: Date.now(),
       timings: { step: 2, stop: 2 },
       images: { "flotilla-test/busybox": {} },
     });

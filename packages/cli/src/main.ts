@@ -56,6 +56,7 @@ export async function main(): Promise<void> {
 function lastResort(error: unknown): never {
   try {
     process.stderr.write(`flotilla: unexpected error: ${describeError(error).split("\n", 1)[0]}\n`);
+    if (process.argv.includes("--debug") && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   } finally {
     process.exit(EXIT_FAILURE);
   }

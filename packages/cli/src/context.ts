@@ -55,7 +55,9 @@ export class CommandContext {
 
   client(): Promise<Client> {
     this.#client ??= Promise.all([import("@flotilla/client"), this.transport()]).then(
-      ([{ Client }, transport]) => new Client({ transport, registryAuth: { env: this.io.env } }),
+      // The run's signal goes to every request: Ctrl-C drops what is in flight at once.
+      ([{ Client }, transport]) =>
+        new Client({ transport, registryAuth: { env: this.io.env }, signal: this.io.signal }),
     );
     return this.#client;
   }

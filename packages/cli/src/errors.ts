@@ -1,7 +1,8 @@
 import { FlotillaError, isFlotillaError } from "@flotilla/types";
 
 // What the CLI adds to the one error tree, and how any error becomes one line and an exit code:
-// 1 for failure, 2 for usage (bad input, refused options), 3 for waits that did not converge.
+// 1 for failure, 2 for usage (bad input, refused options), 3 for waits that did not converge,
+// 130 and 143 for a run stopped by SIGINT (Ctrl-C) or SIGTERM, as a shell reports them.
 
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -42,6 +43,21 @@ export class CommandFailedError extends FlotillaError {
 export class NotConvergedError extends FlotillaError {
   constructor(message: string) {
     super("ERR_NOT_CONVERGED", message);
+  }
+}
+
+/** What the run's signal is aborted with when the process is told to stop. */
+export class InterruptedError extends FlotillaError {
+  readonly signal: "SIGINT" | "SIGTERM";
+
+  constructor(signal: "SIGINT" | "SIGTERM") {
+    super("ERR_INTERRUPTED", `stopped by ${signal}`);
+    this.signal = signal;
+  }
+
+  /** 128 plus the signal's number. */
+  get exitCode(): number {
+    return this.signal === "SIGINT" ? 130 : 143;
   }
 }
 

@@ -12,11 +12,13 @@ import { registerTaskCommands } from "./commands/task/register.js";
 import { CommandContext } from "./context.js";
 import type { GlobalOptions } from "./engine/global-options.js";
 import type { CliIo } from "./io.js";
+import { typed } from "./options/typed-option.js";
 import { VERSION } from "./version.js";
 
 /** Loads a command's implementation on first use, so start-up parses only what the command needs. */
 export type CommandModule = {
-  run: (context: CommandContext, operands: string[], options: never) => Promise<void>;
+  /** Operands and options come read by their kinds (options/typed-option.ts), so each module types its own. */
+  run: (context: CommandContext, operands: never, options: never) => Promise<void>;
 };
 
 /** The exports of a command module that are actions. */
@@ -31,16 +33,24 @@ export class ActionRunner {
     this.#io = io;
   }
 
-  /** An action handler for commander that loads `load()` and runs it with a fresh context. */
+  /**
+   * An action handler for commander that loads `load()` and runs it with a fresh context. Every
+   * marked option and operand (options/typed-option.ts) is read first: a bad value is refused
+   * before the action can send anything.
+   */
   lazy(load: () => Promise<CommandModule>) {
     return async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
-      const operands = args.slice(0, -2).flat() as string[];
+      const [{ readOperands, readOptions }, module] = await Promise.all([
+        import("./options/option-values.js"),
+        load(),
+      ]);
+      const options = readOptions(command, this.#io.env);
+      const operands = readOperands(command, args.slice(0, -2), this.#io.env).flat();
       this.#io.onCommand?.();
-      const context = new CommandContext(this.#io, command.optsWithGlobals<GlobalOptions>());
+      const context = new CommandContext(this.#io, options.all as GlobalOptions);
       this.contexts.push(context);
-      const module = await load();
-      await module.run(context, operands, command.opts() as never);
+      await module.run(context, operands as never, options.own as never);
     };
   }
 
@@ -107,7 +117,12 @@ export function createProgram(io: CliIo, runner = new ActionRunner(io), argv?: r
     .option("--tlscacert <path>", "trust certificates signed by this CA")
     .option("--tlscert <path>", "client certificate")
     .option("--tlskey <path>", "client key")
-    .option("--api-version <version>", "pin the Engine API version instead of negotiating it")
+    .addOption(
+      typed(
+        new Option("--api-version <version>", "pin the Engine API version instead of negotiating it"),
+        "apiVersion",
+      ),
+    )
     .option("--debug", "log every request to stderr (credentials redacted) and print stack traces")
     .option("--no-color", "never colour output")
     .showHelpAfterError("(run with --help for usage)")

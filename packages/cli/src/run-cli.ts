@@ -1,5 +1,5 @@
 import { CommanderError } from "commander";
-import { describeError, EXIT_USAGE, exitCodeFor } from "./errors.js";
+import { describeError, EXIT_USAGE, exitCodeFor, InterruptedError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { ActionRunner, createProgram } from "./program.js";
 
@@ -7,7 +7,8 @@ const CLEAN_EXITS = new Set(["commander.helpDisplayed", "commander.version"]);
 
 /**
  * Runs one command line and returns the exit code; never throws. Errors become one line on
- * stderr (with the stack under --debug): 1 failure, 2 usage, 3 not converged.
+ * stderr (with the stack under --debug): 1 failure, 2 usage, 3 not converged; 130 or 143, with no
+ * line, when the run's signal was aborted with an InterruptedError (Ctrl-C, SIGTERM).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const runner = new ActionRunner(io);
@@ -17,6 +18,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return CLEAN_EXITS.has(error.code) ? 0 : EXIT_USAGE;
+    // Stopped by the user: what failed is only what the signal cut short; the shell shows ^C.
+    const stopped = io.signal?.aborted ? io.signal.reason : undefined;
+    if (stopped instanceof InterruptedError) return stopped.exitCode;
     io.stderr.write(`flotilla: ${describeError(error)}\n`);
     if (argv.includes("--debug") && error instanceof Error && error.stack)
       io.stderr.write(`${error.stack}\n`);

@@ -7,6 +7,7 @@ import {
   withApiVersion,
 } from "@flotilla/transport";
 import type { ResponseBody, Route } from "@flotilla/types";
+import { interruptibleTransport, interruptibleVersions } from "./interruptible.js";
 import { createRawApi, type RawApi, type RawArgs } from "./raw.js";
 import { RegistryAuth, type RegistryAuthEnvironment } from "./registry-auth.js";
 import { Configs } from "./resources/configs.js";
@@ -28,6 +29,11 @@ export interface ClientOptions {
    * `false` sends none.
    */
   registryAuth?: RegistryAuthEnvironment | false;
+  /**
+   * Aborts every request the client makes when it fires (a CLI's Ctrl-C), the version
+   * negotiation included: calls reject at once with an AbortError.
+   */
+  signal?: AbortSignal;
 }
 
 export interface FromEnvOptions extends OpenTransportOptions {
@@ -53,7 +59,13 @@ export class Client implements AsyncDisposable {
       transport instanceof VersionedTransport && apiVersion === undefined
         ? transport
         : withApiVersion(transport, { version: apiVersion });
-    this.#api = createRawApi(this.transport, this.transport);
+    const { signal } = options;
+    this.#api = signal
+      ? createRawApi(
+          interruptibleTransport(this.transport, signal),
+          interruptibleVersions(this.transport, signal),
+        )
+      : createRawApi(this.transport, this.transport);
     const auth = options.registryAuth === false ? undefined : new RegistryAuth(options.registryAuth);
     this.tasks = new Tasks(this.#api);
     this.swarm = new Swarm(this.#api);

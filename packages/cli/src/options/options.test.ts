@@ -4,7 +4,7 @@ import { parseMount, parseVolume } from "./mounts.js";
 import { parsePort } from "./ports.js";
 import { parseSecret } from "./secrets.js";
 import { splitCommand } from "./split-command.js";
-import { parseBytes, parseDuration } from "./units.js";
+import { parseBytes, parseCount, parseDuration, parseInterval, parseNanoCpus } from "./units.js";
 
 describe("option parsers", () => {
   it.each([
@@ -83,4 +83,39 @@ describe("option parsers", () => {
       'echo "hi there"',
       "a b",
     ]));
+
+  // Values that used to be rounded into something else: "no limit" (0), or a lost digit.
+  it.each([
+    ["0.5b", "--memory", /less than one byte/],
+    ["0.9", "--limit-memory", /less than one byte/],
+  ])("refuses size %s, which would round to no limit", (text, option, message) =>
+    expect(() => parseBytes(text, option)).toThrow(message),
+  );
+
+  it("keeps an explicit 0 size (no limit, as the engine reads it)", () =>
+    expect(parseBytes("0", "--memory")).toBe(0));
+
+  it.each(["0.0000000001", "1.0000000001", "1e-10"])("refuses CPUs %s, finer than a billionth", (text) =>
+    expect(() => parseNanoCpus(text, "--limit-cpu")).toThrow(`--limit-cpu: "${text}" is too precise`),
+  );
+
+  it.each([
+    ["0.5", 5e8],
+    ["0.123456789", 123456789],
+    ["2", 2e9],
+    ["0", 0],
+  ])("reads CPUs %s", (text, want) => expect(parseNanoCpus(text, "--limit-cpu")).toBe(want));
+
+  it("refuses a count beyond what a number holds exactly", () => {
+    expect(parseCount("9007199254740991", "--replicas")).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => parseCount("9007199254740992", "--replicas")).toThrow(/--replicas: .* is too large/);
+    expect(() => parseCount("99999999999999999999", "--replicas")).toThrow(/too large/);
+  });
+
+  it("holds live views' --interval to at least 0.1 s", () => {
+    expect(parseInterval("0.1", "--interval")).toBe(100);
+    expect(parseInterval("2", "--interval")).toBe(2000);
+    for (const text of ["0", "0.05", "0s", "1ms"])
+      expect(() => parseInterval(text, "--interval")).toThrow(`--interval: "${text}" is too short`);
+  });
 });

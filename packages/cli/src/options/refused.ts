@@ -1,7 +1,6 @@
-import { UnsupportedOptionError } from "../errors.js";
-
 // Kontena options swarm has no equivalent for. They are accepted by the parser so the user gets
-// this explanation (and exit code 2) rather than "unknown option", and never silently dropped.
+// this explanation (and exit code 2) rather than "unknown option", and never silently dropped:
+// option-values.ts refuses them before the action runs.
 
 export const REFUSED_OPTIONS = [
   {
@@ -42,12 +41,3 @@ export const REFUSED_OPTIONS = [
       "give the service a health check that tries the port with what the image has, e.g. --health-cmd 'nc -w 1 127.0.0.1 PORT </dev/null' (busybox): each instance then counts as started, and a deploy moves on, only once it passes",
   },
 ] as const;
-
-export function refuseUnsupported(options: Record<string, unknown>): void {
-  for (const refused of REFUSED_OPTIONS) {
-    if (options[refused.key] !== undefined) {
-      const name = refused.flags.replace(/ <.*$/, "").split(", ").at(-1)!;
-      throw new UnsupportedOptionError(name, refused.why, refused.instead);
-    }
-  }
-}

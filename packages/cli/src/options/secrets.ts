@@ -1,7 +1,7 @@
 import type { ServiceSpec } from "@flotilla/types";
 import { UsageError } from "../errors.js";
 
-type SecretReference = NonNullable<
+export type SecretReference = NonNullable<
   NonNullable<NonNullable<ServiceSpec["TaskTemplate"]>["ContainerSpec"]>["Secrets"]
 >[number];
 

@@ -1,158 +1,246 @@
+import type { EndpointPortConfig, Mount } from "@flotilla/types";
 import { type Command, Option } from "commander";
 import { REFUSED_OPTIONS } from "./refused.js";
+import type { SecretReference } from "./secrets.js";
+import { typed } from "./typed-option.js";
 
 // The options `create` and `update` share: Kontena's names first, then the docker CLI's for what
-// Kontena had no word for. `update` adds the docker CLI's -add/-rm deltas.
+// Kontena had no word for. `update` adds the docker CLI's -add/-rm deltas. Each value that is
+// more than free text is marked with how it is read (typed-option.ts): the action receives it
+// read, as ServiceFlags says, and a bad one never reaches the action.
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-/** What commander hands the spec builder; every list option is collected, every value a string. */
+function option(flags: string, description: string, parse?: typeof collect): Option {
+  const made = new Option(flags, description);
+  return parse ? made.argParser(parse) : made;
+}
+
+/** Each value as the spec builder receives it: read by its kind (option-values.ts), lists collected. */
+type PlacementPreference = { Spread: { SpreadDescriptor: string } };
+
 export interface ServiceFlags {
-  ports?: string[];
+  ports?: EndpointPortConfig[];
+  /** `KEY=VALUE`, a bare `KEY` given the caller's value. */
   env?: string[];
   link?: string[];
-  volume?: string[];
+  volume?: Mount[];
+  /** Placement constraints. */
   affinity?: string[];
-  memory?: string;
-  cmd?: string;
-  instances?: string;
-  replicas?: string;
+  /** Bytes. */
+  memory?: number;
+  cmd?: string[];
+  instances?: number;
+  replicas?: number;
   user?: string;
   stateful?: boolean;
   capAdd?: string[];
   capDrop?: string[];
   net?: string;
   logDriver?: string;
-  logOpt?: string[];
-  deployStrategy?: string;
-  deployMinHealth?: string;
-  secret?: string[];
-  mode?: string;
+  logOpt?: [string, string][];
+  deployStrategy?: "ha" | "random" | "daemon";
+  deployMinHealth?: number;
+  secret?: SecretReference[];
+  mode?: "replicated" | "global";
   constraint?: string[];
-  placementPref?: string[];
-  label?: string[];
-  containerLabel?: string[];
-  mount?: string[];
+  placementPref?: PlacementPreference[];
+  label?: [string, string][];
+  containerLabel?: [string, string][];
+  mount?: Mount[];
   network?: string[];
   hostname?: string;
   workdir?: string;
-  entrypoint?: string;
+  entrypoint?: string[];
   healthCmd?: string;
-  healthInterval?: string;
-  healthTimeout?: string;
-  healthRetries?: string;
-  healthStartPeriod?: string;
+  /** Durations in nanoseconds. */
+  healthInterval?: number;
+  healthTimeout?: number;
+  healthRetries?: number;
+  healthStartPeriod?: number;
   /** False for --no-healthcheck. */
   healthcheck?: boolean;
-  restartCondition?: string;
-  restartDelay?: string;
-  restartMaxAttempts?: string;
-  restartWindow?: string;
-  limitCpu?: string;
-  limitMemory?: string;
-  reserveCpu?: string;
-  reserveMemory?: string;
+  restartCondition?: "none" | "on-failure" | "any";
+  restartDelay?: number;
+  restartMaxAttempts?: number;
+  restartWindow?: number;
+  /** Nano-CPUs. */
+  limitCpu?: number;
+  limitMemory?: number;
+  reserveCpu?: number;
+  reserveMemory?: number;
   image?: string;
   envAdd?: string[];
   envRm?: string[];
-  labelAdd?: string[];
+  labelAdd?: [string, string][];
   labelRm?: string[];
-  publishAdd?: string[];
+  publishAdd?: EndpointPortConfig[];
   publishRm?: string[];
   constraintAdd?: string[];
   constraintRm?: string[];
-  mountAdd?: string[];
+  mountAdd?: Mount[];
   mountRm?: string[];
   networkAdd?: string[];
   networkRm?: string[];
-  secretAdd?: string[];
+  secretAdd?: SecretReference[];
   secretRm?: string[];
-  [rolloutOption: `${"update" | "rollback"}${string}`]: string | undefined;
+  [rolloutOption: `${"update" | "rollback"}${string}`]: string | number | undefined;
 }
 
 export function addServiceFlags(command: Command, kind: "create" | "update"): Command {
   command
-    .option("-p, --ports <port>", "publish a port: [published:]target[/protocol] (repeatable)", collect)
-    .option("-e, --env <KEY=VALUE>", "environment variable (repeatable)", collect)
-    .option("-l, --link <service[:alias]>", "reach another service by name or alias (repeatable)", collect)
-    .option("-v, --volume <[source:]target[:ro]>", "volume or bind mount (repeatable)", collect)
-    .option(
-      "-a, --affinity <rule>",
-      "placement rule: node==NAME, label==KEY=VALUE, != to avoid (repeatable)",
-      collect,
+    .addOption(
+      typed(
+        option("-p, --ports <port>", "publish a port: [published:]target[/protocol] (repeatable)", collect),
+        "port",
+      ),
     )
-    .option("-m, --memory <bytes>", "memory limit (512m, 1g)")
-    .option("--cmd <command>", "command the image runs")
-    .option("--instances <n>", "number of instances")
-    .option("--replicas <n>", "number of instances (as the docker CLI names it)")
+    .addOption(typed(option("-e, --env <KEY=VALUE>", "environment variable (repeatable)", collect), "env"))
+    .option("-l, --link <service[:alias]>", "reach another service by name or alias (repeatable)", collect)
+    .addOption(
+      typed(
+        option("-v, --volume <[source:]target[:ro]>", "volume or bind mount (repeatable)", collect),
+        "volume",
+      ),
+    )
+    .addOption(
+      typed(
+        option(
+          "-a, --affinity <rule>",
+          "placement rule: node==NAME, label==KEY=VALUE, != to avoid (repeatable)",
+          collect,
+        ),
+        "affinity",
+      ),
+    )
+    .addOption(typed(option("-m, --memory <bytes>", "memory limit (512m, 1g)"), "bytes"))
+    .addOption(typed(option("--cmd <command>", "command the image runs"), "words"))
+    .addOption(typed(option("--instances <n>", "number of instances"), "count"))
+    .addOption(typed(option("--replicas <n>", "number of instances (as the docker CLI names it)"), "count"))
     .option("-u, --user <user>", "user the container runs as")
     .option("--cap-add <capability>", "add a Linux capability (repeatable)", collect)
     .option("--cap-drop <capability>", "drop a Linux capability (repeatable)", collect)
     .option("--net <network>", "network to attach to (Kontena's name for --network)")
     .option("--log-driver <driver>", "logging driver")
-    .option("--log-opt <KEY=VALUE>", "logging driver option (repeatable)", collect)
-    .option("--deploy-strategy <strategy>", "ha (spread over zones), random, or daemon (one per node)")
-    .option("--deploy-min-health <fraction>", "share of instances kept running during a deploy (0.8)")
-    .option("--secret <SECRET[:FILE]>", "give the service a swarm secret as a file (repeatable)", collect)
+    .addOption(typed(option("--log-opt <KEY=VALUE>", "logging driver option (repeatable)", collect), "pair"))
+    .addOption(
+      typed(
+        option("--deploy-strategy <strategy>", "ha (spread over zones), random, or daemon (one per node)"),
+        "strategy",
+      ),
+    )
+    .addOption(
+      typed(
+        option("--deploy-min-health <fraction>", "share of instances kept running during a deploy (0.8)"),
+        "ratio",
+      ),
+    )
+    .addOption(
+      typed(
+        option("--secret <SECRET[:FILE]>", "give the service a swarm secret as a file (repeatable)", collect),
+        "secret",
+      ),
+    )
     .option("--constraint <expression>", "placement constraint (repeatable)", collect)
-    .option("--placement-pref <pref>", "placement preference, spread=node.labels.KEY (repeatable)", collect)
-    .option("--label <KEY=VALUE>", "service label (repeatable)", collect)
-    .option("--container-label <KEY=VALUE>", "container label (repeatable)", collect)
-    .option(
-      "--mount <spec>",
-      "mount in long form: type=volume,source=NAME,target=/path (repeatable)",
-      collect,
+    .addOption(
+      typed(
+        option(
+          "--placement-pref <pref>",
+          "placement preference, spread=node.labels.KEY (repeatable)",
+          collect,
+        ),
+        "placementPref",
+      ),
+    )
+    .addOption(typed(option("--label <KEY=VALUE>", "service label (repeatable)", collect), "pair"))
+    .addOption(
+      typed(option("--container-label <KEY=VALUE>", "container label (repeatable)", collect), "pair"),
+    )
+    .addOption(
+      typed(
+        option(
+          "--mount <spec>",
+          "mount in long form: type=volume,source=NAME,target=/path (repeatable)",
+          collect,
+        ),
+        "mount",
+      ),
     )
     .option("--network <network>", "network to attach to (repeatable)", collect)
     .option("--hostname <name>", "container hostname")
     .option("--workdir <dir>", "working directory")
-    .option("--entrypoint <command>", "override the image's entrypoint")
+    .addOption(typed(option("--entrypoint <command>", "override the image's entrypoint"), "words"))
     .option("--health-cmd <command>", "command run to check health")
-    .option("--health-interval <duration>", "time between health checks")
-    .option("--health-timeout <duration>", "time one health check may take")
-    .option("--health-retries <n>", "failures before unhealthy")
-    .option("--health-start-period <duration>", "grace period before failures count")
+    .addOption(typed(option("--health-interval <duration>", "time between health checks"), "duration"))
+    .addOption(typed(option("--health-timeout <duration>", "time one health check may take"), "duration"))
+    .addOption(typed(option("--health-retries <n>", "failures before unhealthy"), "count"))
+    .addOption(
+      typed(option("--health-start-period <duration>", "grace period before failures count"), "duration"),
+    )
     .option("--no-healthcheck", "disable the image's health check")
-    .option("--restart-condition <condition>", "none, on-failure or any")
-    .option("--restart-delay <duration>", "delay between restarts")
-    .option("--restart-max-attempts <n>", "restarts before giving up")
-    .option("--restart-window <duration>", "window used to count restarts")
-    .option("--limit-cpu <cpus>", "CPU limit (0.5)")
-    .option("--limit-memory <bytes>", "memory limit (512m)")
-    .option("--reserve-cpu <cpus>", "CPUs reserved (0.5)")
-    .option("--reserve-memory <bytes>", "memory reserved (256m)");
+    .addOption(
+      typed(option("--restart-condition <condition>", "none, on-failure or any"), "restartCondition"),
+    )
+    .addOption(typed(option("--restart-delay <duration>", "delay between restarts"), "duration"))
+    .addOption(typed(option("--restart-max-attempts <n>", "restarts before giving up"), "count"))
+    .addOption(typed(option("--restart-window <duration>", "window used to count restarts"), "duration"))
+    .addOption(typed(option("--limit-cpu <cpus>", "CPU limit (0.5)"), "cpus"))
+    .addOption(typed(option("--limit-memory <bytes>", "memory limit (512m)"), "bytes"))
+    .addOption(typed(option("--reserve-cpu <cpus>", "CPUs reserved (0.5)"), "cpus"))
+    .addOption(typed(option("--reserve-memory <bytes>", "memory reserved (256m)"), "bytes"));
   for (const phase of ["update", "rollback"] as const) {
     command
-      .option(`--${phase}-parallelism <n>`, `tasks changed at once during ${phase}`)
-      .option(`--${phase}-delay <duration>`, `delay between ${phase} batches`)
-      .option(`--${phase}-failure-action <action>`, "pause, continue or rollback")
-      .option(`--${phase}-monitor <duration>`, `time to watch each task after ${phase}`)
-      .option(`--${phase}-max-failure-ratio <fraction>`, `failures tolerated during ${phase}`)
-      .option(`--${phase}-order <order>`, "stop-first or start-first");
+      .addOption(
+        typed(option(`--${phase}-parallelism <n>`, `tasks changed at once during ${phase}`), "count"),
+      )
+      .addOption(typed(option(`--${phase}-delay <duration>`, `delay between ${phase} batches`), "duration"))
+      .addOption(
+        typed(
+          option(`--${phase}-failure-action <action>`, "pause, continue or rollback"),
+          phase === "update" ? "updateFailureAction" : "rollbackFailureAction",
+        ),
+      )
+      .addOption(
+        typed(option(`--${phase}-monitor <duration>`, `time to watch each task after ${phase}`), "duration"),
+      )
+      .addOption(
+        typed(
+          option(`--${phase}-max-failure-ratio <fraction>`, `failures tolerated during ${phase}`),
+          "ratio",
+        ),
+      )
+      .addOption(typed(option(`--${phase}-order <order>`, "stop-first or start-first"), "order"));
   }
   for (const refused of REFUSED_OPTIONS)
-    command.addOption(new Option(refused.flags, "not supported by swarm").hideHelp());
+    command.addOption(typed(new Option(refused.flags, "not supported by swarm").hideHelp(), "refused"));
   if (kind === "create") {
     command
-      .option("--mode <mode>", "replicated or global")
+      .addOption(typed(option("--mode <mode>", "replicated or global"), "mode"))
       .option("--stateful", "give each instance its own volume for every -v /path");
     return command;
   }
   return command
-    .option("--image <image>", "image to run")
-    .option("--env-add <KEY=VALUE>", "add or change an environment variable (repeatable)", collect)
+    .addOption(typed(option("--image <image>", "image to run"), "nonEmpty"))
+    .addOption(
+      typed(
+        option("--env-add <KEY=VALUE>", "add or change an environment variable (repeatable)", collect),
+        "env",
+      ),
+    )
     .option("--env-rm <KEY>", "remove an environment variable (repeatable)", collect)
-    .option("--label-add <KEY=VALUE>", "add or change a service label (repeatable)", collect)
+    .addOption(
+      typed(option("--label-add <KEY=VALUE>", "add or change a service label (repeatable)", collect), "pair"),
+    )
     .option("--label-rm <KEY>", "remove a service label (repeatable)", collect)
-    .option("--publish-add <port>", "publish a port (repeatable)", collect)
+    .addOption(typed(option("--publish-add <port>", "publish a port (repeatable)", collect), "port"))
     .option("--publish-rm <target[/protocol]>", "stop publishing a target port (repeatable)", collect)
     .option("--constraint-add <expression>", "add a placement constraint (repeatable)", collect)
     .option("--constraint-rm <expression>", "remove a placement constraint (repeatable)", collect)
-    .option("--mount-add <spec>", "add a mount (repeatable)", collect)
+    .addOption(typed(option("--mount-add <spec>", "add a mount (repeatable)", collect), "mount"))
     .option("--mount-rm <target>", "remove the mount at a target path (repeatable)", collect)
     .option("--network-add <network>", "attach to a network (repeatable)", collect)
     .option("--network-rm <network>", "detach from a network (repeatable)", collect)
-    .option("--secret-add <SECRET[:FILE]>", "add a secret (repeatable)", collect)
+    .addOption(typed(option("--secret-add <SECRET[:FILE]>", "add a secret (repeatable)", collect), "secret"))
     .option("--secret-rm <SECRET>", "remove a secret (repeatable)", collect);
 }
 
@@ -160,6 +248,11 @@ export function addServiceFlags(command: Command, kind: "create" | "update"): Co
 export function addWaitFlags(command: Command): Command {
   return command
     .option("-d, --detach", "do not wait for the service to converge")
-    .option("--timeout <seconds>", "give up waiting after this long (seconds, or 2m)", "300")
+    .addOption(
+      typed(
+        new Option("--timeout <seconds>", "give up waiting after this long (seconds, or 2m)").default("300"),
+        "seconds",
+      ),
+    )
     .option("-q, --quiet", "print no progress");
 }

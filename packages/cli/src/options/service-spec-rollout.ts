@@ -1,36 +1,25 @@
 import type { ServiceSpec } from "@flotilla/types";
-import { UsageError } from "../errors.js";
-import { parseCount, parseDuration, parseRatio } from "./units.js";
+import type { ServiceFlags } from "./service-flags.js";
 
-// --update-* and --rollback-*: the same six settings for each phase.
+// --update-* and --rollback-*: the same six settings for each phase, read by their kinds already
+// (see service-flags.ts).
 
-export function applyRollout(spec: ServiceSpec, flags: Record<string, string | undefined>): void {
+export function applyRollout(spec: ServiceSpec, flags: ServiceFlags): void {
   for (const phase of ["update", "rollback"] as const) {
-    const get = (name: string) => flags[`${phase}${name}`];
-    const option = (name: string) => `--${phase}-${name}`;
+    const get = <T>(name: string) => flags[`${phase}${name}`] as T | undefined;
     const config = { ...(phase === "update" ? spec.UpdateConfig : spec.RollbackConfig) };
-    const parallelism = get("Parallelism");
-    if (parallelism !== undefined) config.Parallelism = parseCount(parallelism, option("parallelism"));
-    const delay = get("Delay");
-    if (delay !== undefined) config.Delay = parseDuration(delay, option("delay"));
-    const monitor = get("Monitor");
-    if (monitor !== undefined) config.Monitor = parseDuration(monitor, option("monitor"));
-    const ratio = get("MaxFailureRatio");
-    if (ratio !== undefined) config.MaxFailureRatio = parseRatio(ratio, option("max-failure-ratio"));
-    const action = get("FailureAction");
-    if (action !== undefined) {
-      const allowed = phase === "update" ? ["pause", "continue", "rollback"] : ["pause", "continue"];
-      if (!allowed.includes(action))
-        throw new UsageError(`${option("failure-action")}: "${action}" must be ${allowed.join(", ")}`);
-      config.FailureAction = action as "pause";
-    }
-    const order = get("Order");
-    if (order !== undefined) {
-      if (order !== "stop-first" && order !== "start-first") {
-        throw new UsageError(`${option("order")}: "${order}" must be stop-first or start-first`);
-      }
-      config.Order = order;
-    }
+    const parallelism = get<number>("Parallelism");
+    if (parallelism !== undefined) config.Parallelism = parallelism;
+    const delay = get<number>("Delay");
+    if (delay !== undefined) config.Delay = delay;
+    const monitor = get<number>("Monitor");
+    if (monitor !== undefined) config.Monitor = monitor;
+    const ratio = get<number>("MaxFailureRatio");
+    if (ratio !== undefined) config.MaxFailureRatio = ratio;
+    const action = get<"pause">("FailureAction");
+    if (action !== undefined) config.FailureAction = action;
+    const order = get<"stop-first" | "start-first">("Order");
+    if (order !== undefined) config.Order = order;
     if (Object.keys(config).length === 0) continue;
     if (phase === "update") spec.UpdateConfig = config;
     else spec.RollbackConfig = config as ServiceSpec["RollbackConfig"];

@@ -1,17 +1,10 @@
 import type { ContainerSpec, EndpointPortConfig, ServiceSpec, TaskSpec } from "@flotilla/types";
 import { UsageError } from "../errors.js";
-import { affinityToConstraint } from "./affinity.js";
-import { mergeEnv, parseKeyValue, toRecord } from "./key-values.js";
-import { parseMount, parseVolume } from "./mounts.js";
-import { parsePort } from "./ports.js";
-import { refuseUnsupported } from "./refused.js";
-import { parseSecret } from "./secrets.js";
+import { mergeEnv } from "./key-values.js";
 import type { ServiceFlags } from "./service-flags.js";
 import { applyRollout } from "./service-spec-rollout.js";
-import { splitCommand } from "./split-command.js";
-import { parseBytes, parseCount, parseDuration, parseNanoCpus } from "./units.js";
 
-// Command-line options → ServiceSpec. `create` starts from a bare spec, `update` from the current
+// Command-line options, already read into values (see option-values.ts) → ServiceSpec. `create` starts from a bare spec, `update` from the current
 // one; both apply the same options, so `-e` means the same in each (it replaces the list), and
 // the -add/-rm deltas of `update` edit what is there.
 
@@ -20,53 +13,35 @@ export const LABELS = {
   link: "io.flotilla.link",
 } as const;
 
-export interface SpecEnvironment {
-  /** The caller's environment, for `-e NAME` without a value. */
-  env: Readonly<Record<string, string | undefined>>;
-}
-
-export function newServiceSpec(
-  name: string,
-  image: string,
-  flags: ServiceFlags,
-  environment: SpecEnvironment,
-): ServiceSpec {
+export function newServiceSpec(name: string, image: string, flags: ServiceFlags): ServiceSpec {
   const spec: ServiceSpec = { Name: name, TaskTemplate: { ContainerSpec: { Image: image } } };
   const global = flags.mode === "global" || flags.deployStrategy === "daemon";
-  if (flags.mode !== undefined && flags.mode !== "global" && flags.mode !== "replicated") {
-    throw new UsageError(`--mode: "${flags.mode}" is not a mode; use replicated or global`);
-  }
   spec.Mode = global ? { Global: {} } : { Replicated: { Replicas: 1 } };
-  applyFlags(spec, flags, environment);
+  applyFlags(spec, flags);
   if (flags.stateful) makeStateful(spec);
   return spec;
 }
 
-export function applyFlags(
-  spec: ServiceSpec,
-  flags: ServiceFlags,
-  environment: SpecEnvironment,
-): ServiceSpec {
-  refuseUnsupported(flags as Record<string, unknown>);
+export function applyFlags(spec: ServiceSpec, flags: ServiceFlags): ServiceSpec {
   spec.TaskTemplate ??= {};
   const task: TaskSpec = spec.TaskTemplate;
   task.ContainerSpec ??= {};
   const container: ContainerSpec = task.ContainerSpec;
   if (flags.image !== undefined) container.Image = flags.image;
   applyInstances(spec, flags);
-  applyContainer(container, flags, environment);
+  applyContainer(container, flags);
   applyPlacement(task, flags);
   applyResources(task, flags);
   applyNetworking(spec, task, flags);
-  applyRollout(spec, flags as Record<string, string | undefined>);
+  applyRollout(spec, flags);
   if (flags.deployMinHealth !== undefined) applyMinHealth(spec, flags.deployMinHealth);
-  if (flags.label) spec.Labels = { ...spec.Labels, ...toRecord(flags.label, "--label") };
-  if (flags.labelAdd) spec.Labels = { ...spec.Labels, ...toRecord(flags.labelAdd, "--label-add") };
+  if (flags.label) spec.Labels = { ...spec.Labels, ...Object.fromEntries(flags.label) };
+  if (flags.labelAdd) spec.Labels = { ...spec.Labels, ...Object.fromEntries(flags.labelAdd) };
   for (const key of flags.labelRm ?? []) delete spec.Labels?.[key];
   if (flags.logDriver !== undefined || flags.logOpt) {
     task.LogDriver = {
       Name: flags.logDriver ?? task.LogDriver?.Name ?? "json-file",
-      Options: { ...task.LogDriver?.Options, ...toRecord(flags.logOpt, "--log-opt") },
+      Options: { ...task.LogDriver?.Options, ...Object.fromEntries(flags.logOpt ?? []) },
     };
   }
   return spec;
@@ -80,35 +55,30 @@ function applyInstances(spec: ServiceSpec, flags: ServiceFlags): void {
     throw new UsageError(
       `${option} does not apply to a global (daemon) service: it runs one instance per node`,
     );
-  spec.Mode = { Replicated: { Replicas: parseCount(count, option) } };
+  spec.Mode = { Replicated: { Replicas: count } };
 }
 
-function applyContainer(container: ContainerSpec, flags: ServiceFlags, environment: SpecEnvironment): void {
-  if (flags.cmd !== undefined) container.Args = splitCommand(flags.cmd, "--cmd");
-  if (flags.entrypoint !== undefined) container.Command = splitCommand(flags.entrypoint, "--entrypoint");
+function applyContainer(container: ContainerSpec, flags: ServiceFlags): void {
+  if (flags.cmd !== undefined) container.Args = flags.cmd;
+  if (flags.entrypoint !== undefined) container.Command = flags.entrypoint;
   if (flags.user !== undefined) container.User = flags.user;
   if (flags.hostname !== undefined) container.Hostname = flags.hostname;
   if (flags.workdir !== undefined) container.Dir = flags.workdir;
-  if (flags.env) container.Env = flags.env.map((e) => parseKeyValue(e, "--env", environment.env).join("="));
-  if (flags.envAdd || flags.envRm) {
-    const additions = (flags.envAdd ?? []).map((e) =>
-      parseKeyValue(e, "--env-add", environment.env).join("="),
-    );
-    container.Env = mergeEnv(container.Env ?? [], additions, flags.envRm ?? []);
-  }
+  if (flags.env) container.Env = flags.env;
+  if (flags.envAdd || flags.envRm)
+    container.Env = mergeEnv(container.Env ?? [], flags.envAdd ?? [], flags.envRm ?? []);
   if (flags.containerLabel)
-    container.Labels = { ...container.Labels, ...toRecord(flags.containerLabel, "--container-label") };
+    container.Labels = { ...container.Labels, ...Object.fromEntries(flags.containerLabel) };
   if (flags.capAdd) container.CapabilityAdd = flags.capAdd;
   if (flags.capDrop) container.CapabilityDrop = flags.capDrop;
   if (flags.volume || flags.mount) {
-    container.Mounts = [...(flags.volume ?? []).map(parseVolume), ...(flags.mount ?? []).map(parseMount)];
+    container.Mounts = [...(flags.volume ?? []), ...(flags.mount ?? [])];
   }
-  if (flags.mountAdd) container.Mounts = [...(container.Mounts ?? []), ...flags.mountAdd.map(parseMount)];
+  if (flags.mountAdd) container.Mounts = [...(container.Mounts ?? []), ...flags.mountAdd];
   if (flags.mountRm)
     container.Mounts = container.Mounts?.filter((m) => !flags.mountRm!.includes(m.Target ?? ""));
-  if (flags.secret) container.Secrets = flags.secret.map(parseSecret);
-  if (flags.secretAdd)
-    container.Secrets = [...(container.Secrets ?? []), ...flags.secretAdd.map(parseSecret)];
+  if (flags.secret) container.Secrets = flags.secret;
+  if (flags.secretAdd) container.Secrets = [...(container.Secrets ?? []), ...flags.secretAdd];
   if (flags.secretRm)
     container.Secrets = container.Secrets?.filter((s) => !flags.secretRm!.includes(s.SecretName ?? ""));
   applyHealth(container, flags);
@@ -130,45 +100,27 @@ function applyHealth(container: ContainerSpec, flags: ServiceFlags): void {
   if (given.every((value) => value === undefined)) return;
   const check = { ...container.Healthcheck };
   if (flags.healthCmd !== undefined) check.Test = ["CMD-SHELL", flags.healthCmd];
-  if (flags.healthInterval !== undefined)
-    check.Interval = parseDuration(flags.healthInterval, "--health-interval");
-  if (flags.healthTimeout !== undefined)
-    check.Timeout = parseDuration(flags.healthTimeout, "--health-timeout");
-  if (flags.healthRetries !== undefined) check.Retries = parseCount(flags.healthRetries, "--health-retries");
-  if (flags.healthStartPeriod !== undefined) {
-    check.StartPeriod = parseDuration(flags.healthStartPeriod, "--health-start-period");
-  }
+  if (flags.healthInterval !== undefined) check.Interval = flags.healthInterval;
+  if (flags.healthTimeout !== undefined) check.Timeout = flags.healthTimeout;
+  if (flags.healthRetries !== undefined) check.Retries = flags.healthRetries;
+  if (flags.healthStartPeriod !== undefined) check.StartPeriod = flags.healthStartPeriod;
   container.Healthcheck = check;
 }
 
-const STRATEGIES = new Set(["ha", "random", "daemon"]);
-
 function applyPlacement(task: TaskSpec, flags: ServiceFlags): void {
   const placement = { ...task.Placement };
-  const constraints = [...(flags.affinity ?? []).map(affinityToConstraint), ...(flags.constraint ?? [])];
+  const constraints = [...(flags.affinity ?? []), ...(flags.constraint ?? [])];
   if (flags.affinity || flags.constraint) placement.Constraints = constraints;
   if (flags.constraintAdd) placement.Constraints = [...(placement.Constraints ?? []), ...flags.constraintAdd];
   if (flags.constraintRm)
     placement.Constraints = placement.Constraints?.filter((c) => !flags.constraintRm!.includes(c));
   if (flags.deployStrategy !== undefined) {
-    if (!STRATEGIES.has(flags.deployStrategy)) {
-      throw new UsageError(
-        `--deploy-strategy: "${flags.deployStrategy}" is not a strategy; use ha, random or daemon`,
-      );
-    }
     // ha spreads over availability zones (node label `az`) as Kontena did; swarm spreads over nodes anyway.
     if (flags.deployStrategy === "ha")
       placement.Preferences = [{ Spread: { SpreadDescriptor: "node.labels.az" } }];
     if (flags.deployStrategy === "random") placement.Preferences = [];
   }
-  if (flags.placementPref) {
-    placement.Preferences = flags.placementPref.map((pref) => {
-      const match = /^spread=(.+)$/.exec(pref);
-      if (!match)
-        throw new UsageError(`--placement-pref: "${pref}" is not a preference; write spread=node.labels.KEY`);
-      return { Spread: { SpreadDescriptor: match[1] } };
-    });
-  }
+  if (flags.placementPref) placement.Preferences = flags.placementPref;
   if (Object.keys(placement).length > 0) task.Placement = placement;
 }
 
@@ -176,31 +128,18 @@ function applyResources(task: TaskSpec, flags: ServiceFlags): void {
   const limits = { ...task.Resources?.Limits };
   const reservations = { ...task.Resources?.Reservations };
   const memory = flags.memory ?? flags.limitMemory;
-  if (memory !== undefined)
-    limits.MemoryBytes = parseBytes(memory, flags.memory !== undefined ? "--memory" : "--limit-memory");
-  if (flags.limitCpu !== undefined) limits.NanoCPUs = parseNanoCpus(flags.limitCpu, "--limit-cpu");
-  if (flags.reserveMemory !== undefined)
-    reservations.MemoryBytes = parseBytes(flags.reserveMemory, "--reserve-memory");
-  if (flags.reserveCpu !== undefined)
-    reservations.NanoCPUs = parseNanoCpus(flags.reserveCpu, "--reserve-cpu");
+  if (memory !== undefined) limits.MemoryBytes = memory;
+  if (flags.limitCpu !== undefined) limits.NanoCPUs = flags.limitCpu;
+  if (flags.reserveMemory !== undefined) reservations.MemoryBytes = flags.reserveMemory;
+  if (flags.reserveCpu !== undefined) reservations.NanoCPUs = flags.reserveCpu;
   if (Object.keys(limits).length + Object.keys(reservations).length > 0) {
     task.Resources = { Limits: limits, Reservations: reservations };
   }
   const restart = { ...task.RestartPolicy };
-  if (flags.restartCondition !== undefined) {
-    if (!/^(none|on-failure|any)$/.test(flags.restartCondition)) {
-      throw new UsageError(
-        `--restart-condition: "${flags.restartCondition}" must be none, on-failure or any`,
-      );
-    }
-    restart.Condition = flags.restartCondition as "any";
-  }
-  if (flags.restartDelay !== undefined) restart.Delay = parseDuration(flags.restartDelay, "--restart-delay");
-  if (flags.restartMaxAttempts !== undefined) {
-    restart.MaxAttempts = parseCount(flags.restartMaxAttempts, "--restart-max-attempts");
-  }
-  if (flags.restartWindow !== undefined)
-    restart.Window = parseDuration(flags.restartWindow, "--restart-window");
+  if (flags.restartCondition !== undefined) restart.Condition = flags.restartCondition;
+  if (flags.restartDelay !== undefined) restart.Delay = flags.restartDelay;
+  if (flags.restartMaxAttempts !== undefined) restart.MaxAttempts = flags.restartMaxAttempts;
+  if (flags.restartWindow !== undefined) restart.Window = flags.restartWindow;
   if (Object.keys(restart).length > 0) task.RestartPolicy = restart;
 }
 
@@ -212,9 +151,8 @@ function applyNetworking(spec: ServiceSpec, task: TaskSpec, flags: ServiceFlags)
   if (flags.networkRm)
     task.Networks = task.Networks?.filter((n) => !flags.networkRm!.includes(n.Target ?? ""));
   let ports: EndpointPortConfig[] | undefined = spec.EndpointSpec?.Ports;
-  if (flags.ports) ports = flags.ports.map((p) => parsePort(p, "--ports"));
-  if (flags.publishAdd)
-    ports = [...(ports ?? []), ...flags.publishAdd.map((p) => parsePort(p, "--publish-add"))];
+  if (flags.ports) ports = flags.ports;
+  if (flags.publishAdd) ports = [...(ports ?? []), ...flags.publishAdd];
   if (flags.publishRm) {
     const removed = new Set(flags.publishRm.map((p) => (p.includes("/") ? p : `${p}/tcp`)));
     ports = ports?.filter((p) => !removed.has(`${p.TargetPort}/${p.Protocol ?? "tcp"}`));
@@ -223,11 +161,7 @@ function applyNetworking(spec: ServiceSpec, task: TaskSpec, flags: ServiceFlags)
 }
 
 /** Kontena's min health: the share of instances kept up, so at most the rest are replaced at once. */
-function applyMinHealth(spec: ServiceSpec, text: string): void {
-  const fraction = Number(text);
-  if (!/^\d*\.?\d+$/.test(text) || fraction > 1) {
-    throw new UsageError(`--deploy-min-health: "${text}" is not a fraction between 0 and 1 (0.8)`);
-  }
+function applyMinHealth(spec: ServiceSpec, fraction: number): void {
   const replicas = spec.Mode?.Replicated?.Replicas ?? 1;
   const parallelism = Math.max(1, Math.floor(replicas * (1 - fraction)));
   spec.UpdateConfig = { ...spec.UpdateConfig, Parallelism: parallelism };

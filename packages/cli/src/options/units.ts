@@ -18,14 +18,34 @@ function asOption(parse: (text: string, path: string) => number, text: string, o
   }
 }
 
-/** `512m`, `1.5g`, `64k`, `1048576`, `256MiB`: binary units, as `docker --memory` takes them. */
-export const parseBytes = (text: string, option: string): number => asOption(bytes, text, option);
+/**
+ * `512m`, `1.5g`, `64k`, `1048576`, `256MiB`: binary units, as `docker --memory` takes them. A size
+ * that is not 0 but rounds down to no byte is refused: to the engine 0 means "no limit".
+ */
+export function parseBytes(text: string, option: string): number {
+  const value = asOption(bytes, text, option);
+  if (value === 0 && /[1-9]/.test(text)) {
+    throw new UsageError(`${option}: "${text}" is less than one byte (0 would mean no limit)`);
+  }
+  return value;
+}
 
 /** Go durations (`10s`, `1m30s`, `500ms`) in nanoseconds, as the engine counts time. */
 export const parseDuration = (text: string, option: string): number => asOption(duration, text, option);
 
-/** CPUs as a decimal (`0.5`), in the billionths the engine takes. */
-export const parseNanoCpus = (text: string, option: string): number => asOption(parseCpus, text, option);
+/**
+ * CPUs as a decimal (`0.5`), in the billionths the engine takes. More precision than a billionth
+ * is refused, as the docker CLI refuses it: rounding would change the value, down to 0 ("no
+ * limit") for anything under half a billionth.
+ */
+export function parseNanoCpus(text: string, option: string): number {
+  const value = asOption(parseCpus, text, option);
+  const exact = Number(text) * 1e9;
+  if (Math.abs(exact - value) > Math.max(1e-6, exact * 1e-12)) {
+    throw new UsageError(`${option}: "${text}" is too precise; the engine counts CPUs in billionths`);
+  }
+  return value;
+}
 
 /** Seconds, or a duration, for --timeout and --interval: milliseconds. */
 export function parseSeconds(text: string, option: string): number {
@@ -33,9 +53,29 @@ export function parseSeconds(text: string, option: string): number {
   return Math.round(parseDuration(text, option) / 1e6);
 }
 
+/** A whole number no larger than a JavaScript number holds exactly (the engine's are uint64). */
 export function parseCount(text: string, option: string): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`${option}: "${text}" is not a whole number`);
-  return Number(text);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) {
+    throw new UsageError(`${option}: "${text}" is too large; the most is ${Number.MAX_SAFE_INTEGER}`);
+  }
+  return value;
+}
+
+/**
+ * The shortest pause between two refreshes of a live view. 0 would poll the engine in a tight
+ * loop; `watch` (procps) holds intervals to the same floor.
+ */
+export const MIN_INTERVAL_MS = 100;
+
+/** --interval of the live views: seconds (or a duration), at least MIN_INTERVAL_MS. */
+export function parseInterval(text: string, option: string): number {
+  const ms = parseSeconds(text, option);
+  if (ms < MIN_INTERVAL_MS) {
+    throw new UsageError(`${option}: "${text}" is too short; the least is ${MIN_INTERVAL_MS / 1000} s`);
+  }
+  return ms;
 }
 
 export function parseRatio(text: string, option: string): number {

@@ -4,7 +4,8 @@ import { createProgressView } from "./progress-view.js";
 
 export interface WaitFlags {
   detach?: boolean;
-  timeout?: string;
+  /** Milliseconds (read from --timeout's seconds before the command ran). */
+  timeout?: number;
   quiet?: boolean;
 }
 
@@ -21,8 +22,7 @@ export async function waitForService(
   purpose: { rollback?: boolean } = {},
 ): Promise<void> {
   if (flags.detach) return;
-  const { parseSeconds } = await import("../options/units.js");
-  const timeout = parseSeconds(flags.timeout ?? "300", "--timeout");
+  const timeout = flags.timeout ?? 300_000;
   const view = flags.quiet ? undefined : createProgressView(context.stderr, name, context.colors);
   try {
     await client.services.waitUntilConverged(id, {

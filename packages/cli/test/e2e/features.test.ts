@@ -113,7 +113,7 @@ describe("stats and monitor", () => {
   it("prints monitor frames when not a terminal and stops cleanly on the signal", async () => {
     await cli.ok(`service create web ${IMAGE} --instances 2 --deploy -q`);
     const stop = new AbortController();
-    const { stdout, code } = await cli.run("service monitor web --interval 0.01", {
+    const { stdout, code } = await cli.run("service monitor web --interval 0.1", {
       signal: stop.signal,
       onStdout: (text) => {
         if (text.includes("running")) stop.abort();

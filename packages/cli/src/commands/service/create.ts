@@ -12,7 +12,7 @@ export async function run(
   [name, image]: string[],
   flags: ServiceFlags & WaitFlags & { deploy?: boolean },
 ): Promise<void> {
-  const built = newServiceSpec(name!, image!, flags, { env: context.io.env });
+  const built = newServiceSpec(name!, image!, flags);
   const client = await context.client();
   await requireSecrets(client, built);
   const linked = await attachLinks(context, client, built, flags.link ?? []);

@@ -1,7 +1,6 @@
 import type { Client } from "@flotilla/client";
 import type { Task } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
-import { parseCount } from "../../options/units.js";
 import { findService } from "./lookup.js";
 import { instanceKey } from "./task-rows.js";
 import { parseSince } from "./time-option.js";
@@ -11,7 +10,7 @@ import { parseSince } from "./time-option.js";
 
 interface EventFlags {
   tail?: boolean;
-  lines: string;
+  lines: number;
   since?: string;
 }
 
@@ -21,7 +20,7 @@ interface Entry {
 }
 
 export async function run(context: CommandContext, [name]: string[], flags: EventFlags): Promise<void> {
-  const lines = parseCount(flags.lines, "--lines");
+  const lines = flags.lines;
   const now = context.now();
   const since = flags.since === undefined ? now / 1000 - 3600 : parseSince(flags.since, now);
   const client = await context.client();
@@ -59,31 +58,42 @@ async function follow(
   seen: Map<string, string>,
   from: number,
 ): Promise<void> {
+  // The event stream and the task polls run side by side until Ctrl-C, or until either fails:
+  // a failure stops the other, and is what the command reports once both have ended.
   const stop = new AbortController();
+  const interrupted = () => context.signal?.aborted === true;
   context.signal?.addEventListener("abort", () => stop.abort(), { once: true });
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    if (!interrupted()) failure ??= { error };
+    stop.abort();
+  };
   const streamed = (async () => {
     const filters = { type: "service", service: id };
-    try {
-      for await (const event of client.system.events({ since: from / 1000, filters, signal: stop.signal })) {
-        print(context, {
-          time: eventTime(event),
-          text: `service ${event.Action} ${serviceName}${changes(event.Actor?.Attributes)}`,
-        });
-      }
-    } catch (error) {
-      if (!stop.signal.aborted) throw error;
+    for await (const event of client.system.events({ since: from / 1000, filters, signal: stop.signal })) {
+      print(context, {
+        time: eventTime(event),
+        text: `service ${event.Action} ${serviceName}${changes(event.Actor?.Attributes)}`,
+      });
     }
-  })();
-  while (!stop.signal.aborted) {
-    await context.sleep(context.pollInterval);
-    if (stop.signal.aborted) break;
-    const tasks = await client.tasks.listAttrs({ service: id });
-    const changed = tasks
-      .map((task) => taskEntry(serviceName, task, seen))
-      .filter((e): e is Entry => e !== undefined);
-    for (const entry of changed.sort((a, b) => a.time - b.time)) print(context, entry);
+  })().catch(fail);
+  try {
+    while (!stop.signal.aborted) {
+      await context.sleep(context.pollInterval);
+      if (stop.signal.aborted) break;
+      const tasks = await client.tasks.listAttrs({ service: id }, stop.signal);
+      const changed = tasks
+        .map((task) => taskEntry(serviceName, task, seen))
+        .filter((e): e is Entry => e !== undefined);
+      for (const entry of changed.sort((a, b) => a.time - b.time)) print(context, entry);
+    }
+  } catch (error) {
+    if (!stop.signal.aborted) fail(error);
+  } finally {
+    stop.abort();
+    await streamed;
   }
-  await streamed;
+  if (failure) throw failure.error;
 }
 
 function taskEntry(serviceName: string, task: Task, seen: Map<string, string>): Entry | undefined {

@@ -1,22 +1,21 @@
 import type { LogLine } from "@flotilla/client";
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
-import { parseCount } from "../../options/units.js";
 import { instanceNamer } from "./instances.js";
 import { findService } from "./lookup.js";
 import { parseSince } from "./time-option.js";
 
 interface LogFlags {
   tail?: boolean;
-  lines: string;
+  lines: number;
   since?: string;
-  instance?: string;
+  instance?: number;
   timestamps?: boolean;
 }
 
 /** Each line prefixed with its instance and node, as the docker CLI does; -t follows until Ctrl-C. */
 export async function run(context: CommandContext, [name]: string[], flags: LogFlags): Promise<void> {
-  const lines = parseCount(flags.lines, "--lines");
+  const lines = flags.lines;
   const since = flags.since === undefined ? undefined : parseSince(flags.since, context.now());
   const client = await context.client();
   const service = await findService(client, name!);
@@ -31,7 +30,7 @@ export async function run(context: CommandContext, [name]: string[], flags: LogF
   };
   let source: AsyncIterable<LogLine>;
   if (flags.instance !== undefined) {
-    const slot = parseCount(flags.instance, "--instance");
+    const slot = flags.instance;
     const task = tasks
       .filter((t) => t.Slot === slot)
       .sort((a, b) => (b.Version?.Index ?? 0) - (a.Version?.Index ?? 0))[0];

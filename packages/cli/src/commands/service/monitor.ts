@@ -1,6 +1,5 @@
 import type { Node, Service, Task } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
-import { parseSeconds } from "../../options/units.js";
 import type { Palette } from "../../output/color.js";
 import { paintState } from "../../output/color.js";
 import { compareNatural, compareText } from "../../output/compare.js";
@@ -18,9 +17,9 @@ const LEAVE = "\x1b[?25h\x1b[?1049l";
 export async function run(
   context: CommandContext,
   [name]: string[],
-  flags: { interval: string },
+  flags: { /** Milliseconds. */ interval: number },
 ): Promise<void> {
-  const interval = parseSeconds(flags.interval, "--interval");
+  const interval = flags.interval;
   const client = await context.client();
   const service = await findService(client, name!);
   const live = context.stdout.isTTY === true;
@@ -38,13 +37,16 @@ export async function run(
         nodes.map((n) => n.attrs),
         {
           colors: context.colors,
-          interval: flags.interval,
+          interval: String(interval / 1000),
           time: new Date(context.now()).toISOString(),
         },
       );
       context.stdout.write(live ? `\x1b[H\x1b[2J${frame}` : `${frame}\n`);
       await context.sleep(interval);
     }
+  } catch (error) {
+    // Ctrl-C is how a live view ends, even with a poll in flight (the signal drops it).
+    if (!context.signal?.aborted) throw error;
   } finally {
     if (live) context.stdout.write(LEAVE);
   }

@@ -1,5 +1,6 @@
-import { type Command, Option } from "commander";
+import { Argument, type Command, Option } from "commander";
 import { addServiceFlags, addWaitFlags } from "../../options/service-flags.js";
+import { typed } from "../../options/typed-option.js";
 import type { ActionRunner } from "../../program.js";
 
 // The `service` command tree. Definitions only: each action's code is imported when it runs, so
@@ -55,7 +56,9 @@ export function registerServiceCommands(program: Command, runner: ActionRunner, 
 
   flags(
     service
-      .command("create <name> <image>")
+      .command("create")
+      .addArgument(typed(new Argument("<name>"), "nonEmpty"))
+      .addArgument(typed(new Argument("<image>"), "nonEmpty"))
       .description("Register a service without starting it (start it with deploy, or pass --deploy)")
       .option("--deploy", "deploy it right away and wait"),
     (command) => addWaitFlags(addServiceFlags(command, "create")),
@@ -77,7 +80,10 @@ export function registerServiceCommands(program: Command, runner: ActionRunner, 
   ).action(lazy(() => import("./update.js")));
 
   addWaitFlags(
-    service.command("scale <service> <instances>").description("Set the number of instances and wait"),
+    service
+      .command("scale <service>")
+      .addArgument(typed(new Argument("<instances>"), "count"))
+      .description("Set the number of instances and wait"),
   ).action(lazy(() => import("./scale.js")));
 
   addWaitFlags(
@@ -103,9 +109,11 @@ export function registerServiceCommands(program: Command, runner: ActionRunner, 
     .command("logs <service>")
     .description("Show the output of a service's instances")
     .option("-t, --tail", "keep following new output")
-    .addOption(new Option("--lines <n>", "lines to show from the end of each instance").default("100"))
+    .addOption(
+      typed(new Option("--lines <n>", "lines to show from the end of each instance").default("100"), "count"),
+    )
     .option("--since <time>", "only output since a time (RFC 3339, Unix seconds, or a duration such as 10m)")
-    .option("-i, --instance <slot>", "only this instance (task slot)")
+    .addOption(typed(new Option("-i, --instance <slot>", "only this instance (task slot)"), "count"))
     .option("--timestamps", "print each line's timestamp")
     .action(lazy(() => import("./logs.js")));
 
@@ -113,7 +121,7 @@ export function registerServiceCommands(program: Command, runner: ActionRunner, 
     .command("events <service>")
     .description("Show a service's events and its tasks' state changes")
     .option("-t, --tail", "keep following new events")
-    .addOption(new Option("--lines <n>", "events to show").default("100"))
+    .addOption(typed(new Option("--lines <n>", "events to show").default("100"), "count"))
     .option("--since <time>", "only events since a time (default: the last hour)")
     .action(lazy(() => import("./events.js")));
 
@@ -121,7 +129,12 @@ export function registerServiceCommands(program: Command, runner: ActionRunner, 
     .command("stats <service>")
     .description("CPU, memory and network use of each instance")
     .option("-t, --tail", "keep refreshing")
-    .option("--interval <seconds>", "seconds between refreshes with --tail", "2")
+    .addOption(
+      typed(
+        new Option("--interval <seconds>", "seconds between refreshes with --tail").default("2"),
+        "interval",
+      ),
+    )
     .option(
       "--format <format>",
       "table, json, or a Go template over Instance, Node, CPU, Memory, MemPerc, NetIO, Note",
@@ -131,7 +144,7 @@ export function registerServiceCommands(program: Command, runner: ActionRunner, 
   service
     .command("monitor <service>")
     .description("A full-screen view of the nodes and the instances on each")
-    .option("--interval <seconds>", "seconds between redraws", "2")
+    .addOption(typed(new Option("--interval <seconds>", "seconds between redraws").default("2"), "interval"))
     .action(lazy(() => import("./monitor.js")));
 
   const env = service.command("env").description("A service's environment variables");
@@ -140,16 +153,22 @@ export function registerServiceCommands(program: Command, runner: ActionRunner, 
     .alias("ls")
     .description("List variables")
     .action(lazy(() => import("./env-list.js")));
-  addWaitFlags(env.command("add <service> <KEY=VALUE...>").description("Add or change variables")).action(
-    lazy(() => import("./env-add.js")),
-  );
+  addWaitFlags(
+    env
+      .command("add <service>")
+      .addArgument(typed(new Argument("<KEY=VALUE...>"), "env"))
+      .description("Add or change variables"),
+  ).action(lazy(() => import("./env-add.js")));
   addWaitFlags(env.command("remove <service> <KEY...>").alias("rm").description("Remove variables")).action(
     lazy(() => import("./env-remove.js")),
   );
 
   const secret = service.command("secret").description("Swarm secrets given to a service");
   addWaitFlags(
-    secret.command("link <service> <SECRET[:FILE]>").description("Give the service an existing secret"),
+    secret
+      .command("link <service>")
+      .addArgument(typed(new Argument("<SECRET[:FILE]>"), "secret"))
+      .description("Give the service an existing secret"),
   ).action(lazy(() => import("./secret-link.js")));
   addWaitFlags(
     secret.command("unlink <service> <SECRET>").description("Take a secret away from the service"),

@@ -1,12 +1,15 @@
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
-import { parseCount } from "../../options/units.js";
 import { type WaitFlags, waitForService } from "../../progress/wait.js";
 import { editDefinition, lifecycleOf } from "./lifecycle.js";
 import { findService } from "./lookup.js";
 
-export async function run(context: CommandContext, [name, count]: string[], flags: WaitFlags): Promise<void> {
-  const instances = parseCount(count!, "instances");
+/** `instances` comes read as a count (see register.ts). */
+export async function run(
+  context: CommandContext,
+  [name, instances]: [string, number],
+  flags: WaitFlags,
+): Promise<void> {
   const client = await context.client();
   const service = await findService(client, name!);
   const spec = service.attrs.Spec ?? {};

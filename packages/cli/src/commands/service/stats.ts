@@ -1,5 +1,4 @@
 import type { CommandContext } from "../../context.js";
-import { parseSeconds } from "../../options/units.js";
 import { printList } from "../../output/format.js";
 import { findService } from "./lookup.js";
 import { type StatsRow, sampleStats } from "./stats-sample.js";
@@ -22,9 +21,9 @@ const VIEW = {
 export async function run(
   context: CommandContext,
   [name]: string[],
-  flags: { tail?: boolean; interval: string; format?: string },
+  flags: { tail?: boolean /** Milliseconds. */; interval: number; format?: string },
 ): Promise<void> {
-  const interval = parseSeconds(flags.interval, "--interval");
+  const interval = flags.interval;
   const client = await context.client();
   const service = await findService(client, name!);
   const live = flags.tail && context.stdout.isTTY;
@@ -40,6 +39,9 @@ export async function run(
       await context.sleep(interval);
       if (context.signal?.aborted) return;
     }
+  } catch (error) {
+    // Ctrl-C is how -t ends, even with a sample in flight (the signal drops it).
+    if (!flags.tail || !context.signal?.aborted) throw error;
   } finally {
     if (live) context.stdout.write("\x1b[?25h");
   }

@@ -23,7 +23,7 @@ export async function run(
   const current = service.attrs.Spec ?? {};
   const stateful = current.Labels?.[LABELS.stateful] === "true";
   const lifecycle = lifecycleOf(current);
-  let next = editDefinition(current, (spec) => applyFlags(spec, flags, { env: context.io.env }));
+  let next = editDefinition(current, (spec) => applyFlags(spec, flags));
   await requireSecrets(client, next);
   next = await attachLinks(context, client, next, flags.link ?? []);
   if (flags.force)

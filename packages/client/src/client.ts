@@ -6,7 +6,7 @@ import {
   VersionedTransport,
   withApiVersion,
 } from "@flotilla/transport";
-import type { ResponseBody, Route } from "@flotilla/types";
+import { clockOf, type ResponseBody, type Route } from "@flotilla/types";
 import { createRawApi, type RawApi, type RawArgs } from "./raw.js";
 import { RegistryAuth, type RegistryAuthEnvironment } from "./registry-auth.js";
 import { Configs } from "./resources/configs.js";
@@ -53,12 +53,16 @@ export class Client implements AsyncDisposable {
       transport instanceof VersionedTransport && apiVersion === undefined
         ? transport
         : withApiVersion(transport, { version: apiVersion });
-    this.#api = createRawApi(this.transport, this.transport);
+    // Known before any request only when pinned (by `apiVersion` or DOCKER_API_VERSION).
+    const pinned = this.transport.apiVersion !== undefined;
+    const versioned = this.transport;
+    this.#api = createRawApi(this.transport, { negotiate: () => versioned.negotiate(), pinned });
     const auth = options.registryAuth === false ? undefined : new RegistryAuth(options.registryAuth);
     this.tasks = new Tasks(this.#api);
     this.swarm = new Swarm(this.#api);
     this.nodes = new Nodes(this.#api, this.tasks);
-    this.services = new Services(this.#api, this.tasks, auth);
+    // The fake swarm's transports carry its clock, so waits on it pass in its (virtual) time.
+    this.services = new Services(this.#api, this.tasks, auth, clockOf(transport));
     this.secrets = new Secrets(this.#api);
     this.configs = new Configs(this.#api);
     this.networks = new Networks(this.#api);

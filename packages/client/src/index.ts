@@ -41,6 +41,7 @@ export {
   Services,
   type TaskFilters,
   type UpdateOptions,
+  type UpdateSpecOptions,
 } from "./resources/services.js";
 export {
   Swarm,

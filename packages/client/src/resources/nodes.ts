@@ -1,5 +1,5 @@
 import type { FilterValue } from "@flotilla/transport";
-import type { Node as NodeAttrs, NodeSpec } from "@flotilla/types";
+import { FlotillaError, type Node as NodeAttrs, type NodeSpec } from "@flotilla/types";
 import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict, UNCERTAIN_WRITE_RETRIES } from "../conflict-retry.js";
 import { StaleVersionError } from "../errors.js";
 import { filtersQuery } from "../filters.js";
@@ -66,8 +66,22 @@ export class Nodes {
     return nodes.map((attrs) => new Node(attrs, this));
   }
 
+  /** A node by ID, name, or `"self"`: the node of the engine the client talks to, as the docker CLI reads it. */
   async get(id: string): Promise<Node> {
-    return new Node(await this.#api.raw("GET /nodes/{id}", { path: { id } }), this);
+    return new Node(await this.#api.raw("GET /nodes/{id}", { path: { id: await this.#resolve(id) } }), this);
+  }
+
+  /** `"self"` is the engine's own node, which its /info names; any other reference goes as it is. */
+  async #resolve(ref: string): Promise<string> {
+    if (ref !== "self") return ref;
+    const nodeId = (await this.#api.raw("GET /info")).Swarm?.NodeID;
+    if (nodeId) return nodeId;
+    // No node ID: the engine is not in a swarm, or not a manager. A swarm call says which, in its words.
+    await this.#api.raw("GET /nodes");
+    throw new FlotillaError(
+      "ERR_NO_SELF_NODE",
+      'the engine names no node of its own (its /info has no Swarm.NodeID), so "self" is no node',
+    );
   }
 
   /** Changes a node; see NodeUpdateOptions for how the version is chosen. */
@@ -87,6 +101,7 @@ export class Nodes {
           path: { id: current.ID ?? id },
           query: { version: version ?? 0 },
           body: spec,
+          basedOn: current.Spec ?? {},
         });
         return current.ID ?? id;
       },
@@ -131,13 +146,13 @@ export class Nodes {
 
   async remove(id: string, options: { force?: boolean } = {}): Promise<void> {
     await this.#api.raw("DELETE /nodes/{id}", {
-      path: { id },
+      path: { id: await this.#resolve(id) },
       query: options.force ? { force: true } : undefined,
     });
   }
 
   /** The tasks scheduled on a node (`docker node ps`). */
-  ps(id: string, filters: TaskFilters = {}): Promise<Task[]> {
-    return this.#tasks.list({ ...filters, node: id });
+  async ps(id: string, filters: TaskFilters = {}): Promise<Task[]> {
+    return this.#tasks.list({ ...filters, node: await this.#resolve(id) });
   }
 }

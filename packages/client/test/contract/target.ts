@@ -35,6 +35,23 @@ export function counting(inner: Transport): Transport & { count: number } {
   return wrapper;
 }
 
+/** A transport that keeps `METHOD /path` of each request passing through it. */
+export function recording(inner: Transport): Transport & { requests: string[] } {
+  const wrapper = {
+    requests: [] as string[],
+    get endpoint() {
+      return inner.endpoint;
+    },
+    request(request: Parameters<Transport["request"]>[0]) {
+      wrapper.requests.push(`${request.method} ${request.path.replace(/^\/v\d+\.\d+/, "")}`);
+      return inner.request(request);
+    },
+    close: () => inner.close(),
+    [Symbol.asyncDispose]: () => inner.close(),
+  };
+  return wrapper;
+}
+
 export function uniqueName(test: string): string {
   return `client-${test}-${Math.random().toString(36).slice(2, 8)}`;
 }

@@ -16,7 +16,8 @@ function describe(node) {
   const out = { ...versionsOf(node) };
   if (node.$ref) out.ref = refName(node.$ref);
   const valueVersions = node["x-min-api-version-of-values"];
-  if (valueVersions) out.valueMin = Object.fromEntries(Object.entries(valueVersions).map(([k, v]) => [k, String(v)]));
+  if (valueVersions)
+    out.valueMin = Object.fromEntries(Object.entries(valueVersions).map(([k, v]) => [k, String(v)]));
   const variants = node.oneOf ?? node.anyOf ?? node.allOf;
   const single = variants?.filter((v) => !(v.type === "null"));
   if (single?.length === 1) Object.assign(out, describe(single[0]), versionsOf(node));

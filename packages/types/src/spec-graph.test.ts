@@ -55,7 +55,9 @@ describe("findUnsupportedFields", () => {
     const spec = {
       TaskTemplate: {
         ContainerSpec: { Image: "busybox", Groups: ["users"] },
-        Resources: { Reservations: { GenericResources: [{ DiscreteResourceSpec: { Kind: "gpu", Value: 1 } }] } },
+        Resources: {
+          Reservations: { GenericResources: [{ DiscreteResourceSpec: { Kind: "gpu", Value: 1 } }] },
+        },
       },
       UpdateConfig: { FailureAction: "rollback" },
     };
@@ -64,7 +66,9 @@ describe("findUnsupportedFields", () => {
       { path: "TaskTemplate.Resources.Reservations.GenericResources", min: "1.32" },
       { path: "UpdateConfig.FailureAction", min: "1.28", value: "rollback" },
     ]);
-    expect(findUnsupportedFields("ServiceSpec", { UpdateConfig: { FailureAction: "pause" } }, "1.24")).toEqual([]);
+    expect(
+      findUnsupportedFields("ServiceSpec", { UpdateConfig: { FailureAction: "pause" } }, "1.24"),
+    ).toEqual([]);
   });
 
   it("given the document a body was made from, counts only what differs from it", () => {

@@ -70,7 +70,8 @@ function walk(
     return;
   }
   const valueMin = typeof value === "string" ? node.valueMin?.[value] : undefined;
-  if (valueMin && !isAvailableAt(version, valueMin)) found.push({ path, min: valueMin, value: value as string });
+  if (valueMin && !isAvailableAt(version, valueMin))
+    found.push({ path, min: valueMin, value: value as string });
   const target = node.ref ? schemaGraph[node.ref] : undefined;
   if (target) walk({ ...target, min: undefined, removed: undefined }, value, base, path, version, found);
   const child = (key: string | number): unknown =>

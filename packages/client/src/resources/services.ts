@@ -225,8 +225,13 @@ export class Services {
   }
 
   /** The current spec, read only when `spec` has fields too new for the version in use. */
-  async #baselineIfGated(id: string, spec: ServiceSpec, signal?: AbortSignal): Promise<ServiceSpec | undefined> {
-    if (findUnsupportedFields("ServiceSpec", spec, await this.#api.apiVersion()).length === 0) return undefined;
+  async #baselineIfGated(
+    id: string,
+    spec: ServiceSpec,
+    signal?: AbortSignal,
+  ): Promise<ServiceSpec | undefined> {
+    if (findUnsupportedFields("ServiceSpec", spec, await this.#api.apiVersion()).length === 0)
+      return undefined;
     const current = await this.#api.raw("GET /services/{id}", { path: { id }, signal });
     return current.Spec ?? {};
   }

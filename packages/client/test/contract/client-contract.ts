@@ -659,13 +659,18 @@ export function describeClientContract(target: ClientTarget): void {
         expect((error as Error).message).toMatch(
           /ServiceSpec field TaskTemplate\.ContainerSpec\.Init needs API 1\.37; the client is pinned to API 1\.34$/,
         );
-        await using older = await target.makeClient({ apiVersion: "1.27", wrap: (t) => (sent = recording(t)) });
+        await using older = await target.makeClient({
+          apiVersion: "1.27",
+          wrap: (t) => (sent = recording(t)),
+        });
         const rollback = await older.services
           .update(svc.id, { updateConfig: { failureAction: "rollback" } })
           .catch((e: unknown) => e);
         expect((rollback as Error).message).toMatch(/UpdateConfig\.FailureAction "rollback" needs API 1\.28/);
         expect(sent!.requests).toEqual([`GET /services/${svc.id}`]);
-        expect((await client.services.get(svc.id)).attrs.Spec?.TaskTemplate?.ContainerSpec?.Init).toBeUndefined();
+        expect(
+          (await client.services.get(svc.id)).attrs.Spec?.TaskTemplate?.ContainerSpec?.Init,
+        ).toBeUndefined();
       });
 
       test("an option too new for the pinned API version is a VersionError before anything is sent", async () => {

@@ -8,7 +8,12 @@ import {
 } from "@flotilla/transport";
 import { clockOf, type ResponseBody, type Route } from "@flotilla/types";
 import { createRawApi, type RawApi, type RawArgs } from "./raw.js";
-import { RegistryAuth, type RegistryAuthEnvironment } from "./registry-auth.js";
+import {
+  type ClientWarning,
+  emitProcessWarning,
+  RegistryAuth,
+  type RegistryAuthEnvironment,
+} from "./registry-auth.js";
 import { Configs } from "./resources/configs.js";
 import { Networks } from "./resources/networks.js";
 import { Nodes } from "./resources/nodes.js";
@@ -28,10 +33,16 @@ export interface ClientOptions {
    * `false` sends none.
    */
   registryAuth?: RegistryAuthEnvironment | false;
+  /**
+   * Gets what the client went on past without failing, such as a credential helper that the
+   * docker config names but that is not installed. By default each goes to `process.emitWarning`.
+   */
+  onWarning?: (warning: ClientWarning) => void;
 }
 
 export interface FromEnvOptions extends OpenTransportOptions {
   registryAuth?: RegistryAuthEnvironment | false;
+  onWarning?: (warning: ClientWarning) => void;
 }
 
 /** The Docker Swarm client: resources for people, `raw` for every route of spec/. */
@@ -57,7 +68,8 @@ export class Client implements AsyncDisposable {
     const pinned = this.transport.apiVersion !== undefined;
     const versioned = this.transport;
     this.#api = createRawApi(this.transport, { negotiate: () => versioned.negotiate(), pinned });
-    const auth = options.registryAuth === false ? undefined : new RegistryAuth(options.registryAuth);
+    const warn = options.onWarning ?? emitProcessWarning;
+    const auth = options.registryAuth === false ? undefined : new RegistryAuth(options.registryAuth, warn);
     this.tasks = new Tasks(this.#api);
     this.swarm = new Swarm(this.#api);
     this.nodes = new Nodes(this.#api, this.tasks);
@@ -77,11 +89,12 @@ export class Client implements AsyncDisposable {
    * `services.update` re-reads and writes again, other writes fail with UncertainWriteError.
    */
   static async fromEnv(options: FromEnvOptions = {}): Promise<Client> {
-    const { registryAuth, ...transportOptions } = options;
+    const { registryAuth, onWarning, ...transportOptions } = options;
     const transport = openTransport(transportOptions);
     const client = new Client({
       transport,
       registryAuth: registryAuth ?? (options.environment?.env ? { env: options.environment.env } : undefined),
+      ...(onWarning && { onWarning }),
     });
     try {
       await client.negotiate();

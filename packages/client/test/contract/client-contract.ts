@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   ApiError,
   ConflictError,
@@ -273,6 +276,25 @@ export function describeClientContract(target: ClientTarget): void {
       const tasks = await client.nodes.ps("self", { service: svc.id, desiredState: "running" });
       expect(tasks.map((t) => t.attrs.NodeID)).toEqual([selfId]);
     }, 60_000);
+
+    test("creates services though the docker config names a credential helper that is not installed", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "flotilla-no-helper-"));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      await writeFile(join(dir, "config.json"), JSON.stringify({ credsStore: "desktop" }));
+      const warnings: string[] = [];
+      await using copied = await target.makeClient({
+        registryAuth: { env: { DOCKER_CONFIG: dir, PATH: dir } },
+        onWarning: (w) => warnings.push(w.message),
+      });
+      for (const name of [uniqueName("helper"), uniqueName("helper")]) {
+        const svc = await copied.services.create(current, { name, replicas: 0 });
+        cleanups.push(() => client.services.remove(svc.id));
+        expect(svc.name).toBe(name);
+      }
+      expect(warnings).toEqual([
+        `docker-credential-desktop (named in ${join(dir, "config.json")}) is not installed; sending no registry credentials from it`,
+      ]);
+    });
 
     test("force-updates a service, then rolls it back to its previous spec", async () => {
       const svc = await service("rollback", current, { replicas: 0, command: ["sleep", "60"] });

@@ -1,11 +1,20 @@
 import type { Transport } from "@flotilla/transport";
-import type { Client, ServicePatch } from "../../src/index.js";
+import type { Client, ClientOptions, ServicePatch } from "../../src/index.js";
+
+export interface MakeClientOptions {
+  apiVersion?: string;
+  /** Lets a case see or count what is sent. */
+  wrap?: (transport: Transport) => Transport;
+  /** Registry credentials from here; by default none are sent. */
+  registryAuth?: ClientOptions["registryAuth"];
+  onWarning?: ClientOptions["onWarning"];
+}
 
 /** Something the client contract runs against: the real engine, or the fake swarm. */
 export interface ClientTarget {
   name: string;
   /** A fresh client; `wrap` lets a case see or count what is sent. */
-  makeClient(options?: { apiVersion?: string; wrap?: (transport: Transport) => Transport }): Promise<Client>;
+  makeClient(options?: MakeClientOptions): Promise<Client>;
   images: { current: string; next: string };
   /**
    * A change after which a service's new tasks exit with code 3 as soon as they start: the engine

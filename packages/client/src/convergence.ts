@@ -55,6 +55,17 @@ export interface ConvergenceOptions {
   stableFor?: number;
 }
 
+/** For checkOptionKeys: a misspelt `timout` would otherwise wait the default 5 minutes. */
+export const CONVERGENCE_OPTION_KEYS = {
+  signal: true,
+  onProgress: true,
+  timeout: true,
+  interval: true,
+  maxFailures: true,
+  rollback: true,
+  stableFor: true,
+} satisfies Record<keyof Required<ConvergenceOptions>, true>;
+
 /** What one poll sees. */
 export interface Snapshot {
   service: Service;

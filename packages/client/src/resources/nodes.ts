@@ -5,6 +5,7 @@ import { StaleVersionError } from "../errors.js";
 import { filtersQuery } from "../filters.js";
 import { Node } from "../models/node.js";
 import type { Task } from "../models/task.js";
+import { checkOptionKeys } from "../option-keys.js";
 import type { RawApi } from "../raw.js";
 import { sameDocument } from "../same-document.js";
 import type { TaskFilters } from "./services.js";
@@ -37,6 +38,15 @@ export interface NodeUpdateOptions {
   current?: NodeAttrs;
   retries?: number;
 }
+
+const NODE_CHANGE_KEYS = {
+  name: true,
+  role: true,
+  availability: true,
+  labels: true,
+  labelsAdd: true,
+  labelsRemove: true,
+} satisfies Record<keyof Required<NodeChange>, true>;
 
 function applyChange(spec: NodeSpec, change: NodeChange): NodeSpec {
   const labels = { ...(change.labels ?? spec.Labels), ...change.labelsAdd };
@@ -86,6 +96,7 @@ export class Nodes {
 
   /** Changes a node; see NodeUpdateOptions for how the version is chosen. */
   async update(id: string, change: NodeChange, options: NodeUpdateOptions = {}): Promise<Node> {
+    checkOptionKeys("node change", change, NODE_CHANGE_KEYS);
     const pinned = options.version !== undefined;
     const attempts = pinned ? 1 : (options.retries ?? DEFAULT_CONFLICT_ATTEMPTS);
     let version: number | undefined;

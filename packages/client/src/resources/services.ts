@@ -3,6 +3,7 @@ import type { Clock, Service as ServiceAttrs, ServiceSpec } from "@flotilla/type
 import { compareApiVersions, findUnsupportedFields, ValidationError } from "@flotilla/types";
 import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict, UNCERTAIN_WRITE_RETRIES } from "../conflict-retry.js";
 import {
+  CONVERGENCE_OPTION_KEYS,
   type ConvergenceOptions,
   type ConvergenceProgress,
   waitForConvergence,
@@ -13,9 +14,11 @@ import { filtersQuery } from "../filters.js";
 import { type LogLine, type LogOptions, logLines, logQuery } from "../logs.js";
 import { Service } from "../models/service.js";
 import type { Task } from "../models/task.js";
+import { checkOptionKeys } from "../option-keys.js";
 import type { RawApi } from "../raw.js";
 import type { RegistryAuth } from "../registry-auth.js";
 import { sameDocument } from "../same-document.js";
+import { SERVICE_OPTION_KEYS, SERVICE_PATCH_KEYS } from "../service-option-keys.js";
 import { type ServiceOptions, type ServicePatch, toServiceSpec } from "../service-options.js";
 import { applyPatch } from "../service-patch.js";
 import type { Tasks } from "./tasks.js";
@@ -85,6 +88,7 @@ export class Services {
   /** Creates a service running `image`; options are split into the spec the engine expects and validated first. */
   async create(image: string, options: ServiceOptions & CreateOptions = {}): Promise<Service> {
     const { registryAuth, signal, ...serviceOptions } = options;
+    checkOptionKeys("service options", serviceOptions, SERVICE_OPTION_KEYS);
     return this.createFromSpec(toServiceSpec(image, serviceOptions), { registryAuth, signal });
   }
 
@@ -121,6 +125,7 @@ export class Services {
    * current version; when the engine says the update is out of sequence, reads again and retries.
    */
   async update(id: string, patch: ServicePatch, options: UpdateOptions = {}): Promise<Service> {
+    checkOptionKeys("service patch", patch, SERVICE_PATCH_KEYS);
     return this.#modify(id, (spec) => applyPatch(spec, patch), options);
   }
 
@@ -207,11 +212,12 @@ export class Services {
    * Resolves once every task runs (or every job completes); see ConvergenceOptions. `seen` gets
    * each read of the service: a rollout writes its progress into the service, bumping its version.
    */
-  waitUntilConverged(
+  async waitUntilConverged(
     id: string,
     options: ConvergenceOptions = {},
     seen?: (service: ServiceAttrs) => void,
   ): Promise<ConvergenceProgress> {
+    checkOptionKeys("wait options", options, CONVERGENCE_OPTION_KEYS);
     return waitForConvergence(
       async (signal) => {
         const service = await this.#api.raw("GET /services/{id}", { path: { id }, signal });

@@ -695,6 +695,34 @@ export function describeClientContract(target: ClientTarget): void {
         ).toBeUndefined();
       });
 
+      test("an unknown option is refused with the nearest valid name, before anything is sent", async () => {
+        let sent: ReturnType<typeof counting> | undefined;
+        await using fresh = await target.makeClient({ wrap: (t) => (sent = counting(t)) });
+        // Plain JavaScript, where the types cannot catch it.
+        const options = { name: uniqueName("typo"), replcas: 2 } as Record<string, unknown>;
+        const error = await fresh.services.create(current, options).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).issues).toEqual([
+          { path: "replcas", message: 'is not an option; did you mean "replicas"?' },
+        ]);
+        const wait = { timout: 5000 } as Record<string, unknown>;
+        await expect(fresh.services.waitUntilConverged("any", wait)).rejects.toThrow(
+          /did you mean "timeout"/,
+        );
+        expect(sent!.count).toBe(0);
+      });
+
+      test("a bare number of time is milliseconds, in options as in waits", async () => {
+        const svc = await service("millis", current, {
+          replicas: 0,
+          stopGracePeriod: 5000,
+          healthcheck: { test: "true", interval: 250 },
+        });
+        const container = svc.attrs.Spec?.TaskTemplate?.ContainerSpec;
+        expect(container?.StopGracePeriod).toBe(5e9);
+        expect(container?.Healthcheck?.Interval).toBe(250e6);
+      });
+
       test("an option too new for the pinned API version is a VersionError before anything is sent", async () => {
         let sent: ReturnType<typeof counting> | undefined;
         await using old = await target.makeClient({ apiVersion: "1.40", wrap: (t) => (sent = counting(t)) });

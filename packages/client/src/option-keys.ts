@@ -27,7 +27,8 @@ export function nearest(key: string, valid: readonly string[]): string | undefin
 function walk(value: unknown, shape: KeyShape, path: string, issues: { path: string; message: string }[]) {
   if (shape === true || value === null || typeof value !== "object") return;
   if (isList(shape)) {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(item, shape.each, `${path}[${i}]`, issues));
+    if (!Array.isArray(value)) return;
+    for (const [i, item] of value.entries()) walk(item, shape.each, `${path}[${i}]`, issues);
     return;
   }
   if (Array.isArray(value)) return;

@@ -42,6 +42,7 @@ describe("checkOptionKeys", () => {
     expect(() =>
       checkOptionKeys("service patch", { image: "x", envAdd: { A: 1 } }, SERVICE_PATCH_KEYS),
     ).not.toThrow();
+    expect(() => checkOptionKeys("service options", { unset: undefined }, SERVICE_OPTION_KEYS)).not.toThrow();
     expect(() => checkOptionKeys("service options", { image: "x" }, SERVICE_OPTION_KEYS)).toThrow(/image/);
   });
 

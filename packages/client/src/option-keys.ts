@@ -41,6 +41,8 @@ function walk(value: unknown, shape: KeyShape, path: string, issues: { path: str
       walk(child, known, at, issues);
       continue;
     }
+    // A key spread in with nothing under it asks for nothing.
+    if (child === undefined) continue;
     const guess = nearest(key, valid);
     issues.push({
       path: at,

@@ -670,11 +670,14 @@ export function describeClientContract(target: ClientTarget): void {
         const model = await old.services.get(svc.id);
         await model.update({ labelsAdd: { pinned: "1" } });
         await old.services.update(svc.id, { envAdd: { PINNED: "1" } });
+        // A whole spec, as read and changed by the caller (the docker CLI's way), goes too.
+        const read = await old.services.get(svc.id);
+        await old.services.updateSpec(svc.id, { ...read.attrs.Spec, Labels: { whole: "1" } }, read.version);
         const spec = (await client.services.get(svc.id)).attrs.Spec;
         expect(spec?.Mode).toEqual({ Replicated: { Replicas: 1 } });
-        expect(spec?.Labels).toEqual({ pinned: "1" });
+        expect(spec?.Labels).toEqual({ whole: "1" });
         expect(spec?.TaskTemplate?.ContainerSpec?.Env).toEqual(["PINNED=1"]);
-        expect(sent!.requests.filter((r) => r.endsWith("/update"))).toHaveLength(3);
+        expect(sent!.requests.filter((r) => r.endsWith("/update"))).toHaveLength(4);
 
         const error = await old.services.update(svc.id, { init: true }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(VersionError);

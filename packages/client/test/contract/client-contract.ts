@@ -615,6 +615,8 @@ export function describeClientContract(target: ClientTarget): void {
           'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.',
         );
         await expect(outside.swarm.inspect()).rejects.toBeInstanceOf(NotSwarmManagerError);
+        // Outside a swarm /info names no node, and "self" fails as a swarm call does there.
+        await expect(outside.nodes.get("self")).rejects.toBeInstanceOf(NotSwarmManagerError);
       });
 
       test("an unknown service is NotFound", async () => {

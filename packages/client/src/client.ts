@@ -6,10 +6,15 @@ import {
   VersionedTransport,
   withApiVersion,
 } from "@flotilla/transport";
-import type { ResponseBody, Route } from "@flotilla/types";
+import { clockOf, type ResponseBody, type Route } from "@flotilla/types";
 import { interruptibleTransport, interruptibleVersions } from "./interruptible.js";
 import { createRawApi, type RawApi, type RawArgs } from "./raw.js";
-import { RegistryAuth, type RegistryAuthEnvironment } from "./registry-auth.js";
+import {
+  type ClientWarning,
+  emitProcessWarning,
+  RegistryAuth,
+  type RegistryAuthEnvironment,
+} from "./registry-auth.js";
 import { Configs } from "./resources/configs.js";
 import { Networks } from "./resources/networks.js";
 import { Nodes } from "./resources/nodes.js";
@@ -34,10 +39,16 @@ export interface ClientOptions {
    * negotiation included: calls reject at once with an AbortError.
    */
   signal?: AbortSignal;
+  /**
+   * Gets what the client went on past without failing, such as a credential helper that the
+   * docker config names but that is not installed. By default each goes to `process.emitWarning`.
+   */
+  onWarning?: (warning: ClientWarning) => void;
 }
 
 export interface FromEnvOptions extends OpenTransportOptions {
   registryAuth?: RegistryAuthEnvironment | false;
+  onWarning?: (warning: ClientWarning) => void;
 }
 
 /** The Docker Swarm client: resources for people, `raw` for every route of spec/. */
@@ -59,18 +70,21 @@ export class Client implements AsyncDisposable {
       transport instanceof VersionedTransport && apiVersion === undefined
         ? transport
         : withApiVersion(transport, { version: apiVersion });
+    // Known before any request only when pinned (by `apiVersion` or DOCKER_API_VERSION).
+    const pinned = this.transport.apiVersion !== undefined;
+    const versioned = this.transport;
+    const versions = { negotiate: () => versioned.negotiate(), pinned };
     const { signal } = options;
     this.#api = signal
-      ? createRawApi(
-          interruptibleTransport(this.transport, signal),
-          interruptibleVersions(this.transport, signal),
-        )
-      : createRawApi(this.transport, this.transport);
-    const auth = options.registryAuth === false ? undefined : new RegistryAuth(options.registryAuth);
+      ? createRawApi(interruptibleTransport(this.transport, signal), interruptibleVersions(versions, signal))
+      : createRawApi(this.transport, versions);
+    const warn = options.onWarning ?? emitProcessWarning;
+    const auth = options.registryAuth === false ? undefined : new RegistryAuth(options.registryAuth, warn);
     this.tasks = new Tasks(this.#api);
     this.swarm = new Swarm(this.#api);
     this.nodes = new Nodes(this.#api, this.tasks);
-    this.services = new Services(this.#api, this.tasks, auth);
+    // The fake swarm's transports carry its clock, so waits on it pass in its (virtual) time.
+    this.services = new Services(this.#api, this.tasks, auth, clockOf(transport));
     this.secrets = new Secrets(this.#api);
     this.configs = new Configs(this.#api);
     this.networks = new Networks(this.#api);
@@ -85,11 +99,12 @@ export class Client implements AsyncDisposable {
    * `services.update` re-reads and writes again, other writes fail with UncertainWriteError.
    */
   static async fromEnv(options: FromEnvOptions = {}): Promise<Client> {
-    const { registryAuth, ...transportOptions } = options;
+    const { registryAuth, onWarning, ...transportOptions } = options;
     const transport = openTransport(transportOptions);
     const client = new Client({
       transport,
       registryAuth: registryAuth ?? (options.environment?.env ? { env: options.environment.env } : undefined),
+      ...(onWarning && { onWarning }),
     });
     try {
       await client.negotiate();

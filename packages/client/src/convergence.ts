@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AbortError } from "@flotilla/transport";
-import type { Service, Task } from "@flotilla/types";
+import type { Clock, Service, Task } from "@flotilla/types";
 import { ConvergenceError, type FailedTask } from "./errors.js";
 
 // Waiting for a service to reach its desired state, as `docker service create/update` do without
@@ -54,6 +54,17 @@ export interface ConvergenceOptions {
    */
   stableFor?: number;
 }
+
+/** For checkOptionKeys: a misspelt `timout` would otherwise wait the default 5 minutes. */
+export const CONVERGENCE_OPTION_KEYS = {
+  signal: true,
+  onProgress: true,
+  timeout: true,
+  interval: true,
+  maxFailures: true,
+  rollback: true,
+  stableFor: true,
+} satisfies Record<keyof Required<ConvergenceOptions>, true>;
 
 /** What one poll sees. */
 export interface Snapshot {
@@ -287,22 +298,46 @@ export function assess(
   return { kind: converged ? "converged" : "waiting", progress };
 }
 
-/** Polls with `poll` until `assess` settles. */
+/** The wall clock, for engines; a transport may carry another (see Clock). */
+export const wallClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+};
+
+/**
+ * Polls with `poll` until `assess` settles. Intervals, `stableFor` and the timeout pass on `clock`;
+ * a wall-clock deadline backs the timeout too, so a request that never answers cannot hold the wait.
+ */
 export async function waitForConvergence(
   poll: (signal: AbortSignal) => Promise<Snapshot>,
   options: ConvergenceOptions = {},
+  clock: Clock = wallClock,
 ): Promise<ConvergenceProgress> {
   const timeout = options.timeout ?? 300_000;
   const deadline = AbortSignal.timeout(timeout);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const endsAt = clock.now() + timeout;
   let sawNoTasks = 0;
   let rollbackBefore: string | undefined;
   const stoppingSince = new Map<string, number>();
   let last: ConvergenceProgress | undefined;
   let convergedAt: number | undefined;
+  const timedOut = () => {
+    const rows = (last?.tasks ?? []).map((t) => ({
+      id: t.taskId,
+      state: t.state,
+      error: t.error ?? t.message ?? "",
+    }));
+    return new ConvergenceError(
+      "timeout",
+      `not converged after ${timeout} ms (${last?.running ?? 0}/${last?.desired ?? "?"} running)`,
+      rows,
+    );
+  };
   try {
     for (let first = true; ; first = false) {
       const snapshot = await poll(signal);
+      const now = clock.now();
       const status = snapshot.service.UpdateStatus;
       // Waiting on a rollback the caller asked for, a completed one already there is that rollback
       // (a small one can finish before the first poll), not an earlier change's.
@@ -312,9 +347,9 @@ export async function waitForConvergence(
       const givenUp = new Set<string>();
       for (const task of stoppingTasks(snapshot.tasks)) {
         const id = task.ID ?? "";
-        const since = stoppingSince.get(id) ?? Date.now();
+        const since = stoppingSince.get(id) ?? now;
         stoppingSince.set(id, since);
-        if (Date.now() - since > stopAllowance(task)) givenUp.add(id);
+        if (now - since > stopAllowance(task)) givenUp.add(id);
       }
       const verdict = assess(snapshot, options, { sawNoTasks, rollbackBefore, givenUp });
       last = verdict.progress;
@@ -322,27 +357,17 @@ export async function waitForConvergence(
       if (verdict.kind === "failed") throw verdict.error;
       if (verdict.kind === "converged") {
         const stableFor = verdict.progress.mode.endsWith("job") ? 0 : (options.stableFor ?? 1000);
-        convergedAt ??= Date.now();
-        if (Date.now() - convergedAt >= stableFor) return verdict.progress;
+        convergedAt ??= now;
+        if (now - convergedAt >= stableFor) return verdict.progress;
       } else {
         convergedAt = undefined;
       }
       if (verdict.progress.tasks.length === 0) sawNoTasks++;
-      await sleep(options.interval ?? 500, undefined, { signal });
+      if (now >= endsAt) throw timedOut();
+      await clock.sleep(Math.min(options.interval ?? 500, endsAt - now), signal);
     }
   } catch (error) {
-    if (deadline.aborted && !options.signal?.aborted) {
-      const rows = (last?.tasks ?? []).map((t) => ({
-        id: t.taskId,
-        state: t.state,
-        error: t.error ?? t.message ?? "",
-      }));
-      throw new ConvergenceError(
-        "timeout",
-        `not converged after ${timeout} ms (${last?.running ?? 0}/${last?.desired ?? "?"} running)`,
-        rows,
-      );
-    }
+    if (deadline.aborted && !options.signal?.aborted) throw timedOut();
     if (options.signal?.aborted && !(error instanceof ConvergenceError)) {
       throw new AbortError("waiting for the service to converge", { cause: options.signal.reason });
     }

@@ -25,6 +25,7 @@ export { type ModelUpdateOptions, Service } from "./models/service.js";
 export { Task } from "./models/task.js";
 export type { RawApi, RawArgs, RawOptions } from "./raw.js";
 export {
+  type ClientWarning,
   normaliseRegistry,
   RegistryAuth,
   type RegistryAuthEnvironment,
@@ -41,6 +42,7 @@ export {
   Services,
   type TaskFilters,
   type UpdateOptions,
+  type UpdateSpecOptions,
 } from "./resources/services.js";
 export {
   Swarm,

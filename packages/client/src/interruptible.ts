@@ -38,5 +38,8 @@ export function interruptibleTransport(transport: Transport, signal: AbortSignal
 
 /** Negotiation that stops waiting when `signal` fires. */
 export function interruptibleVersions(versions: VersionSource, signal: AbortSignal): VersionSource {
-  return { negotiate: () => untilAborted(versions.negotiate(), signal, "GET /_ping") };
+  return {
+    negotiate: () => untilAborted(versions.negotiate(), signal, "GET /_ping"),
+    ...(versions.pinned !== undefined && { pinned: versions.pinned }),
+  };
 }

@@ -54,7 +54,7 @@ describe("Client.raw", () => {
     expect(seen).toHaveLength(0);
   });
 
-  it("refuses a route, a query parameter or a field newer than the negotiated version", async () => {
+  it("refuses a route, a query parameter or a field newer than the pinned version", async () => {
     const seen: Request[] = [];
     const transport = new MemoryTransport((request) => {
       seen.push(request);
@@ -62,7 +62,7 @@ describe("Client.raw", () => {
     });
     const old = new Client({ transport, apiVersion: "1.28" });
     await expect(old.raw("GET /configs")).rejects.toThrow(
-      /GET \/configs needs API 1\.30; the engine speaks 1\.28/,
+      /GET \/configs needs API 1\.30; the client is pinned to API 1\.28/,
     );
     await expect(old.raw("GET /services", { query: { status: true } })).rejects.toThrow(
       /"status" needs API 1\.41/,
@@ -73,7 +73,7 @@ describe("Client.raw", () => {
       }),
     ).rejects.toBeInstanceOf(VersionError);
     await expect(old.services.create("x", { ulimits: { nofile: 1 } })).rejects.toThrow(
-      /ContainerSpec\.Ulimits needs API 1\.41; the engine speaks 1\.28/,
+      /ContainerSpec\.Ulimits needs API 1\.41; the client is pinned to API 1\.28/,
     );
     expect(seen).toHaveLength(0);
   });
@@ -81,7 +81,17 @@ describe("Client.raw", () => {
   it("refuses rollback config on an engine older than 1.28", async () => {
     const old = new Client({ transport: new MemoryTransport(() => Response.json({})), apiVersion: "1.27" });
     await expect(old.services.create("x", { rollbackConfig: { parallelism: 1 } })).rejects.toThrow(
-      /RollbackConfig needs API 1\.28; the engine speaks 1\.27/,
+      /RollbackConfig needs API 1\.28; the client is pinned to API 1\.27/,
+    );
+  });
+
+  it("says the engine's version, not a pin, when the version was negotiated", async () => {
+    const transport = new MemoryTransport(
+      () => new Response("OK", { headers: { "Api-Version": "1.29", "Content-Type": "text/plain" } }),
+    );
+    const negotiated = new Client({ transport });
+    await expect(negotiated.raw("GET /configs")).rejects.toThrow(
+      /^GET \/configs needs API 1\.30; the engine speaks API 1\.29$/,
     );
   });
 

@@ -25,6 +25,11 @@ export interface RawOptions<R extends Route> {
   query?: QueryParams<R>;
   headers?: RequestHeaders<R>;
   body?: RequestBody<R>;
+  /**
+   * The document `body` was made from (a read-modify-write's read). Version checks then apply
+   * only to what differs from it, not to fields the engine filled in and the body sends back.
+   */
+  basedOn?: RequestBody<R>;
   signal?: AbortSignal;
   timeout?: StageTimeouts;
 }
@@ -50,6 +55,8 @@ export interface RawApi {
 /** Something that knows its API version: a `VersionedTransport`. */
 export interface VersionSource {
   negotiate(): Promise<string>;
+  /** Whether the version was pinned by the caller rather than negotiated with the engine. */
+  readonly pinned?: boolean;
 }
 
 type VersionTable = {
@@ -70,7 +77,7 @@ export function createRawApi(transport: Transport, versions: VersionSource): Raw
     // Validation comes before negotiation, so a bad body costs no request at all.
     if (opts.body !== undefined && table?.body) validateRequestBody(table.body as RequestBodyName, opts.body);
     const version = await versions.negotiate();
-    if (table) checkVersions(route, table, opts, version);
+    if (table) checkVersions(route, table, opts, version, versions.pinned === true);
     return transport.request({
       method,
       path: fillPath(template, opts.path as Record<string, unknown> | undefined),
@@ -118,8 +125,9 @@ function fillPath(template: string, params: Record<string, unknown> | undefined)
   });
 }
 
-function tooOld(what: string, min: string, version: string): VersionError {
-  return new VersionError(`${what} needs API ${min}; the engine speaks ${version}`, version);
+/** Who chose the version, for the end of a refusal: a pinned client, or the engine's answer. */
+function inUse(version: string, pinned: boolean): string {
+  return pinned ? `the client is pinned to API ${version}` : `the engine speaks API ${version}`;
 }
 
 function checkVersions(
@@ -127,13 +135,12 @@ function checkVersions(
   table: VersionTable,
   options: RawOptions<Route>,
   version: string,
+  pinned: boolean,
 ): void {
-  if (compareApiVersions(version, table.min) < 0) throw tooOld(route, table.min, version);
+  const refuse = (what: string) => new VersionError(`${what}; ${inUse(version, pinned)}`, version);
+  if (compareApiVersions(version, table.min) < 0) throw refuse(`${route} needs API ${table.min}`);
   if (table.removed && compareApiVersions(version, table.removed) >= 0) {
-    throw new VersionError(
-      `${route} was removed in API ${table.removed}; the engine speaks ${version}`,
-      version,
-    );
+    throw refuse(`${route} was removed in API ${table.removed}`);
   }
   for (const [kind, values] of [
     ["query", options.query],
@@ -142,19 +149,17 @@ function checkVersions(
     for (const [name, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
       const min = table.parameters?.[`${kind}:${name}`]?.min;
       if (value !== undefined && min && compareApiVersions(version, min) < 0) {
-        throw tooOld(`${route} ${kind} parameter "${name}"`, min, version);
+        throw refuse(`${route} ${kind} parameter "${name}" needs API ${min}`);
       }
     }
   }
   if (options.body !== undefined && table.body) {
-    const [first, ...rest] = findUnsupportedFields(table.body, options.body, version);
+    const [first, ...rest] = findUnsupportedFields(table.body, options.body, version, options.basedOn);
     if (first) {
       const more = rest.length > 0 ? ` (and ${rest.map((f) => f.path).join(", ")})` : "";
+      const field = first.value === undefined ? first.path : `${first.path} "${first.value}"`;
       const needs = first.min ? `needs API ${first.min}` : `was removed in API ${first.removed}`;
-      throw new VersionError(
-        `${route}: ${table.body} field ${first.path} ${needs}; the engine speaks ${version}${more}`,
-        version,
-      );
+      throw refuse(`${route}: ${table.body} field ${field} ${needs}${more}`);
     }
   }
 }

@@ -113,6 +113,20 @@ fi
     expect(await auth().headerFor("busybox")).toBeUndefined();
   });
 
+  it("goes on without credentials when the helper is not installed, warning once", async () => {
+    await config({ credsStore: "desktop", auths: { "https://index.docker.io/v1/": {} } });
+    const warnings: unknown[] = [];
+    const missing = new RegistryAuth({ env: { DOCKER_CONFIG: dir, PATH: dir } }, (w) => warnings.push(w));
+    expect(await missing.headerFor("busybox")).toBeUndefined();
+    expect(await missing.headerFor("registry.example.com/app")).toBeUndefined();
+    expect(warnings).toEqual([
+      {
+        code: "FLOTILLA_CREDENTIAL_HELPER_MISSING",
+        message: `docker-credential-desktop (named in ${join(dir, "config.json")}) is not installed; sending no registry credentials from it`,
+      },
+    ]);
+  });
+
   it("keeps secrets out of the error when a helper fails", async () => {
     await config({ credsStore: "broken" });
     const failing = new RegistryAuth({

@@ -16,6 +16,18 @@ export interface RegistryAuthEnvironment {
   homedir?: () => string;
 }
 
+/** Something the client went on past, for the caller to show: a missing credential helper. */
+export interface ClientWarning {
+  /** Stable, machine-matchable: `FLOTILLA_CREDENTIAL_HELPER_MISSING`. */
+  code: string;
+  message: string;
+}
+
+/** Where warnings go unless the caller takes them: Node's own warnings, printed once to stderr. */
+export function emitProcessWarning(warning: ClientWarning): void {
+  process.emitWarning(warning.message, { code: warning.code });
+}
+
 export interface RegistryCredentials {
   username?: string;
   password?: string;
@@ -72,8 +84,15 @@ export class RegistryAuth {
   readonly #readFile: (path: string) => Promise<string>;
   readonly #exec: NonNullable<RegistryAuthEnvironment["exec"]>;
   readonly #home: () => string;
+  readonly #warn: (warning: ClientWarning) => void;
+  /** Helpers already reported missing: one warning each, not one per request. */
+  readonly #missing = new Set<string>();
 
-  constructor(environment: RegistryAuthEnvironment = {}) {
+  constructor(
+    environment: RegistryAuthEnvironment = {},
+    warn: (warning: ClientWarning) => void = emitProcessWarning,
+  ) {
+    this.#warn = warn;
     this.#env = environment.env ?? process.env;
     this.#readFile = environment.readFile ?? ((path) => readFile(path, "utf8"));
     this.#exec =
@@ -88,7 +107,7 @@ export class RegistryAuth {
     if (!config) return undefined;
     const helper = config.credHelpers?.[registry] ?? this.#helperKey(config, registry) ?? config.credsStore;
     if (helper) {
-      const fromHelper = await this.#fromHelper(helper, registry);
+      const fromHelper = await this.#fromHelper(helper, registry, config.path);
       if (fromHelper) return fromHelper;
     }
     return this.#fromAuths(config, registry);
@@ -100,7 +119,7 @@ export class RegistryAuth {
     return credentials && Buffer.from(JSON.stringify(credentials)).toString("base64url");
   }
 
-  async #config(): Promise<DockerConfig | undefined> {
+  async #config(): Promise<(DockerConfig & { path: string }) | undefined> {
     const dir = this.#env.DOCKER_CONFIG || join(this.#home(), ".docker");
     const path = join(dir, "config.json");
     let text: string;
@@ -110,7 +129,7 @@ export class RegistryAuth {
       return undefined;
     }
     try {
-      return JSON.parse(text) as DockerConfig;
+      return { ...(JSON.parse(text) as DockerConfig), path };
     } catch (error) {
       throw new RegistryAuthError(`${path} is not valid JSON`, { cause: error });
     }
@@ -123,12 +142,30 @@ export class RegistryAuth {
     return undefined;
   }
 
-  async #fromHelper(helper: string, registry: string): Promise<RegistryCredentials | undefined> {
+  async #fromHelper(
+    helper: string,
+    registry: string,
+    configPath: string,
+  ): Promise<RegistryCredentials | undefined> {
     const serverUrl = registry === HUB ? HUB_CONFIG_KEY : registry;
+    const program = `docker-credential-${helper}`;
     let out: string;
     try {
-      out = await this.#exec(`docker-credential-${helper}`, ["get"], serverUrl);
+      out = await this.#exec(program, ["get"], serverUrl);
     } catch (error) {
+      // A config copied from a desktop into a container or CI job names a helper that is not
+      // there. As the docker CLI does, go on without credentials: a public or local image needs
+      // none, and a pull that did need them fails on the engine, with the engine's reason.
+      if ((error as { code?: unknown }).code === "ENOENT") {
+        if (!this.#missing.has(program)) {
+          this.#missing.add(program);
+          this.#warn({
+            code: "FLOTILLA_CREDENTIAL_HELPER_MISSING",
+            message: `${program} (named in ${configPath}) is not installed; sending no registry credentials from it`,
+          });
+        }
+        return undefined;
+      }
       // Helpers exit non-zero with "credentials not found" for registries they don't hold.
       const text = String((error as { stdout?: unknown }).stdout ?? "");
       if (/credentials not found/i.test(text)) return undefined;

@@ -1,4 +1,5 @@
 import type { SwarmSpec } from "@flotilla/types";
+import { checkOptionKeys, type KeyShape } from "./option-keys.js";
 import { type Duration, parseDuration } from "./units.js";
 
 // Every field docker-py's create_swarm_spec takes, in TypeScript's casing, with durations as
@@ -32,8 +33,28 @@ function defined<T extends object>(value: T): T | undefined {
   return Object.keys(out).length === 0 ? undefined : out;
 }
 
+const SWARM_SPEC_OPTION_KEYS = {
+  name: true,
+  labels: true,
+  taskHistoryRetentionLimit: true,
+  snapshotInterval: true,
+  keepOldSnapshots: true,
+  logEntriesForSlowFollowers: true,
+  heartbeatTick: true,
+  electionTick: true,
+  dispatcherHeartbeatPeriod: true,
+  nodeCertExpiry: true,
+  externalCAs: { each: { protocol: true, url: true, options: true, caCert: true } },
+  signingCACert: true,
+  signingCAKey: true,
+  caForceRotate: true,
+  autolockManagers: true,
+  logDriver: { name: true, options: true },
+} satisfies Record<keyof Required<SwarmSpecOptions>, KeyShape>;
+
 /** A SwarmSpec holding exactly the options given. */
 export function swarmSpec(options: SwarmSpecOptions = {}): SwarmSpec {
+  checkOptionKeys("swarm spec options", options, SWARM_SPEC_OPTION_KEYS);
   const o = options;
   return (
     defined<SwarmSpec>({

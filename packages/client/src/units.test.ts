@@ -10,22 +10,28 @@ describe("parseDuration", () => {
     ["1.5h", 5400e9],
     ["2us", 2000],
     ["0", 0],
-    [1234, 1234],
+    // A bare number is milliseconds, as everywhere in the client (and in setTimeout).
+    [5000, 5e9],
+    [1.5, 1.5e6],
+    [0, 0],
   ] as const)("reads %s as %d nanoseconds", (given, want) => {
     expect(parseDuration(given)).toBe(want);
   });
 
-  it.each(["10", "soon", "5x", "", -1, 1.5])("refuses %j, naming the option", (given) => {
-    const error = (() => {
-      try {
-        parseDuration(given, "healthcheck.interval");
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues[0]?.path).toBe("healthcheck.interval");
-  });
+  it.each(["10", "soon", "5x", "", -1, Number.NaN, Number.POSITIVE_INFINITY])(
+    "refuses %j, naming the option",
+    (given) => {
+      const error = (() => {
+        try {
+          parseDuration(given, "healthcheck.interval");
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues[0]?.path).toBe("healthcheck.interval");
+    },
+  );
 });
 
 describe("parseBytes", () => {

@@ -3,7 +3,12 @@ import { ValidationError } from "@flotilla/types";
 // The engine counts time in nanoseconds, memory in bytes and CPUs in billionths; people write
 // "10s", "512m" and 0.5. These turn the second into the first, naming the option when they can't.
 
-/** Go-style duration text (`"1m30s"`, `"500ms"`) or a number of nanoseconds, as the engine takes. */
+/**
+ * Go-style duration text (`"1m30s"`, `"500ms"`), or a number of milliseconds. Every bare number
+ * of time in the client is milliseconds, as in setTimeout: durations in options, and the waits'
+ * `timeout`, `interval` and `stableFor`. Only engine documents (`createFromSpec`, `raw`) hold
+ * nanoseconds, because that is what the engine reads.
+ */
 export type Duration = string | number;
 /** `"512m"`, `"1.5g"`, `"64k"` (binary units, as `docker --memory` reads them) or a number of bytes. */
 export type ByteSize = string | number;
@@ -25,13 +30,14 @@ function invalid(path: string, message: string): ValidationError {
   return new ValidationError("option", [{ path, message }]);
 }
 
-/** Nanoseconds from a duration; `path` names the option in the error. */
+/** Nanoseconds (what the engine holds) from a duration; `path` names the option in the error. */
 export function parseDuration(value: Duration, path = "duration"): number {
   if (typeof value === "number") {
-    if (!Number.isInteger(value) || value < 0)
-      throw invalid(path, `${value} is not a whole number of nanoseconds`);
-    return value;
+    if (!Number.isFinite(value) || value < 0)
+      throw invalid(path, `${value} is not a number of milliseconds, 0 or more`);
+    return Math.round(value * 1e6);
   }
+  if (typeof value !== "string") throw invalid(path, `must be text such as "10s", or milliseconds`);
   const text = value.trim();
   if (text === "0") return 0;
   let total = 0;

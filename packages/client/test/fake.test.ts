@@ -29,7 +29,8 @@ describeClientContract({
     return new Client({
       transport: options.wrap ? options.wrap(transport) : transport,
       apiVersion: options.apiVersion,
-      registryAuth: false,
+      registryAuth: options.registryAuth ?? false,
+      onWarning: options.onWarning,
     });
   },
   async makeNonSwarmClient() {

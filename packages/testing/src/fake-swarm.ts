@@ -1,5 +1,5 @@
 import { MemoryTransport, type MemoryTransportOptions } from "@flotilla/transport";
-import type { Node, Service, SwarmSpec, Task, TaskState } from "@flotilla/types";
+import type { Clock, Node, Service, SwarmSpec, Task, TaskState } from "@flotilla/types";
 import type { ApiHost } from "./api/context.js";
 import { createHandler, type FetchHandler, type HandlerHooks } from "./api/handler.js";
 import { CallHistory, type RecordedCall } from "./control/call-history.js";
@@ -13,6 +13,7 @@ import { IdSource, randomSeed } from "./core/ids.js";
 import { type ImageBehaviour, ImageRegistry } from "./core/images.js";
 import { isTerminal } from "./core/model.js";
 import { setNodeStatus, updateNode } from "./core/nodes.js";
+import { Sleepers } from "./core/timers.js";
 import { NodeEngine, type NodeTransport } from "./node-transport.js";
 import { type FakeEngineServer, type ListenOptions, listen } from "./server/listen.js";
 
@@ -26,8 +27,13 @@ export interface FakeSwarmOptions {
   managers?: number;
   /** Seed for IDs and PIDs: the same seed and the same calls give the same IDs. */
   seed?: number;
-  /** "virtual" (default): time moves only on `advance`; "real": it follows the wall clock. */
-  clock?: "virtual" | "real";
+  /**
+   * "auto" (default): virtual time that also moves on by itself whenever a client of
+   * `transport()` sleeps on it (a poll interval, a deadline) and no request is being answered, so
+   * `waitUntilConverged` returns in milliseconds of real time. "virtual": time moves only on
+   * `advance`, `settle` and `advanceUntil`. "real": it follows the wall clock.
+   */
+  clock?: "auto" | "virtual" | "real";
   /** Where virtual time starts. Default 2025-01-01T00:00:00Z. */
   start?: Date | string | number;
   /** Agent timings: each step from assigned to running, and stopping a container. Default 100ms each. */
@@ -55,6 +61,15 @@ export class FakeSwarm implements AsyncDisposable {
   readonly #hooks: HandlerHooks;
   /** Each node's own engine, made when a test first asks for a node's transport. */
   readonly #engines = new Map<string, NodeEngine>();
+  /**
+   * In "auto" mode, the swarm's time for its clients: `transport()` hands it over as the
+   * transport's `clock`, and the Flotilla client's waits sleep on it. Undefined in other modes.
+   */
+  readonly clock: Clock | undefined;
+  readonly #sleepers = new Sleepers();
+  /** Requests being answered: time waits for them, as they may be what a sleeper waits for. */
+  #answering = 0;
+  #wakeQueued = false;
 
   constructor(options: FakeSwarmOptions = {}) {
     const images = new ImageRegistry();
@@ -86,7 +101,17 @@ export class FakeSwarm implements AsyncDisposable {
           at: this.cluster.now,
         }),
     };
-    this.handle = createHandler(this.cluster, this.#host(), this.#hooks);
+    if ((options.clock ?? "auto") === "auto") {
+      this.clock = {
+        now: () => this.cluster.now,
+        sleep: (ms, signal) => {
+          const woken = this.#sleepers.add(this.cluster.now + Math.max(0, ms), signal);
+          this.#queueWake();
+          return woken;
+        },
+      };
+    }
+    this.handle = this.#tracked(createHandler(this.cluster, this.#host(), this.#hooks));
     if (options.clock === "real") {
       const offset = start - Date.now();
       this.#ticker = setInterval(() => this.#advanceTo(Date.now() + offset), 10);
@@ -165,7 +190,39 @@ export class FakeSwarm implements AsyncDisposable {
         ? new MemoryTransport(this.handle, transportOptions)
         : this.#nodeEngine(node).transport(transportOptions);
     this.#transports.add(transport);
-    return transport;
+    return this.clock ? Object.assign(transport, { clock: this.clock }) : transport;
+  }
+
+  /** In "auto" mode, counts the requests being answered, and lets time move once none is. */
+  #tracked(handler: FetchHandler): FetchHandler {
+    if (!this.clock) return handler;
+    return async (request) => {
+      this.#answering++;
+      try {
+        return await handler(request);
+      } finally {
+        this.#answering--;
+        this.#queueWake();
+      }
+    };
+  }
+
+  /**
+   * Checks, once what is running now has run (its promise chains included), whether every client
+   * is asleep on the clock: then time jumps to the first of them, running the swarm on the way.
+   */
+  #queueWake(): void {
+    if (this.#wakeQueued || this.#sleepers.size === 0) return;
+    this.#wakeQueued = true;
+    setImmediate(() => {
+      this.#wakeQueued = false;
+      const next = this.#sleepers.next();
+      if (this.#answering > 0 || next === undefined) return;
+      if (next > this.cluster.now) this.#advanceTo(next);
+      this.#sleepers.wakeDue(this.cluster.now);
+      // Those still asleep get their turn once the woken have run (and sent what they send).
+      this.#queueWake();
+    });
   }
 
   #nodeEngine(ref: string): NodeEngine {
@@ -175,7 +232,7 @@ export class FakeSwarm implements AsyncDisposable {
       engine = new NodeEngine(
         this.cluster,
         hostname,
-        (host) => createHandler(this.cluster, host, this.#hooks),
+        (host) => this.#tracked(createHandler(this.cluster, host, this.#hooks)),
         this.#host(),
       );
       this.#engines.set(hostname, engine);

@@ -8,12 +8,16 @@ const spec = loadSpec();
 const schemas = spec.components?.schemas ?? {};
 const FIRST_VERSION = "1.24";
 
-// A field node: { min?, removed?, ref?, items?, values?, fields? } where `items` describes array
-// elements, `values` map values, and `fields` an inline object's properties.
+// A field node: { min?, removed?, valueMin?, ref?, items?, values?, fields? } where `valueMin` gives
+// enum values that came later than their field, `items` describes array elements, `values` map
+// values, and `fields` an inline object's properties.
 function describe(node) {
   if (!node || typeof node !== "object") return {};
   const out = { ...versionsOf(node) };
   if (node.$ref) out.ref = refName(node.$ref);
+  const valueVersions = node["x-min-api-version-of-values"];
+  if (valueVersions)
+    out.valueMin = Object.fromEntries(Object.entries(valueVersions).map(([k, v]) => [k, String(v)]));
   const variants = node.oneOf ?? node.anyOf ?? node.allOf;
   const single = variants?.filter((v) => !(v.type === "null"));
   if (single?.length === 1) Object.assign(out, describe(single[0]), versionsOf(node));

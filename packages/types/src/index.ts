@@ -2,6 +2,7 @@
 // `components`. Re-exported wholesale: listing ~180 generated names by hand would only drift.
 
 export { compareApiVersions, isAvailableAt } from "./api-version.js";
+export { type Clock, clockOf } from "./clock.js";
 export {
   FlotillaError,
   formatPath,

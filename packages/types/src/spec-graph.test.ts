@@ -51,6 +51,61 @@ describe("findUnsupportedFields", () => {
     expect(found.map((f) => f.path)).toEqual(["TaskTemplate.ContainerSpec.Mounts[1].VolumeOptions.Subpath"]);
   });
 
+  it("knows the gates docker-py and the docker CLI apply: Groups, GenericResources, FailureAction rollback", () => {
+    const spec = {
+      TaskTemplate: {
+        ContainerSpec: { Image: "busybox", Groups: ["users"] },
+        Resources: {
+          Reservations: { GenericResources: [{ DiscreteResourceSpec: { Kind: "gpu", Value: 1 } }] },
+        },
+      },
+      UpdateConfig: { FailureAction: "rollback" },
+    };
+    expect(findUnsupportedFields("ServiceSpec", spec, "1.24")).toEqual([
+      { path: "TaskTemplate.ContainerSpec.Groups", min: "1.25" },
+      { path: "TaskTemplate.Resources.Reservations.GenericResources", min: "1.32" },
+      { path: "UpdateConfig.FailureAction", min: "1.28", value: "rollback" },
+    ]);
+    expect(
+      findUnsupportedFields("ServiceSpec", { UpdateConfig: { FailureAction: "pause" } }, "1.24"),
+    ).toEqual([]);
+  });
+
+  it("given the document a body was made from, counts only what differs from it", () => {
+    const read = {
+      Name: "web",
+      TaskTemplate: {
+        ContainerSpec: { Image: "busybox", Isolation: "default", Mounts: [{ Type: "volume", Target: "/a" }] },
+        Runtime: "container",
+      },
+      Mode: { Replicated: { Replicas: 1 } },
+    };
+    const scaled = { ...read, Mode: { Replicated: { Replicas: 3 } } };
+    expect(findUnsupportedFields("ServiceSpec", scaled, "1.34")).toEqual([
+      { path: "TaskTemplate.ContainerSpec.Isolation", min: "1.35" },
+    ]);
+    expect(findUnsupportedFields("ServiceSpec", scaled, "1.34", read)).toEqual([]);
+    const container = read.TaskTemplate.ContainerSpec;
+    const changed = {
+      ...read,
+      TaskTemplate: {
+        ...read.TaskTemplate,
+        ContainerSpec: {
+          ...container,
+          Isolation: "process",
+          Init: true,
+          // A mount kept from the read, now second, is no change; the new first one is.
+          Mounts: [{ Type: "volume", Target: "/b", VolumeOptions: { Subpath: "x" } }, ...container.Mounts],
+        },
+      },
+    };
+    expect(findUnsupportedFields("ServiceSpec", changed, "1.34", read).map((f) => f.path)).toEqual([
+      "TaskTemplate.ContainerSpec.Isolation",
+      "TaskTemplate.ContainerSpec.Mounts[0].VolumeOptions.Subpath",
+      "TaskTemplate.ContainerSpec.Init",
+    ]);
+  });
+
   it("costs nothing for fields that are not set", () => {
     expect(findUnsupportedFields("ServiceSpec", { Name: "plain" }, "1.24")).toEqual([]);
   });

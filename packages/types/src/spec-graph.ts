@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { isAvailableAt } from "./api-version.js";
 import { schemaGraph } from "./generated/spec-tables.js";
 
@@ -5,6 +6,8 @@ import { schemaGraph } from "./generated/spec-tables.js";
 export interface SchemaNode {
   min?: string;
   removed?: string;
+  /** Enum values that came later than the field itself, with the version each appeared in. */
+  valueMin?: Record<string, string>;
   /** The named schema the value is. */
   ref?: string;
   /** What each element of an array value is. */
@@ -22,26 +25,42 @@ export interface UnsupportedField {
   min?: string;
   /** The API version that no longer has it. */
   removed?: string;
+  /** Set when the field exists but this value of it came later (`FailureAction: "rollback"`). */
+  value?: string;
 }
+
+/** No document to compare with: every field set counts. */
+const NOTHING = Symbol("no baseline");
 
 /**
  * The fields set in `value` (a body of schema `schema`) that an engine speaking `version` does not
  * have, found by walking the value along spec/'s annotations. Unset fields cost nothing.
+ *
+ * Given `basedOn` (the document `value` was made from, as a read-modify-write reads it), only what
+ * differs from it counts: an engine fills fields into what it returns (`Isolation`, `Runtime`) that
+ * an older API version lacks, and sending them back unchanged is not asking for them.
  */
-export function findUnsupportedFields(schema: string, value: unknown, version: string): UnsupportedField[] {
+export function findUnsupportedFields(
+  schema: string,
+  value: unknown,
+  version: string,
+  basedOn?: unknown,
+): UnsupportedField[] {
   const found: UnsupportedField[] = [];
-  walk({ ref: schema }, value, "", version, found);
+  walk({ ref: schema }, value, basedOn === undefined ? NOTHING : basedOn, "", version, found);
   return found;
 }
 
 function walk(
   node: SchemaNode,
   value: unknown,
+  base: unknown,
   path: string,
   version: string,
   found: UnsupportedField[],
 ): void {
   if (value === undefined || value === null) return;
+  if (base !== NOTHING && isDeepStrictEqual(value, base)) return;
   if (!isAvailableAt(version, node.min, node.removed)) {
     found.push({
       path,
@@ -50,23 +69,34 @@ function walk(
     });
     return;
   }
+  const valueMin = typeof value === "string" ? node.valueMin?.[value] : undefined;
+  if (valueMin && !isAvailableAt(version, valueMin))
+    found.push({ path, min: valueMin, value: value as string });
   const target = node.ref ? schemaGraph[node.ref] : undefined;
-  if (target) walk({ ...target, min: undefined, removed: undefined }, value, path, version, found);
+  if (target) walk({ ...target, min: undefined, removed: undefined }, value, base, path, version, found);
+  const child = (key: string | number): unknown =>
+    base === NOTHING ? NOTHING : (base as Record<string | number, unknown> | null | undefined)?.[key];
   if (Array.isArray(value)) {
     const items = node.items;
-    if (items) for (const [i, item] of value.entries()) walk(items, item, `${path}[${i}]`, version, found);
+    if (!items) return;
+    const before = Array.isArray(base) ? base : [];
+    for (const [i, item] of value.entries()) {
+      // An element kept from the document, wherever it now stands, is not a change.
+      if (base !== NOTHING && before.some((old) => isDeepStrictEqual(old, item))) continue;
+      walk(items, item, child(i), `${path}[${i}]`, version, found);
+    }
     return;
   }
   if (typeof value !== "object") return;
   const entries = Object.entries(value as Record<string, unknown>);
   if (node.fields) {
-    for (const [key, child] of entries) {
-      const field = node.fields[key];
-      if (field) walk(field, child, path ? `${path}.${key}` : key, version, found);
+    for (const [key, field] of entries) {
+      const spec = node.fields[key];
+      if (spec) walk(spec, field, child(key), path ? `${path}.${key}` : key, version, found);
     }
   }
   if (node.values) {
-    for (const [key, child] of entries)
-      walk(node.values, child, `${path}[${JSON.stringify(key)}]`, version, found);
+    for (const [key, field] of entries)
+      walk(node.values, field, child(key), `${path}[${JSON.stringify(key)}]`, version, found);
   }
 }

@@ -74,7 +74,10 @@ export class Service extends Model<ServiceAttrs> {
     return this.#services.logs(this.id, options);
   }
 
+  /** Waits as `services.waitUntilConverged` does; after it, `attrs` is the last document it read. */
   waitUntilConverged(options: ConvergenceOptions = {}): Promise<ConvergenceProgress> {
-    return this.#services.waitUntilConverged(this.id, options);
+    return this.#services.waitUntilConverged(this.id, options, (attrs) => {
+      this.attrs = attrs;
+    });
   }
 }

@@ -1,10 +1,11 @@
 import type { FilterValue } from "@flotilla/transport";
-import type { Node as NodeAttrs, NodeSpec } from "@flotilla/types";
+import { FlotillaError, type Node as NodeAttrs, type NodeSpec } from "@flotilla/types";
 import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict, UNCERTAIN_WRITE_RETRIES } from "../conflict-retry.js";
 import { StaleVersionError } from "../errors.js";
 import { filtersQuery } from "../filters.js";
 import { Node } from "../models/node.js";
 import type { Task } from "../models/task.js";
+import { checkOptionKeys } from "../option-keys.js";
 import type { RawApi } from "../raw.js";
 import { sameDocument } from "../same-document.js";
 import type { TaskFilters } from "./services.js";
@@ -38,6 +39,15 @@ export interface NodeUpdateOptions {
   retries?: number;
 }
 
+const NODE_CHANGE_KEYS = {
+  name: true,
+  role: true,
+  availability: true,
+  labels: true,
+  labelsAdd: true,
+  labelsRemove: true,
+} satisfies Record<keyof Required<NodeChange>, true>;
+
 function applyChange(spec: NodeSpec, change: NodeChange): NodeSpec {
   const labels = { ...(change.labels ?? spec.Labels), ...change.labelsAdd };
   for (const key of change.labelsRemove ?? []) delete labels[key];
@@ -66,12 +76,27 @@ export class Nodes {
     return nodes.map((attrs) => new Node(attrs, this));
   }
 
+  /** A node by ID, name, or `"self"`: the node of the engine the client talks to, as the docker CLI reads it. */
   async get(id: string): Promise<Node> {
-    return new Node(await this.#api.raw("GET /nodes/{id}", { path: { id } }), this);
+    return new Node(await this.#api.raw("GET /nodes/{id}", { path: { id: await this.#resolve(id) } }), this);
+  }
+
+  /** `"self"` is the engine's own node, which its /info names; any other reference goes as it is. */
+  async #resolve(ref: string): Promise<string> {
+    if (ref !== "self") return ref;
+    const nodeId = (await this.#api.raw("GET /info")).Swarm?.NodeID;
+    if (nodeId) return nodeId;
+    // No node ID: the engine is not in a swarm, or not a manager. A swarm call says which, in its words.
+    await this.#api.raw("GET /nodes");
+    throw new FlotillaError(
+      "ERR_NO_SELF_NODE",
+      'the engine names no node of its own (its /info has no Swarm.NodeID), so "self" is no node',
+    );
   }
 
   /** Changes a node; see NodeUpdateOptions for how the version is chosen. */
   async update(id: string, change: NodeChange, options: NodeUpdateOptions = {}): Promise<Node> {
+    checkOptionKeys("node change", change, NODE_CHANGE_KEYS);
     const pinned = options.version !== undefined;
     const attempts = pinned ? 1 : (options.retries ?? DEFAULT_CONFLICT_ATTEMPTS);
     let version: number | undefined;
@@ -87,6 +112,7 @@ export class Nodes {
           path: { id: current.ID ?? id },
           query: { version: version ?? 0 },
           body: spec,
+          basedOn: current.Spec ?? {},
         });
         return current.ID ?? id;
       },
@@ -131,13 +157,13 @@ export class Nodes {
 
   async remove(id: string, options: { force?: boolean } = {}): Promise<void> {
     await this.#api.raw("DELETE /nodes/{id}", {
-      path: { id },
+      path: { id: await this.#resolve(id) },
       query: options.force ? { force: true } : undefined,
     });
   }
 
   /** The tasks scheduled on a node (`docker node ps`). */
-  ps(id: string, filters: TaskFilters = {}): Promise<Task[]> {
-    return this.#tasks.list({ ...filters, node: id });
+  async ps(id: string, filters: TaskFilters = {}): Promise<Task[]> {
+    return this.#tasks.list({ ...filters, node: await this.#resolve(id) });
   }
 }

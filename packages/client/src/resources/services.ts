@@ -1,16 +1,24 @@
 import type { FilterValue } from "@flotilla/transport";
-import type { Service as ServiceAttrs, ServiceSpec } from "@flotilla/types";
-import { compareApiVersions, ValidationError } from "@flotilla/types";
+import type { Clock, Service as ServiceAttrs, ServiceSpec } from "@flotilla/types";
+import { compareApiVersions, findUnsupportedFields, ValidationError } from "@flotilla/types";
 import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict, UNCERTAIN_WRITE_RETRIES } from "../conflict-retry.js";
-import { type ConvergenceOptions, type ConvergenceProgress, waitForConvergence } from "../convergence.js";
+import {
+  CONVERGENCE_OPTION_KEYS,
+  type ConvergenceOptions,
+  type ConvergenceProgress,
+  waitForConvergence,
+  wallClock,
+} from "../convergence.js";
 import { StaleVersionError } from "../errors.js";
 import { filtersQuery } from "../filters.js";
 import { type LogLine, type LogOptions, logLines, logQuery } from "../logs.js";
 import { Service } from "../models/service.js";
 import type { Task } from "../models/task.js";
+import { checkOptionKeys } from "../option-keys.js";
 import type { RawApi } from "../raw.js";
 import type { RegistryAuth } from "../registry-auth.js";
 import { sameDocument } from "../same-document.js";
+import { SERVICE_OPTION_KEYS, SERVICE_PATCH_KEYS } from "../service-option-keys.js";
 import { type ServiceOptions, type ServicePatch, toServiceSpec } from "../service-options.js";
 import { applyPatch } from "../service-patch.js";
 import type { Tasks } from "./tasks.js";
@@ -54,21 +62,33 @@ export interface UpdateOptions {
   signal?: AbortSignal;
 }
 
+export interface UpdateSpecOptions {
+  /** Go back to the spec before the last update (`docker service rollback`). */
+  rollback?: boolean;
+  /** The spec the change was made from; see `updateSpec`. */
+  basedOn?: ServiceSpec;
+  registryAuth?: boolean;
+  signal?: AbortSignal;
+}
+
 /** Services: the ergonomic create/update layer and everything docker-py's ServiceCollection does. */
 export class Services {
   readonly #api: RawApi;
   readonly #auth: RegistryAuth | undefined;
   readonly #tasks: Tasks;
+  readonly #clock: Clock;
 
-  constructor(api: RawApi, tasks: Tasks, auth?: RegistryAuth) {
+  constructor(api: RawApi, tasks: Tasks, auth?: RegistryAuth, clock: Clock = wallClock) {
     this.#api = api;
     this.#tasks = tasks;
     this.#auth = auth;
+    this.#clock = clock;
   }
 
   /** Creates a service running `image`; options are split into the spec the engine expects and validated first. */
   async create(image: string, options: ServiceOptions & CreateOptions = {}): Promise<Service> {
     const { registryAuth, signal, ...serviceOptions } = options;
+    checkOptionKeys("service options", serviceOptions, SERVICE_OPTION_KEYS);
     return this.createFromSpec(toServiceSpec(image, serviceOptions), { registryAuth, signal });
   }
 
@@ -105,24 +125,31 @@ export class Services {
    * current version; when the engine says the update is out of sequence, reads again and retries.
    */
   async update(id: string, patch: ServicePatch, options: UpdateOptions = {}): Promise<Service> {
+    checkOptionKeys("service patch", patch, SERVICE_PATCH_KEYS);
     return this.#modify(id, (spec) => applyPatch(spec, patch), options);
   }
 
-  /** Sends a whole spec at `version`, as the engine's update endpoint takes it. */
+  /**
+   * Sends a whole spec at `version`, as the engine's update endpoint takes it. Fields too new for
+   * the API version in use are refused only where `spec` differs from the service's current spec
+   * (`basedOn`, read here when not given and needed), since the engine fills some into every read.
+   */
   async updateSpec(
     id: string,
     spec: ServiceSpec,
     version: number | undefined,
-    options: { rollback?: boolean; registryAuth?: boolean; signal?: AbortSignal } = {},
+    options: UpdateSpecOptions = {},
   ): Promise<Service> {
     const headers = options.rollback ? undefined : await this.#authHeaders(spec, options.registryAuth);
     const query = { version: version ?? 0, ...(options.rollback && { rollback: "previous" as const }) };
     const body = options.rollback ? spec : await this.#resolveReferences(spec);
+    const basedOn = options.basedOn ?? (await this.#baselineIfGated(id, body, options.signal));
     await this.#api.raw("POST /services/{id}/update", {
       path: { id },
       query,
       headers,
       body,
+      basedOn,
       signal: options.signal,
     });
     return this.get(id);
@@ -147,8 +174,10 @@ export class Services {
   /** Goes back to the spec before the last update, as `docker service rollback` does. */
   async rollback(id: string, options: { signal?: AbortSignal } = {}): Promise<Service> {
     const current = await this.get(id);
-    return this.updateSpec(id, current.attrs.Spec ?? {}, current.version, {
+    const spec = current.attrs.Spec ?? {};
+    return this.updateSpec(id, spec, current.version, {
       rollback: true,
+      basedOn: spec,
       signal: options.signal,
     });
   }
@@ -179,13 +208,38 @@ export class Services {
     };
   }
 
-  /** Resolves once every task runs (or every job completes); see ConvergenceOptions. */
-  waitUntilConverged(id: string, options: ConvergenceOptions = {}): Promise<ConvergenceProgress> {
-    return waitForConvergence(async (signal) => {
-      const service = await this.#api.raw("GET /services/{id}", { path: { id }, signal });
-      const tasks = await this.#tasks.listAttrs({ service: service.ID ?? id }, signal);
-      return { service, tasks };
-    }, options);
+  /**
+   * Resolves once every task runs (or every job completes); see ConvergenceOptions. `seen` gets
+   * each read of the service: a rollout writes its progress into the service, bumping its version.
+   */
+  async waitUntilConverged(
+    id: string,
+    options: ConvergenceOptions = {},
+    seen?: (service: ServiceAttrs) => void,
+  ): Promise<ConvergenceProgress> {
+    checkOptionKeys("wait options", options, CONVERGENCE_OPTION_KEYS);
+    return waitForConvergence(
+      async (signal) => {
+        const service = await this.#api.raw("GET /services/{id}", { path: { id }, signal });
+        seen?.(service);
+        const tasks = await this.#tasks.listAttrs({ service: service.ID ?? id }, signal);
+        return { service, tasks };
+      },
+      options,
+      this.#clock,
+    );
+  }
+
+  /** The current spec, read only when `spec` has fields too new for the version in use. */
+  async #baselineIfGated(
+    id: string,
+    spec: ServiceSpec,
+    signal?: AbortSignal,
+  ): Promise<ServiceSpec | undefined> {
+    if (findUnsupportedFields("ServiceSpec", spec, await this.#api.apiVersion()).length === 0)
+      return undefined;
+    const current = await this.#api.raw("GET /services/{id}", { path: { id }, signal });
+    return current.Spec ?? {};
   }
 
   #model(attrs: ServiceAttrs): Service {
@@ -209,7 +263,7 @@ export class Services {
         // The lost write may have landed. Sending the same spec again is not harmless: every update
         // copies the spec it replaces into PreviousSpec (rollback's target) and clears UpdateStatus.
         if (afterUncertainWrite && sameDocument(spec, current.Spec ?? {})) return this.#model(current);
-        return this.updateSpec(current.ID ?? id, spec, version, options);
+        return this.updateSpec(current.ID ?? id, spec, version, { ...options, basedOn: current.Spec ?? {} });
       },
       {
         attempts,

@@ -100,7 +100,8 @@ export class Swarm {
       ...(options.rotateManagerUnlockKey && { rotateManagerUnlockKey: true }),
     };
     try {
-      await this.#api.raw("POST /swarm/update", { query, body: deepMerge(current.Spec ?? {}, change) });
+      const body = deepMerge(current.Spec ?? {}, change);
+      await this.#api.raw("POST /swarm/update", { query, body, basedOn: current.Spec ?? {} });
     } catch (error) {
       if (!isOutOfSequence(error)) throw error;
       const hint = "inspect() it again and repeat the change";

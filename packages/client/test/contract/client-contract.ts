@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   ApiError,
   ConflictError,
@@ -14,7 +17,7 @@ import {
   type NetworkCreateOptions,
   StaleVersionError,
 } from "../../src/index.js";
-import { type ClientTarget, counting, randomSubnet, uniqueName } from "./target.js";
+import { type ClientTarget, counting, randomSubnet, recording, uniqueName } from "./target.js";
 
 // One behaviour suite for every target. The engine is shared with other suites: every object has
 // a unique name, everything created is removed after each case, and node and swarm settings that
@@ -246,6 +249,52 @@ export function describeClientContract(target: ClientTarget): void {
       expect(replacement!.id).not.toBe(first!.id);
       expect(replacement!.attrs.Spec?.ContainerSpec?.Image).toBe(next);
     }, 60_000);
+
+    test("a model holds the version its own rollout reached: update, wait, then force-update", async () => {
+      const svc = await service("rollout", current, { command: ["sleep", "60"], stopGracePeriod: "1s" });
+      await svc.waitUntilConverged({ timeout: 30_000, interval: 200 });
+      await svc.update({ image: next });
+      // The rollout writes its progress (UpdateStatus) into the service, and each write bumps the version.
+      await svc.waitUntilConverged({ timeout: 30_000, interval: 200 });
+      expect(svc.version).toBe((await client.services.get(svc.id)).version);
+      expect(svc.attrs.UpdateStatus?.State).toBe("completed");
+      await svc.forceUpdate();
+      expect(svc.attrs.Spec?.TaskTemplate?.ForceUpdate).toBe(1);
+    }, 60_000);
+
+    test('"self" names the node the client talks to, in nodes.get and nodes.ps', async () => {
+      const info = await client.system.info();
+      const selfId = info.Swarm!.NodeID!;
+      const self = await client.nodes.get("self");
+      expect(self.id).toBe(selfId);
+      const svc = await service("self", current, {
+        command: ["sleep", "60"],
+        stopGracePeriod: "1s",
+        constraints: [`node.id==${selfId}`],
+      });
+      await svc.waitUntilConverged({ timeout: 30_000, interval: 200 });
+      const tasks = await client.nodes.ps("self", { service: svc.id, desiredState: "running" });
+      expect(tasks.map((t) => t.attrs.NodeID)).toEqual([selfId]);
+    }, 60_000);
+
+    test("creates services though the docker config names a credential helper that is not installed", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "flotilla-no-helper-"));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      await writeFile(join(dir, "config.json"), JSON.stringify({ credsStore: "desktop" }));
+      const warnings: string[] = [];
+      await using copied = await target.makeClient({
+        registryAuth: { env: { DOCKER_CONFIG: dir, PATH: dir } },
+        onWarning: (w) => warnings.push(w.message),
+      });
+      for (const name of [uniqueName("helper"), uniqueName("helper")]) {
+        const svc = await copied.services.create(current, { name, replicas: 0 });
+        cleanups.push(() => client.services.remove(svc.id));
+        expect(svc.name).toBe(name);
+      }
+      expect(warnings).toEqual([
+        `docker-credential-desktop (named in ${join(dir, "config.json")}) is not installed; sending no registry credentials from it`,
+      ]);
+    });
 
     test("force-updates a service, then rolls it back to its previous spec", async () => {
       const svc = await service("rollback", current, { replicas: 0, command: ["sleep", "60"] });
@@ -566,6 +615,8 @@ export function describeClientContract(target: ClientTarget): void {
           'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.',
         );
         await expect(outside.swarm.inspect()).rejects.toBeInstanceOf(NotSwarmManagerError);
+        // Outside a swarm /info names no node, and "self" fails as a swarm call does there.
+        await expect(outside.nodes.get("self")).rejects.toBeInstanceOf(NotSwarmManagerError);
       });
 
       test("an unknown service is NotFound", async () => {
@@ -610,6 +661,71 @@ export function describeClientContract(target: ClientTarget): void {
           .catch((e: unknown) => e);
         expect((bad as ValidationError).issues[0]?.path).toBe("stopGracePeriod");
         expect(sent!.count).toBe(0);
+      });
+
+      test("a client pinned to API 1.34 scales and updates a service, but refuses a newer field unsent", async () => {
+        const svc = await service("pinned", current, { replicas: 0, command: ["sleep", "60"] });
+        let sent: ReturnType<typeof recording> | undefined;
+        await using old = await target.makeClient({ apiVersion: "1.34", wrap: (t) => (sent = recording(t)) });
+        // The engine fills Isolation (1.35) and Runtime into the spec it returns; sending them back is no request for them.
+        await old.services.scale(svc.id, 1);
+        const model = await old.services.get(svc.id);
+        await model.update({ labelsAdd: { pinned: "1" } });
+        await old.services.update(svc.id, { envAdd: { PINNED: "1" } });
+        // A whole spec, as read and changed by the caller (the docker CLI's way), goes too.
+        const read = await old.services.get(svc.id);
+        await old.services.updateSpec(svc.id, { ...read.attrs.Spec, Labels: { whole: "1" } }, read.version);
+        const spec = (await client.services.get(svc.id)).attrs.Spec;
+        expect(spec?.Mode).toEqual({ Replicated: { Replicas: 1 } });
+        expect(spec?.Labels).toEqual({ whole: "1" });
+        expect(spec?.TaskTemplate?.ContainerSpec?.Env).toEqual(["PINNED=1"]);
+        expect(sent!.requests.filter((r) => r.endsWith("/update"))).toHaveLength(4);
+
+        const error = await old.services.update(svc.id, { init: true }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(VersionError);
+        expect((error as Error).message).toMatch(
+          /ServiceSpec field TaskTemplate\.ContainerSpec\.Init needs API 1\.37; the client is pinned to API 1\.34$/,
+        );
+        await using older = await target.makeClient({
+          apiVersion: "1.27",
+          wrap: (t) => (sent = recording(t)),
+        });
+        const rollback = await older.services
+          .update(svc.id, { updateConfig: { failureAction: "rollback" } })
+          .catch((e: unknown) => e);
+        expect((rollback as Error).message).toMatch(/UpdateConfig\.FailureAction "rollback" needs API 1\.28/);
+        expect(sent!.requests).toEqual([`GET /services/${svc.id}`]);
+        expect(
+          (await client.services.get(svc.id)).attrs.Spec?.TaskTemplate?.ContainerSpec?.Init,
+        ).toBeUndefined();
+      });
+
+      test("an unknown option is refused with the nearest valid name, before anything is sent", async () => {
+        let sent: ReturnType<typeof counting> | undefined;
+        await using fresh = await target.makeClient({ wrap: (t) => (sent = counting(t)) });
+        // Plain JavaScript, where the types cannot catch it.
+        const options = { name: uniqueName("typo"), replcas: 2 } as Record<string, unknown>;
+        const error = await fresh.services.create(current, options).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).issues).toEqual([
+          { path: "replcas", message: 'is not an option; did you mean "replicas"?' },
+        ]);
+        const wait = { timout: 5000 } as Record<string, unknown>;
+        await expect(fresh.services.waitUntilConverged("any", wait)).rejects.toThrow(
+          /did you mean "timeout"/,
+        );
+        expect(sent!.count).toBe(0);
+      });
+
+      test("a bare number of time is milliseconds, in options as in waits", async () => {
+        const svc = await service("millis", current, {
+          replicas: 0,
+          stopGracePeriod: 5000,
+          healthcheck: { test: "true", interval: 250 },
+        });
+        const container = svc.attrs.Spec?.TaskTemplate?.ContainerSpec;
+        expect(container?.StopGracePeriod).toBe(5e9);
+        expect(container?.Healthcheck?.Interval).toBe(250e6);
       });
 
       test("an option too new for the pinned API version is a VersionError before anything is sent", async () => {

@@ -1,11 +1,20 @@
 import type { Transport } from "@flotilla/transport";
-import type { Client, ServicePatch } from "../../src/index.js";
+import type { Client, ClientOptions, ServicePatch } from "../../src/index.js";
+
+export interface MakeClientOptions {
+  apiVersion?: string;
+  /** Lets a case see or count what is sent. */
+  wrap?: (transport: Transport) => Transport;
+  /** Registry credentials from here; by default none are sent. */
+  registryAuth?: ClientOptions["registryAuth"];
+  onWarning?: ClientOptions["onWarning"];
+}
 
 /** Something the client contract runs against: the real engine, or the fake swarm. */
 export interface ClientTarget {
   name: string;
   /** A fresh client; `wrap` lets a case see or count what is sent. */
-  makeClient(options?: { apiVersion?: string; wrap?: (transport: Transport) => Transport }): Promise<Client>;
+  makeClient(options?: MakeClientOptions): Promise<Client>;
   images: { current: string; next: string };
   /**
    * A change after which a service's new tasks exit with code 3 as soon as they start: the engine
@@ -27,6 +36,23 @@ export function counting(inner: Transport): Transport & { count: number } {
     },
     request(request: Parameters<Transport["request"]>[0]) {
       wrapper.count++;
+      return inner.request(request);
+    },
+    close: () => inner.close(),
+    [Symbol.asyncDispose]: () => inner.close(),
+  };
+  return wrapper;
+}
+
+/** A transport that keeps `METHOD /path` of each request passing through it. */
+export function recording(inner: Transport): Transport & { requests: string[] } {
+  const wrapper = {
+    requests: [] as string[],
+    get endpoint() {
+      return inner.endpoint;
+    },
+    request(request: Parameters<Transport["request"]>[0]) {
+      wrapper.requests.push(`${request.method} ${request.path.replace(/^\/v\d+\.\d+/, "")}`);
       return inner.request(request);
     },
     close: () => inner.close(),

@@ -68,3 +68,51 @@ export class TimerQueue {
 function before(a: Timer, b: Timer): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
+
+/**
+ * Callers outside the swarm (a client polling it) sleeping on its virtual time. Unlike timers
+ * they are closures, and belong to no snapshot: a restore cannot resume someone else's await.
+ */
+export class Sleepers {
+  readonly #waiting = new Set<{ at: number; wake: () => void }>();
+
+  get size(): number {
+    return this.#waiting.size;
+  }
+
+  /** Resolves when `wakeDue` reaches `at`; rejects with the signal's reason if it aborts first. */
+  add(at: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const sleeper = {
+        at,
+        wake: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.#waiting.delete(sleeper);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiting.add(sleeper);
+    });
+  }
+
+  /** The earliest time anyone sleeps until. */
+  next(): number | undefined {
+    let next: number | undefined;
+    for (const { at } of this.#waiting) if (next === undefined || at < next) next = at;
+    return next;
+  }
+
+  /** Wakes everyone whose time has come by `now`. */
+  wakeDue(now: number): void {
+    for (const sleeper of this.#waiting) {
+      if (sleeper.at > now) continue;
+      this.#waiting.delete(sleeper);
+      sleeper.wake();
+    }
+  }
+}

@@ -398,6 +398,9 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "Hostname": {
         "min": "1.25"
       },
+      "Groups": {
+        "min": "1.25"
+      },
       "Privileges": {
         "min": "1.30",
         "ref": "Privileges"
@@ -1273,6 +1276,7 @@ export const schemaGraph: Record<string, SchemaNode> = {
   "ResourceObject": {
     "fields": {
       "GenericResources": {
+        "min": "1.32",
         "ref": "GenericResources"
       }
     }
@@ -1837,6 +1841,11 @@ export const schemaGraph: Record<string, SchemaNode> = {
   },
   "UpdateConfig": {
     "fields": {
+      "FailureAction": {
+        "valueMin": {
+          "rollback": "1.28"
+        }
+      },
       "Monitor": {
         "min": "1.25"
       },

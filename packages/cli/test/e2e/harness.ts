@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFakeSwarm, type FakeSwarm, type FakeSwarmOptions } from "@flotilla/testing";
 import type { Transport } from "@flotilla/transport";
+import { afterAll } from "vitest";
 import { runCli } from "../../src/run-cli.js";
 
 // Runs `flotilla` with captured output. A run that talks to an engine through the environment and
@@ -77,7 +78,12 @@ async function runInProcess(args: readonly string[], options: RunOptions): Promi
 /** The package's `bin`, as built. */
 export const shippedBin = fileURLToPath(new URL("../../dist/bin.cjs", import.meta.url));
 
-let installed: { binDir: string; cacheDir: string } | undefined;
+let installed: { root: string; binDir: string; cacheDir: string } | undefined;
+// Registered by each test file that imports this module (vitest loads it once per file).
+afterAll(() => {
+  if (installed) rmSync(installed.root, { recursive: true, force: true });
+  installed = undefined;
+});
 /**
  * A `flotilla` on PATH linking to the built bin, as a global install makes, and one code cache
  * directory for this test process: the first run makes the cache, later runs start from it.
@@ -90,7 +96,7 @@ function install() {
     const binDir = join(root, "bin");
     mkdirSync(binDir);
     symlinkSync(shippedBin, join(binDir, "flotilla"));
-    installed = { binDir, cacheDir: join(root, "cache") };
+    installed = { root, binDir, cacheDir: join(root, "cache") };
   }
   return installed;
 }

@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { type AddressInfo, connect, createServer } from "node:net";
@@ -33,6 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (engine) await runShipped(["service", "rm", service], { env: unix() });
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe.skipIf(!engine)("the shipped flotilla against the real engine", () => {

@@ -20,7 +20,7 @@ const {
 } = require("node:fs");
 const { createRequire } = require("node:module");
 const { homedir } = require("node:os");
-const { dirname, join } = require("node:path");
+const { dirname, isAbsolute, join } = require("node:path");
 const { setFlagsFromString } = require("node:v8");
 const { Script } = require("node:vm");
 
@@ -32,7 +32,8 @@ setFlagsFromString("--liftoff-only");
 /** The user's cache directory for flotilla, where each platform keeps such files. */
 function cacheDir() {
   const { env, platform } = process;
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "flotilla");
+  // The XDG spec has relative paths ignored.
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, "flotilla");
   if (platform === "win32" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "flotilla", "cache");
   if (platform === "darwin") return join(homedir(), "Library", "Caches", "flotilla");
   return join(homedir(), ".cache", "flotilla");
@@ -43,20 +44,24 @@ const source = readFileSync(bundle, "utf8").replace(/^#!.*/, "");
 // The bundle's content hash, written in by scripts/bundle.mjs: a cache is for one build and one Node.
 const build = "FLOTILLA_BUILD_ID";
 const key = `${build}-${process.version}`;
-const dir = cacheDir();
+let dir;
+try {
+  dir = cacheDir();
+} catch {} // no home directory to be found (os.homedir() throws): runs compile without a cache
 // A cache made by a run that only parsed (--help, --version, a usage error) lacks the code every
 // command runs (the client, undici), so it is kept apart and replaced by the first command's.
 const names = { full: `${key}.v8`, partial: `${key}.partial.v8` };
 let cached;
 let cachedFull = false;
-try {
-  cached = readFileSync(join(dir, names.full));
-  cachedFull = true;
-} catch {
+if (dir)
   try {
-    cached = readFileSync(join(dir, names.partial));
-  } catch {}
-}
+    cached = readFileSync(join(dir, names.full));
+    cachedFull = true;
+  } catch {
+    try {
+      cached = readFileSync(join(dir, names.partial));
+    } catch {}
+  }
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: bundle,
   cachedData: cached,
@@ -67,7 +72,7 @@ const STALE_MS = 7 * 24 * 3600 * 1000;
 // Saved once, after the command ran, so it holds what the run compiled as well. A directory that
 // cannot be written (read-only home) only costs the next run its compile time.
 globalThis.flotillaBeforeExit = ({ ranCommand } = { ranCommand: false }) => {
-  if (!rejected && (cachedFull || !ranCommand)) return;
+  if (!dir || (!rejected && (cachedFull || !ranCommand))) return;
   const name = ranCommand ? names.full : names.partial;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

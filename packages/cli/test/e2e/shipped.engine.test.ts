@@ -97,7 +97,7 @@ describe.skipIf(!engine?.tls)("the shipped flotilla over TLS", () => {
     }
   });
 
-  it("makes its code cache on the first run, in the user's cache directory only, and uses it next", async () => {
+  it("makes its code cache on the first run, in the user's cache directory only, uses it next, and remakes a bad one", async () => {
     const cache = mkdtempSync(join(scratch, "cache-"));
     const env = {
       XDG_CACHE_HOME: cache,
@@ -115,6 +115,13 @@ describe.skipIf(!engine?.tls)("the shipped flotilla over TLS", () => {
     const second = await runShipped(listing, { env });
     expect(second).toEqual({ code: 0, stdout: `${service}\n`, stderr: "" });
     expect(readdirSync(join(cache, "flotilla"))).toEqual(made);
+    // A cache V8 rejects (corrupt, or another V8's) is compiled past and written again.
+    const file = join(cache, "flotilla", made[0]!);
+    const good = readFileSync(file);
+    writeFileSync(file, "not a code cache");
+    const third = await runShipped(listing, { env });
+    expect(third).toEqual({ code: 0, stdout: `${service}\n`, stderr: "" });
+    expect(readFileSync(file).length).toBeGreaterThan(good.length / 2);
     expect(installed()).toEqual(before);
   });
 });

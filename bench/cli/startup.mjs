@@ -1,11 +1,16 @@
 // Cold start of `flotilla service ls` beside its peers, measured side by side in one run: each
 // round runs every contender once, in turn, so a busy machine slows them all alike. Whole-process
 // wall time; the median of the rounds, and the median of the ratios within each round. Prints a
-// Markdown table for BENCHMARKS.md.
+// Markdown table for BENCHMARKS.md. flotilla runs with a code cache directory of its own (made by
+// the warm-up run), and also without its loader: the bundle require()d as is, which is what Node's
+// own compile cache (Node >= 22.1) would be given, and on Node 20 means compiling it every run.
 //
-//   node cli/startup.mjs [--rounds 21] [--json]
+//   node cli/startup.mjs [--rounds 21] [--json] [--compare OTHER/dist/bin.cjs]
+//
+// --compare adds another build's bin (another checkout's) to the same rounds, for before/after.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,11 +19,23 @@ const flotillaBin = join(here, "../../packages/cli/dist/bin.cjs");
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf("--rounds") + 1]) || 21;
 const asJson = args.includes("--json");
+const compareBin = args.includes("--compare") ? args[args.indexOf("--compare") + 1] : undefined;
 
 if (!existsSync(flotillaBin)) {
   process.stderr.write(`no ${flotillaBin}: build the CLI first (pnpm --filter @flotilla/cli build)\n`);
   process.exit(1);
 }
+
+const scratch = mkdtempSync(join(tmpdir(), "flotilla-startup-"));
+const env = { ...process.env, XDG_CACHE_HOME: join(scratch, "cache") };
+// The bundle without bin.cjs's vm.Script loader: the same V8 flag, Node's compile cache where it has one.
+const plainBin = join(scratch, "plain-require.cjs");
+writeFileSync(
+  plainBin,
+  `require("node:v8").setFlagsFromString("--liftoff-only");
+require("node:module").enableCompileCache?.();
+require(${JSON.stringify(join(dirname(flotillaBin), "chunks/flotilla.cjs"))});\n`,
+);
 
 const contenders = [
   { name: "docker service ls (Go, reference)", command: "docker", args: ["service", "ls"], optional: true },
@@ -26,11 +43,25 @@ const contenders = [
   { name: "node:http floor script", command: process.execPath, args: [join(here, "floor-http.mjs")] },
   { name: "dockerode script", command: process.execPath, args: [join(here, "dockerode-ls.mjs")] },
   { name: "flotilla service ls", command: process.execPath, args: [flotillaBin, "service", "ls"] },
+  {
+    name: "flotilla, no loader (plain require)",
+    command: process.execPath,
+    args: [plainBin, "service", "ls"],
+  },
+  ...(compareBin
+    ? [
+        {
+          name: "flotilla service ls (--compare)",
+          command: process.execPath,
+          args: [compareBin, "service", "ls"],
+        },
+      ]
+    : []),
 ].filter((c) => !c.optional || spawnSync(c.command, ["--version"], { stdio: "ignore" }).status === 0);
 
 function once(contender) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(contender.command, contender.args, { stdio: ["ignore", "ignore", "pipe"] });
+  const result = spawnSync(contender.command, contender.args, { env, stdio: ["ignore", "ignore", "pipe"] });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${contender.name} failed: ${result.stderr}`);
   return ms;
@@ -41,6 +72,8 @@ const times = new Map(contenders.map((c) => [c.name, []]));
 for (let round = 0; round < rounds; round++) {
   for (const contender of contenders) times.get(contender.name).push(once(contender));
 }
+
+rmSync(scratch, { recursive: true, force: true });
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -53,9 +86,14 @@ const dockerode = medians["dockerode script"];
 const ratios = { vsFloor: flotilla / floor, vsDockerode: flotilla / dockerode };
 // The same ratios taken within each round (the runs next to each other), then their median: a slow
 // patch of a busy machine then weighs on both sides of a ratio instead of on one median.
-const paired = (other) =>
-  median(times.get("flotilla service ls").map((ms, round) => ms / times.get(other)[round]));
-const pairedRatios = { vsFloor: paired("node:http floor script"), vsDockerode: paired("dockerode script") };
+const paired = (other, name = "flotilla service ls") =>
+  median(times.get(name).map((ms, round) => ms / times.get(other)[round]));
+const pairedRatios = {
+  vsFloor: paired("node:http floor script"),
+  vsDockerode: paired("dockerode script"),
+  noLoaderVsFloor: paired("node:http floor script", "flotilla, no loader (plain require)"),
+  ...(compareBin ? { vsCompare: paired("flotilla service ls (--compare)") } : {}),
+};
 
 if (asJson) {
   process.stdout.write(`${JSON.stringify({ rounds, medians, ratios, pairedRatios }, null, 2)}\n`);
@@ -66,6 +104,9 @@ if (asJson) {
   process.stdout.write(
     `\nflotilla / node:http floor = ${ratios.vsFloor.toFixed(2)} (target <= 1.3); ` +
       `flotilla / dockerode = ${ratios.vsDockerode.toFixed(2)} (target <= 0.5)\n` +
-      `median of the per-round ratios: ${pairedRatios.vsFloor.toFixed(2)} and ${pairedRatios.vsDockerode.toFixed(2)}\n`,
+      `median of the per-round ratios: ${pairedRatios.vsFloor.toFixed(2)} and ${pairedRatios.vsDockerode.toFixed(2)}; ` +
+      `without the loader ${pairedRatios.noLoaderVsFloor.toFixed(2)} of the floor` +
+      (compareBin ? `; flotilla / --compare ${pairedRatios.vsCompare.toFixed(2)}` : "") +
+      "\n",
   );
 }

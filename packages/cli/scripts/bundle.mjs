@@ -8,14 +8,11 @@
 //   loads it on its first SSH connection, so only ssh:// endpoints pay for it;
 // - the request-body schemas (zod, ~600 kB) are evaluated on the first body validated, not at
 //   start-up: reads never validate a body, so `service ls` never pays for them.
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { build } from "esbuild";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -39,6 +36,19 @@ const WORKSPACE_SOURCE = /\/packages\/(types|transport|client|testing)\/src\//;
 const trims = {
   name: "flotilla-trims",
   setup(b) {
+    // A builtin the sources load lazily (`await import("node:tls")` for TLS, node:child_process
+    // for credential helpers) becomes a require() run on first use, as esbuild does for bundled
+    // modules: the bundle is CommonJS, and an import() of anything external has no module loader
+    // to go to when bin.cjs compiles it with vm.Script (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === "dynamic-import"
+        ? { path: args.path, namespace: "flotilla-required-builtin" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "flotilla-required-builtin" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
     // commander requires child_process at load for executable subcommands, which flotilla has none of.
     b.onResolve({ filter: /^node:child_process$/ }, (args) =>
       args.importer.includes("commander") ? { path: "child-process-lazy", namespace: "flotilla" } : undefined,
@@ -213,8 +223,9 @@ if (!loader.includes('"FLOTILLA_BUILD_ID"'))
   throw new Error("bin-loader.cjs: no FLOTILLA_BUILD_ID to fill in");
 await writeFile(bin, loader.replace('"FLOTILLA_BUILD_ID"', JSON.stringify(buildId)), { mode: 0o755 });
 await chmod(bin, 0o755);
-// dist/bin.js, the executable's earlier name, still runs it (through the ES module loader).
-await writeFile(join(root, "dist/bin.js"), '#!/usr/bin/env node\nimport "./bin.cjs";\n', { mode: 0o755 });
+// Left by earlier builds: a second entry (bin.js) and a code cache inside the package.
+await rm(join(root, "dist/bin.js"), { force: true });
+await rm(join(root, "dist/chunks/.cache"), { recursive: true, force: true });
 await build({
   entryPoints: [join(root, "../types/src/validate.ts")],
   outfile: join(root, "dist/chunks/validate.cjs"),
@@ -229,31 +240,16 @@ await build({
   plugins: [trims],
 });
 
-// Without it the first command run makes one: a failure here costs one slower run, not the build.
-await makeCodeCache().catch((error) => console.warn(`bundle: no code cache made: ${error.message}`));
+// Nothing here may import(): bin.cjs compiles the bundle with vm.Script, which has no module
+// loader for it, so an import() left in would reject on first use (as TLS once did).
+for (const name of ["flotilla.cjs", "validate.cjs", "testing.cjs"]) {
+  const text = await readFile(join(root, "dist/chunks", name), "utf8");
+  const at = text.search(/\bimport\(/);
+  if (at >= 0)
+    throw new Error(`dist/chunks/${name}: import() left in the bundle: ${text.slice(at, at + 60)}`);
+}
 
 if (result.metafile) {
   const { writeFileSync } = await import("node:fs");
   writeFileSync(join(root, "dist/meta.json"), JSON.stringify(result.metafile));
-}
-
-/**
- * V8's code cache for what most runs do, made now by running `flotilla service ls` against the
- * fake swarm: the first run after install is then as quick as the rest, whatever command it is
- * (with the Node version of this build; another makes its own on its first command).
- */
-async function makeCodeCache() {
-  await rm(join(root, "dist/chunks/.cache"), { recursive: true, force: true });
-  const { createFakeSwarm } = createRequire(import.meta.url)(join(root, "dist/chunks/testing.cjs"));
-  const swarm = await createFakeSwarm({ nodes: 1 });
-  const server = await swarm.listen({ socketPath: join(tmpdir(), `flotilla-bundle-${process.pid}.sock`) });
-  try {
-    // Asynchronously: the fake engine answers from this process.
-    await promisify(execFile)(process.execPath, [bin, "service", "ls"], {
-      env: { ...process.env, DOCKER_HOST: server.dockerHost },
-    });
-  } finally {
-    await server.close();
-    await swarm[Symbol.asyncDispose]();
-  }
 }

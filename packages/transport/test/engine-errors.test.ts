@@ -65,6 +65,15 @@ describe.skipIf(!engine?.tls)("mutual TLS against the engine", () => {
     expect(error.message).toContain("ca.pem");
   });
 
+  it("says a name the engine's certificate does not list is the wrong name, not the wrong CA", async () => {
+    // 127.1 reaches the engine (127.0.0.1) under a name its certificate (127.0.0.1, localhost) lacks.
+    const error = await failure(new TlsTransport({ host: "127.1", port: tls.port, ...client }));
+    expect(error.code).toBe("ERR_TLS_VERIFY");
+    expect(error.message).toContain("the engine's certificate does not name 127.1");
+    expect(error.message).toMatch(/it is for (127\.0\.0\.1, localhost|localhost, 127\.0\.0\.1)/);
+    expect(error.message).not.toContain("ca.pem");
+  });
+
   it("reports a missing client certificate as ERR_TLS_CLIENT_CERT", async () => {
     const error = await failure(new TlsTransport({ host: tls.host, port: tls.port, ca: client.ca }));
     expect(error.code).toBe("ERR_TLS_CLIENT_CERT");
@@ -134,6 +143,26 @@ describe.skipIf(!engine?.ssh)("SSH against the engine", () => {
     const error = await failure(new SshTransport({ ...base, identityFiles: [encrypted], passphrase }));
     expect(error.code).toBe("ERR_SSH_AUTH");
     expect(JSON.stringify(error) + String(error.message)).not.toContain(passphrase);
+  });
+
+  it("says an encrypted key's passphrase is wrong, naming the key", async () => {
+    const encrypted = join(scratch, "encrypted_key_wrong");
+    const passphrase = "the right one";
+    writeFileSync(
+      encrypted,
+      ssh2.utils.generateKeyPairSync("ed25519", { passphrase, cipher: "aes256-cbc", rounds: 16 }).private,
+    );
+    const wrong = "not the passphrase";
+    const error = await failure(
+      new SshTransport({ ...base, identityFiles: [encrypted], passphrase: wrong, agent: false }),
+    );
+    expect(error.code).toBe("ERR_SSH_AUTH");
+    expect(error.message).toContain(`the passphrase given does not decrypt ${encrypted}`);
+    expect(error.message).toContain(`ssh-add ${encrypted}`);
+    expect(error.message).not.toContain("no readable private key");
+    expect(JSON.stringify(error) + String(error.message)).not.toContain(wrong);
+    const none = await failure(new SshTransport({ ...base, identityFiles: [encrypted], agent: false }));
+    expect(none.message).toContain(`${encrypted} is encrypted and no passphrase was given`);
   });
 
   it("reaches the engine by forwarding its socket when asked to", async () => {

@@ -73,6 +73,7 @@ export class SshTransport extends SocketTransport {
       endpoint,
       connectConfig: { host, port, username: user, keepaliveInterval: 15_000, keepaliveCountMax: 3 },
       auth: authMethods(options, user, config.identityFiles, env),
+      passphrase: options.passphrase,
       knownHostsFile: expandHome(options.knownHostsFile ?? "~/.ssh/known_hosts", home),
       hostKeyChecking: options.hostKeyChecking ?? "strict",
       readFile: env.readFile,
@@ -90,26 +91,44 @@ export class SshTransport extends SocketTransport {
   }
 }
 
+/** A private key to offer, and where it came from (for messages: never its bytes or passphrase). */
+interface OfferedKey {
+  source: string;
+  key: Buffer;
+}
+
+const PRIVATE_KEY_OPTION = "the privateKey given";
+
 function authMethods(
   options: SshTransportOptions,
   username: string,
   configured: string[],
   env: Environment,
-): AnyAuthMethod[] {
-  const methods: AnyAuthMethod[] = [];
+): { agent?: AnyAuthMethod; keys: OfferedKey[] } {
   const agent = options.agent === false ? undefined : (options.agent ?? env.env.SSH_AUTH_SOCK);
-  if (agent) methods.push({ type: "agent", username, agent });
-  const keys: Buffer[] = [];
-  if (options.privateKey !== undefined) keys.push(Buffer.from(options.privateKey));
+  const keys: OfferedKey[] = [];
+  if (options.privateKey !== undefined)
+    keys.push({ source: PRIVATE_KEY_OPTION, key: Buffer.from(options.privateKey) });
   const files =
     options.identityFiles ??
     (configured.length > 0 ? configured : DEFAULT_IDENTITIES.map((n) => `~/.ssh/${n}`));
   for (const file of files) {
-    const key = env.readFile(expandHome(file, env.homedir));
-    if (key) keys.push(key);
+    const path = expandHome(file, env.homedir);
+    const key = env.readFile(path);
+    if (key) keys.push({ source: path, key });
   }
-  for (const key of keys) methods.push({ type: "publickey", username, key, passphrase: options.passphrase });
-  return methods;
+  return { agent: agent ? { type: "agent", username, agent } : undefined, keys };
+}
+
+/** Why a key file cannot be used, from ssh2's parse error, or undefined when it can. */
+function keyProblem(ssh2: typeof import("ssh2"), offered: OfferedKey, passphrase: string | undefined) {
+  const parsed = ssh2.utils.parseKey(offered.key, passphrase);
+  if (!(parsed instanceof Error)) return undefined;
+  if (/no passphrase given/i.test(parsed.message))
+    return { source: offered.source, problem: `${offered.source} is encrypted and no passphrase was given` };
+  if (/bad passphrase/i.test(parsed.message))
+    return { source: offered.source, problem: `the passphrase given does not decrypt ${offered.source}` };
+  return { source: offered.source, problem: `${offered.source} is not a private key ssh2 can read` };
 }
 
 // ssh2 is loaded on the first SSH connection: most endpoints are unix sockets, and a command line
@@ -123,7 +142,9 @@ function loadSsh2(): Promise<typeof import("ssh2")> {
 interface SessionOptions {
   endpoint: string;
   connectConfig: ConnectConfig;
-  auth: AnyAuthMethod[];
+  auth: { agent?: AnyAuthMethod; keys: OfferedKey[] };
+  /** For encrypted keys; never appears in any message. */
+  passphrase: string | undefined;
   knownHostsFile: string;
   hostKeyChecking: "strict" | "accept-new" | "off";
   readFile: Environment["readFile"];
@@ -168,12 +189,17 @@ class SshSession {
 
   async #open(): Promise<SshClient> {
     const ssh2 = await loadSsh2();
-    const { connectConfig, endpoint } = this.#options;
-    // A key that will not parse (encrypted, no passphrase given) is skipped, as ssh skips it.
-    const auth = this.#options.auth.filter(
-      (method) =>
-        method.type !== "publickey" || !(ssh2.utils.parseKey(method.key, method.passphrase) instanceof Error),
-    );
+    const { connectConfig, endpoint, passphrase } = this.#options;
+    const username = connectConfig.username!;
+    // A key that will not parse (encrypted, no or the wrong passphrase) is skipped, as ssh skips
+    // it, and said why when nothing else is left to log in with.
+    const skipped: { source: string; problem: string }[] = [];
+    const auth: AnyAuthMethod[] = this.#options.auth.agent ? [this.#options.auth.agent] : [];
+    for (const offered of this.#options.auth.keys) {
+      const problem = keyProblem(ssh2, offered, passphrase);
+      if (problem) skipped.push(problem);
+      else auth.push({ type: "publickey", username, key: offered.key, passphrase });
+    }
     const text = this.#options.readFile(this.#options.knownHostsFile)?.toString("utf8") ?? "";
     const keys = hostKeysFor(parseKnownHosts(text), connectConfig.host!, connectConfig.port!);
     const checking = this.#options.hostKeyChecking;
@@ -182,7 +208,12 @@ class SshSession {
     let verdict: HostKeyVerdict | undefined;
     return new Promise((resolve, reject) => {
       if (auth.length === 0) {
-        reject(authError(endpoint, "no SSH agent and no readable private key"));
+        const [first] = skipped;
+        reject(
+          first
+            ? authError(endpoint, first.problem, undefined, keyHint(first.problem, first.source))
+            : authError(endpoint, "no SSH agent and no readable private key"),
+        );
         return;
       }
       const client = new ssh2.Client();
@@ -192,7 +223,7 @@ class SshSession {
         resolve(client);
       });
       client.on("error", (error: Error & { level?: string }) => {
-        reject(sshError(error, verdict, this.#options));
+        reject(sshError(error, verdict, this.#options, skipped));
       });
       client.once("close", () => {
         reject(authError(endpoint, "the SSH connection closed during login"));
@@ -217,22 +248,26 @@ class SshSession {
   }
 }
 
-function authError(endpoint: string, problem: string, cause?: unknown): ConnectionError {
-  return new ConnectionError(
-    "ERR_SSH_AUTH",
-    {
-      endpoint,
-      problem,
-      hint: "load a key into ssh-agent or pass identityFile, and add its public half to ~/.ssh/authorized_keys on the host",
-    },
-    { cause },
-  );
+const AUTH_HINT =
+  "load a key into ssh-agent or pass identityFile, and add its public half to ~/.ssh/authorized_keys on the host";
+
+/** For a key skipped because of its passphrase: how to use it anyway. */
+function keyHint(problem: string, source: string): string {
+  if (!/passphrase/.test(problem)) return AUTH_HINT;
+  return source === PRIVATE_KEY_OPTION
+    ? "pass the key's passphrase"
+    : `load the key into ssh-agent (\`ssh-add ${source}\`) or pass its passphrase`;
+}
+
+function authError(endpoint: string, problem: string, cause?: unknown, hint = AUTH_HINT): ConnectionError {
+  return new ConnectionError("ERR_SSH_AUTH", { endpoint, problem, hint }, { cause });
 }
 
 function sshError(
   error: Error & { level?: string },
   verdict: HostKeyVerdict | undefined,
   options: SessionOptions,
+  skipped: { source: string; problem: string }[],
 ) {
   const { endpoint, knownHostsFile, connectConfig } = options;
   const where = `[${connectConfig.host}]:${connectConfig.port}`;
@@ -258,8 +293,11 @@ function sshError(
       { cause: error },
     );
   }
-  if (error.level === "client-authentication")
-    return authError(endpoint, "the host refused every key offered", error);
+  if (error.level === "client-authentication") {
+    // A key left out for its passphrase may be the one the host would have taken.
+    const notOffered = skipped.map((key) => `; not offered: ${key.problem}`).join("");
+    return authError(endpoint, `the host refused every key offered${notOffered}`, error);
+  }
   if (error.level === "client-timeout")
     return new TimeoutError("connect", options.connectTimeout, `SSH login to ${endpoint}`);
   return netConnectionError(error as NodeJS.ErrnoException, endpoint);

@@ -45,7 +45,6 @@ const VERIFY_FAILURES = new Set([
   "CERT_NOT_YET_VALID",
   "CERT_UNTRUSTED",
   "CERT_SIGNATURE_FAILURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 // The engine refusing us: with TLS 1.3 this alert arrives after our side finished the handshake,
 // often while the first request is in flight, so it is read from socket errors too.
@@ -58,6 +57,7 @@ function tlsConnectionError(
   hasClientCert: boolean,
 ): ConnectionError | undefined {
   const code = String((error as { code?: unknown } | null)?.code ?? "");
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return nameMismatch(error as NameMismatch, endpoint);
   if (VERIFY_FAILURES.has(code)) {
     return new ConnectionError(
       "ERR_TLS_VERIFY",
@@ -83,6 +83,34 @@ function tlsConnectionError(
     );
   }
   return undefined;
+}
+
+/** What node:tls's checkServerIdentity says when the name is not the certificate's. */
+interface NameMismatch extends Error {
+  host?: string;
+  cert?: { subjectaltname?: string; subject?: { CN?: string } };
+}
+
+/**
+ * The certificate verified, but for other names: the CA is right, so the hint is about the name
+ * connected to, listing the names the certificate is for.
+ */
+function nameMismatch(error: NameMismatch, endpoint: string): ConnectionError {
+  const altNames = (error.cert?.subjectaltname ?? "")
+    .split(",")
+    .map((entry) => entry.trim().replace(/^(DNS|IP Address):/, ""))
+    .filter(Boolean);
+  const names = altNames.length > 0 ? altNames : [error.cert?.subject?.CN].filter((n) => n !== undefined);
+  const host = error.host ?? endpoint;
+  return new ConnectionError(
+    "ERR_TLS_VERIFY",
+    {
+      endpoint,
+      problem: `the engine's certificate does not name ${host}: it is for ${names.length > 0 ? names.join(", ") : "no host name"}`,
+      hint: `connect with a name the certificate lists, or give the engine a certificate that names ${host}`,
+    },
+    { cause: error },
+  );
 }
 
 /** The engine's mutual TLS: verifies the engine by default and presents a client certificate. */

@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
+// The `--` in the line above: Node 20 reads `--env-file` anywhere on its command line, even after
+// the script (nodejs/node#54232), and exits before any JavaScript runs; flotilla has an
+// --env-file flag of its own. `env -S` is in GNU coreutils (8.30+), macOS and the BSDs.
 // The `flotilla` executable: runs the bundle (chunks/flotilla.cjs) through vm.Script with V8's
 // code cache, so a run compiles almost nothing (Node 20 has no compile cache of its own; without
 // this a `service ls` spends ~17 ms more CPU compiling, see BENCHMARKS.md). The cache is the

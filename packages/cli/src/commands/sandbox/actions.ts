@@ -72,7 +72,7 @@ export async function start(context: CommandContext, _operands: string[], flags:
     return;
   }
   rmSync(paths.socket, { force: true });
-  const self = context.io.self ?? { command: process.execPath, args: [process.argv[1]!] };
+  const self = context.io.self ?? { command: process.execPath, args: ["--", process.argv[1]!] };
   const log = openSync(paths.logFile, "w");
   const child = spawn(
     self.command,

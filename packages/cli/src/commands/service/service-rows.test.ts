@@ -1,0 +1,25 @@
+import type { Service } from "@flotilla/types";
+import { describe, expect, it } from "vitest";
+import { serviceState } from "./service-rows.js";
+
+// UpdateStatus's states, each to its word; test/e2e/service-states.test.ts brings about the ones
+// an engine holds long enough to read (all but rollback paused, which needs a rollback to fail).
+
+const service = (state: string): Service => ({
+  Spec: { Name: "web", Mode: { Replicated: { Replicas: 2 } } },
+  UpdateStatus: { State: state as NonNullable<Service["UpdateStatus"]>["State"] },
+});
+const counts = { running: 2, desired: 2, completed: 0 };
+
+describe("serviceState during an update", () => {
+  it.each([
+    ["updating", "updating"],
+    ["paused", "update paused"],
+    ["rollback_started", "rolling back"],
+    ["rollback_paused", "rollback paused"],
+    ["completed", "running"],
+    ["rollback_completed", "running"],
+  ])("%s reads as %s", (state, word) => {
+    expect(serviceState(service(state), counts)).toBe(word);
+  });
+});

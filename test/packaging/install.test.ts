@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,6 +110,49 @@ describe("the packed packages in a fresh npm project", () => {
         `(async () => {${PROGRAM_BODY}})();\n`,
     );
     expect((await node(file)).stdout).toBe(EXPECTED);
+  });
+
+  it("serve the fake with `npx flotilla-fake-engine`, which Client.fromEnv() reaches through DOCKER_HOST", async () => {
+    const socket = join(project, "fake.sock");
+    // What `npx flotilla-fake-engine` runs, started directly: npx does not pass SIGTERM on.
+    const bin = join(project, "node_modules/.bin/flotilla-fake-engine");
+    const engine = spawn(bin, ["--socket", socket, "--nodes", "2"], { cwd: project });
+    try {
+      const printed = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        engine.stdout.on("data", (chunk) => {
+          out += chunk;
+          if (out.includes("\n")) resolve(out);
+        });
+        engine.on("exit", (code) => reject(new Error(`flotilla-fake-engine exited ${code}`)));
+      });
+      expect(printed).toBe(`export DOCKER_HOST=unix://${socket}\n`);
+      const file = write(
+        "cjs/from-env.js",
+        `const { Client } = require("@flotilla/client");
+(async () => {
+  const client = await Client.fromEnv();
+  try {
+    console.log((await client.nodes.list()).map((n) => n.attrs.Description.Hostname).sort().join(" "));
+  } finally {
+    await client.close();
+  }
+})();
+`,
+      );
+      const { stdout } = await run(process.execPath, [file], {
+        cwd: project,
+        env: { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: project },
+      });
+      expect(stdout).toBe("node-1 node-2\n");
+    } finally {
+      const exited = new Promise((resolve) => engine.once("exit", (code, signal) => resolve(code ?? signal)));
+      engine.kill("SIGTERM");
+      const timer = setTimeout(() => engine.kill("SIGKILL"), 5000);
+      // It closes the swarm and exits 0 on SIGTERM (SIGKILL only if it hung).
+      expect(await exited).toBe(0);
+      clearTimeout(timer);
+    }
   });
 
   it("typecheck and run under TypeScript nodenext, as ESM and as CommonJS, and typecheck under bundler", async () => {

@@ -41,13 +41,15 @@ async function connect(options: GlobalOptions, io: CliIo): Promise<Transport> {
     const hosts = endpoints.map((e) => e.host).join(", ");
     io.stderr.write(`flotilla: endpoint ${hosts} (from ${endpoints[0]!.source})\n`);
   }
-  const allowPlainTcp = plainTcpAllowed(options, io.env);
+  const allowedBy = plainTcpAllowedBy(options, io.env);
   for (const endpoint of endpoints) {
     if (endpoint.scheme !== "tcp" || endpoint.tls) continue;
-    if (!allowPlainTcp) throw new UsageError(plainTcpRefusal(endpoint));
-    io.stderr.write(`flotilla: warning: ${plainTcpRisk(endpoint)}\n`);
+    if (!allowedBy) throw new UsageError(plainTcpRefusal(endpoint));
+    io.stderr.write(`flotilla: warning: ${plainTcpRisk(endpoint, allowedBy)}\n`);
   }
-  const transports = await Promise.all(endpoints.map((endpoint) => connectTo(endpoint, env, allowPlainTcp)));
+  const transports = await Promise.all(
+    endpoints.map((endpoint) => connectTo(endpoint, env, allowedBy !== undefined)),
+  );
   return transports.length === 1 ? transports[0]! : new FailoverTransport(transports);
 }
 
@@ -67,11 +69,15 @@ async function connectTo(
 // and says nothing), so the variable is ours; the check comes before any connection is made.
 export const PLAIN_TCP_VARIABLE = "FLOTILLA_ALLOW_PLAIN_TCP";
 
-function plainTcpAllowed(options: GlobalOptions, env: Record<string, string | undefined>): boolean {
-  if (options.allowPlainTcp) return true;
+/** What allowed plain TCP, for the warning; undefined when nothing did. */
+function plainTcpAllowedBy(
+  options: GlobalOptions,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (options.allowPlainTcp) return "--allow-plain-tcp";
   const value = (env[PLAIN_TCP_VARIABLE] ?? "").trim().toLowerCase();
-  if (value === "" || value === "0" || value === "false") return false;
-  if (value === "1" || value === "true") return true;
+  if (value === "" || value === "0" || value === "false") return undefined;
+  if (value === "1" || value === "true") return `${PLAIN_TCP_VARIABLE}=${env[PLAIN_TCP_VARIABLE]}`;
   throw new UsageError(`${PLAIN_TCP_VARIABLE}: "${env[PLAIN_TCP_VARIABLE]}" is not 1, true, 0 or false`);
 }
 
@@ -89,9 +95,9 @@ function whereFrom(endpoint: ResolvedEndpoint): string {
   return endpoint.source === "option" ? "-H" : endpoint.source;
 }
 
-function plainTcpRisk(endpoint: ResolvedEndpoint): string {
+function plainTcpRisk(endpoint: ResolvedEndpoint, allowedBy: string): string {
   return (
-    `${endpoint.host} is plain TCP (--allow-plain-tcp): requests, secrets included, cross the network unencrypted, ` +
+    `${endpoint.host} is plain TCP (${allowedBy}): requests, secrets included, cross the network unencrypted, ` +
     "the engine is not verified, and anyone who can reach that port has root on its host through the engine"
   );
 }

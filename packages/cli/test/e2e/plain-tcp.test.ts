@@ -34,8 +34,10 @@ afterAll(async () => {
 });
 
 const NODES = "node-1\nnode-2\nnode-3\n";
-const RISK =
-  /warning: tcp:\/\/127\.0\.0\.1:\d+ is plain TCP \(--allow-plain-tcp\): .*unencrypted.*not verified/;
+const risk = (allowedBy: string) =>
+  new RegExp(
+    `^flotilla: warning: tcp://127\\.0\\.0\\.1:\\d+ is plain TCP \\(${allowedBy}\\): .*unencrypted.*not verified.*root on its host`,
+  );
 
 describe("a tcp:// engine without TLS", () => {
   it("is refused, naming --allow-plain-tcp and FLOTILLA_ALLOW_PLAIN_TCP, before connecting", async () => {
@@ -67,7 +69,7 @@ describe("a tcp:// engine without TLS", () => {
       env: { ...base, DOCKER_HOST: host },
     });
     expect(result).toMatchObject({ code: 0, stdout: NODES });
-    expect(result.stderr).toMatch(RISK);
+    expect(result.stderr).toMatch(risk("--allow-plain-tcp"));
   });
 
   it("is used with FLOTILLA_ALLOW_PLAIN_TCP=1 (or true), with the same warning", async () => {
@@ -76,7 +78,7 @@ describe("a tcp:// engine without TLS", () => {
         env: { ...base, FLOTILLA_ALLOW_PLAIN_TCP: value },
       });
       expect(result).toMatchObject({ code: 0, stdout: NODES });
-      expect(result.stderr).toMatch(RISK);
+      expect(result.stderr).toMatch(risk(`FLOTILLA_ALLOW_PLAIN_TCP=${value}`));
     }
   });
 

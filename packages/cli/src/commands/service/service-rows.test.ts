@@ -1,5 +1,6 @@
 import type { Service } from "@flotilla/types";
 import { describe, expect, it } from "vitest";
+import { paintState, palette } from "../../output/color.js";
 import { serviceState } from "./service-rows.js";
 
 // UpdateStatus's states, each to its word; test/e2e/service-states.test.ts brings about the ones
@@ -21,5 +22,21 @@ describe("serviceState during an update", () => {
     ["rollback_completed", "running"],
   ])("%s reads as %s", (state, word) => {
     expect(serviceState(service(state), counts)).toBe(word);
+  });
+});
+
+describe("a service state's colour", () => {
+  const colors = palette(true);
+  it.each([
+    ["running", colors.green],
+    ["complete", colors.green],
+    ["update paused", colors.red],
+    ["rollback paused", colors.red],
+    ["scaled to 0", colors.dim],
+    ["stopped", colors.dim],
+    ["starting", colors.yellow],
+    ["no nodes", colors.yellow],
+  ])("%s", (state, paint) => {
+    expect(paintState(colors, state)).toBe(paint(state));
   });
 });

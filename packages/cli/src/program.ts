@@ -117,6 +117,10 @@ export function createProgram(io: CliIo, runner = new ActionRunner(io), argv?: r
     .option("--tlscacert <path>", "trust certificates signed by this CA")
     .option("--tlscert <path>", "client certificate")
     .option("--tlskey <path>", "client key")
+    .option(
+      "--allow-plain-tcp",
+      "allow a tcp:// engine without TLS (unencrypted, unauthenticated; or FLOTILLA_ALLOW_PLAIN_TCP=1)",
+    )
     .addOption(
       typed(
         new Option("--api-version <version>", "pin the Engine API version instead of negotiating it"),

@@ -1,2 +1,3 @@
-// Kept in step with package.json by a test, so start-up reads no file to print it.
-export const VERSION = "0.0.0";
+// Kept in step with package.json by `pnpm version-packages` and checked by a test (errors.test.ts),
+// so start-up reads no file to print it.
+export const VERSION = "0.1.0";

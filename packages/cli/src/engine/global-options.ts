@@ -10,6 +10,8 @@ export interface GlobalOptions {
   tlscert?: string;
   tlskey?: string;
   apiVersion?: string;
+  /** --allow-plain-tcp: talk to a tcp:// endpoint without TLS (see open-transport.ts). */
+  allowPlainTcp?: boolean;
   debug?: boolean;
   /** False when --no-color was given. */
   color?: boolean;

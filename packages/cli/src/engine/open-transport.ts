@@ -41,18 +41,65 @@ async function connect(options: GlobalOptions, io: CliIo): Promise<Transport> {
     const hosts = endpoints.map((e) => e.host).join(", ");
     io.stderr.write(`flotilla: endpoint ${hosts} (from ${endpoints[0]!.source})\n`);
   }
-  const transports = await Promise.all(endpoints.map((endpoint) => connectTo(endpoint, env)));
+  const allowedBy = plainTcpAllowedBy(options, io.env);
+  for (const endpoint of endpoints) {
+    if (endpoint.scheme !== "tcp" || endpoint.tls) continue;
+    if (!allowedBy) throw new UsageError(plainTcpRefusal(endpoint));
+    io.stderr.write(`flotilla: warning: ${plainTcpRisk(endpoint, allowedBy)}\n`);
+  }
+  const transports = await Promise.all(
+    endpoints.map((endpoint) => connectTo(endpoint, env, allowedBy !== undefined)),
+  );
   return transports.length === 1 ? transports[0]! : new FailoverTransport(transports);
 }
 
 async function connectTo(
   endpoint: ResolvedEndpoint,
   env: Record<string, string | undefined>,
+  allowPlainTcp: boolean,
 ): Promise<Transport> {
   if (endpoint.scheme === "unix")
     return new UnixSocketTransport({ socketPath: endpoint.host.slice("unix://".length) });
   const { createTransport } = await import("./remote-transport.js");
-  return createTransport(endpoint, { environment: { env } });
+  return createTransport(endpoint, { environment: { env }, allowPlainTcp });
+}
+
+// Plain TCP (an engine on tcp://HOST:2375 without --tlsverify) is refused unless asked for, by
+// --allow-plain-tcp or FLOTILLA_ALLOW_PLAIN_TCP=1. The docker CLI has no such switch (it connects
+// and says nothing), so the variable is ours; the check comes before any connection is made.
+export const PLAIN_TCP_VARIABLE = "FLOTILLA_ALLOW_PLAIN_TCP";
+
+/** What allowed plain TCP, for the warning; undefined when nothing did. */
+function plainTcpAllowedBy(
+  options: GlobalOptions,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (options.allowPlainTcp) return "--allow-plain-tcp";
+  const value = (env[PLAIN_TCP_VARIABLE] ?? "").trim().toLowerCase();
+  if (value === "" || value === "0" || value === "false") return undefined;
+  if (value === "1" || value === "true") return `${PLAIN_TCP_VARIABLE}=${env[PLAIN_TCP_VARIABLE]}`;
+  throw new UsageError(`${PLAIN_TCP_VARIABLE}: "${env[PLAIN_TCP_VARIABLE]}" is not 1, true, 0 or false`);
+}
+
+function plainTcpRefusal(endpoint: ResolvedEndpoint): string {
+  return (
+    `${endpoint.host} (from ${whereFrom(endpoint)}) is plain TCP: no TLS, so the engine cannot be verified and ` +
+    "anyone who can reach the port controls it. Use TLS (--tlsverify with --tlscacert, --tlscert and --tlskey, " +
+    `or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH), or on a trusted network pass --allow-plain-tcp (or set ${PLAIN_TCP_VARIABLE}=1)`
+  );
+}
+
+/** Where the endpoint was named, in the CLI's words. */
+function whereFrom(endpoint: ResolvedEndpoint): string {
+  if (endpoint.context && endpoint.context !== "default") return `context "${endpoint.context}"`;
+  return endpoint.source === "option" ? "-H" : endpoint.source;
+}
+
+function plainTcpRisk(endpoint: ResolvedEndpoint, allowedBy: string): string {
+  return (
+    `${endpoint.host} is plain TCP (${allowedBy}): requests, secrets included, cross the network unencrypted, ` +
+    "the engine is not verified, and anyone who can reach that port has root on its host through the engine"
+  );
 }
 
 /** --tlscacert, --tlscert and --tlskey name files one by one, as the docker CLI's flags do. */

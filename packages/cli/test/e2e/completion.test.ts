@@ -19,7 +19,11 @@ describe("completion candidates", () => {
   it("completes command groups, subcommands and options from the command tree", async () => {
     expect(await complete("s")).toEqual(["sandbox", "secret", "service", "swarm"]);
     expect(await complete("node", "")).toEqual(["demote", "inspect", "ls", "promote", "ps", "rm", "update"]);
-    expect(await complete("node", "update", "--a")).toEqual(["--api-version", "--availability"]);
+    expect(await complete("node", "update", "--a")).toEqual([
+      "--allow-plain-tcp",
+      "--api-version",
+      "--availability",
+    ]);
     expect(await complete("node", "update", "x", "--availability", "")).toEqual(["active", "drain", "pause"]);
     expect(await complete("--con")).toEqual(["--context"]);
     expect(await complete("completion", "")).toEqual(["bash", "fish", "zsh"]);

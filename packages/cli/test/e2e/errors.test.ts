@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { useFakeSwarm } from "./fixture.js";
 
@@ -89,7 +90,8 @@ describe("errors and exit codes", () => {
     const help = await cli.run("service --help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("create [options] <name> <image>");
-    expect(await cli.run("--version")).toEqual({ code: 0, stdout: "0.0.0\n", stderr: "" });
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    expect(await cli.run("--version")).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
   });
 
   it("prints a stack trace only with --debug, after a request log", async () => {

@@ -82,7 +82,7 @@ describe("output modes", () => {
     await cli.ok(`service create web ${IMAGE} --instances 2 -e A=1 -p 8080:80 --deploy -q`);
     const shown = (await cli.ok("service show web", { now: Date.now() })).stdout;
     expect(shown).toContain("web:\n  id: ");
-    expect(shown).toContain("  state: deployed\n");
+    expect(shown).toContain("  state: running\n  replicas: 2/2\n");
     expect(shown).toContain("  mode: replicated, 2 instances\n");
     expect(shown).toContain("  env:\n    - A=1\n  ports:\n    - *:8080->80/tcp\n");
     expect(shown).toContain("  deploy:\n    strategy: random\n    parallelism: 1\n");

@@ -5,13 +5,51 @@ import { compareText } from "../../output/compare.js";
 import type { ListView } from "../../output/format.js";
 import { type Lifecycle, lifecycleOf, rememberedInstances } from "./lifecycle.js";
 
+/**
+ * What a service is doing, one word for `service ls` and `service show` alike:
+ * - registered, stopped: parked by flotilla (`service create` without --deploy, `service stop`)
+ * - running: every task it wants is running (a job: some of its tasks are running)
+ * - starting: fewer tasks running than it wants, none of them being updated (placed, pulled,
+ *   started, or restarted after a failure: `service ps` says which)
+ * - updating, rolling back: an update or rollback is under way (UpdateStatus)
+ * - update paused, rollback paused: it stopped part way, after tasks failed (FailureAction pause)
+ * - complete: a job whose tasks have all completed
+ * - scaled to 0: replicated at 0 replicas, by choice (not parked by flotilla)
+ * - no nodes: global (or a global job) that no node can run: none ready, active and matching
+ */
+export type ServiceState =
+  | Exclude<Lifecycle, "deployed">
+  | "running"
+  | "starting"
+  | "updating"
+  | "rolling back"
+  | "update paused"
+  | "rollback paused"
+  | "complete"
+  | "scaled to 0"
+  | "no nodes";
+
+/** Task counts as the engine's ServiceStatus gives them (completed: jobs only). */
+export interface TaskCounts {
+  running: number;
+  desired: number;
+  completed: number;
+}
+
+const UPDATE_STATES: Partial<Record<string, ServiceState>> = {
+  updating: "updating",
+  paused: "update paused",
+  rollback_started: "rolling back",
+  rollback_paused: "rollback paused",
+};
+
 /** One line of `service ls`. */
 export interface ServiceRow {
   ID: string;
   Name: string;
   Mode: string;
   Replicas: string;
-  State: Lifecycle | "running" | "starting";
+  State: ServiceState;
   Image: string;
   Ports: string;
 }
@@ -23,38 +61,73 @@ export async function serviceRows(client: Client, services: readonly Service[]):
     .sort((a, b) => compareText(a.Name, b.Name));
 }
 
-function toRow(service: Service, counted: { running: number; desired: number } | undefined): ServiceRow {
+/** Running, wanted and completed tasks, from ServiceStatus or (without it) counted tasks. */
+export function countsOf(service: Service, counted: Partial<TaskCounts> = {}): TaskCounts {
+  const spec = service.Spec ?? {};
+  const status = service.ServiceStatus;
+  let desired = status?.DesiredTasks ?? counted.desired ?? 0;
+  const replicas = spec.Mode?.Replicated?.Replicas;
+  if (replicas !== undefined && lifecycleOf(spec) === "deployed") desired = replicas;
+  // The engine counts containers still stopping after an update or stop as running: count at most what is wanted.
+  const running = Math.min(status?.RunningTasks ?? counted.running ?? 0, desired);
+  return { running, desired, completed: status?.CompletedTasks ?? counted.completed ?? 0 };
+}
+
+export function serviceState(service: Service, counts: TaskCounts): ServiceState {
   const spec = service.Spec ?? {};
   const lifecycle = lifecycleOf(spec);
-  const status = service.ServiceStatus;
-  const global = spec.Mode?.Global !== undefined;
-  let desired = status?.DesiredTasks ?? counted?.desired ?? 0;
-  if (!global && lifecycle === "deployed") desired = spec.Mode?.Replicated?.Replicas ?? desired;
-  // The engine counts containers still stopping after an update or stop as running: show at most what is wanted.
-  const running = Math.min(status?.RunningTasks ?? counted?.running ?? 0, desired);
-  const replicas =
-    lifecycle === "deployed"
-      ? `${running}/${desired}`
-      : global
-        ? "0/0"
-        : `0/${rememberedInstances(spec) ?? 0}`;
-  const state: ServiceRow["State"] =
-    lifecycle !== "deployed" ? lifecycle : running >= desired && desired > 0 ? "running" : "starting";
+  if (lifecycle !== "deployed") return lifecycle;
+  const updating = UPDATE_STATES[service.UpdateStatus?.State ?? ""];
+  if (updating) return updating;
+  const mode = spec.Mode ?? {};
+  if (mode.ReplicatedJob || mode.GlobalJob) {
+    if (counts.running > 0) return "running";
+    const total = jobCompletions(service);
+    if (total !== undefined ? counts.completed >= total : counts.desired === 0 && counts.completed > 0)
+      return "complete";
+    return mode.GlobalJob && counts.desired === 0 ? "no nodes" : "starting";
+  }
+  if (counts.desired === 0) return mode.Global ? "no nodes" : "scaled to 0";
+  return counts.running >= counts.desired ? "running" : "starting";
+}
+
+/** RUNNING/WANTED, and for jobs how many completed, as `docker service ls` writes them. */
+export function replicasText(service: Service, counts: TaskCounts): string {
+  const spec = service.Spec ?? {};
+  const lifecycle = lifecycleOf(spec);
+  if (lifecycle !== "deployed")
+    return spec.Mode?.Global !== undefined ? "0/0" : `0/${rememberedInstances(spec) ?? 0}`;
+  const text = `${counts.running}/${counts.desired}`;
+  if (spec.Mode?.ReplicatedJob) return `${text} (${counts.completed}/${jobCompletions(service)} completed)`;
+  if (spec.Mode?.GlobalJob) return `${text} (${counts.completed} completed)`;
+  return text;
+}
+
+/** A replicated job's completions (TotalCompletions, which defaults to MaxConcurrent, 1). */
+function jobCompletions(service: Service): number | undefined {
+  const job = service.Spec?.Mode?.ReplicatedJob;
+  return job && (job.TotalCompletions ?? job.MaxConcurrent ?? 1);
+}
+
+function toRow(service: Service, counted: Partial<TaskCounts> | undefined): ServiceRow {
+  const spec = service.Spec ?? {};
+  const counts = countsOf(service, counted);
   return {
     ID: (service.ID ?? "").slice(0, 12),
     Name: spec.Name ?? "",
-    Mode: global
-      ? "global"
-      : spec.Mode?.ReplicatedJob
-        ? "replicated job"
-        : spec.Mode?.GlobalJob
-          ? "global job"
-          : "replicated",
-    Replicas: replicas,
-    State: state,
+    Mode: modeWord(spec.Mode),
+    Replicas: replicasText(service, counts),
+    State: serviceState(service, counts),
     Image: (spec.TaskTemplate?.ContainerSpec?.Image ?? "").replace(/@sha256:[0-9a-f]+$/, ""),
     Ports: (service.Endpoint?.Ports ?? spec.EndpointSpec?.Ports ?? []).map(formatPort).join(", "),
   };
+}
+
+function modeWord(mode: NonNullable<Service["Spec"]>["Mode"]): string {
+  if (mode?.Global) return "global";
+  if (mode?.ReplicatedJob) return "replicated job";
+  if (mode?.GlobalJob) return "global job";
+  return "replicated";
 }
 
 /** Running and desired task counts, for engines (and fakes) that do not send ServiceStatus. */

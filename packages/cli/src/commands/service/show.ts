@@ -1,4 +1,4 @@
-import type { Node, Service, Task } from "@flotilla/types";
+import type { Node, Service, ServiceSpec, Task } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
 import { formatPort } from "../../options/ports.js";
 import { paintState } from "../../output/color.js";
@@ -6,15 +6,21 @@ import { compareNatural } from "../../output/compare.js";
 import { formatBytes, formatNanoseconds } from "../../output/units.js";
 import { LIFECYCLE_LABELS, lifecycleOf, rememberedInstances, unpark } from "./lifecycle.js";
 import { findService } from "./lookup.js";
+import { countsOf, replicasText, serviceState, type TaskCounts } from "./service-rows.js";
 import { ago, instanceKey } from "./task-rows.js";
 
 export async function run(context: CommandContext, [name]: string[]): Promise<void> {
   const client = await context.client();
-  const service = (await findService(client, name!)).attrs;
-  const [tasks, nodes] = await Promise.all([
-    client.tasks.listAttrs({ service: service.ID, desiredState: "running" }),
+  const found = (await findService(client, name!)).attrs;
+  const job = found.Spec?.Mode?.ReplicatedJob !== undefined || found.Spec?.Mode?.GlobalJob !== undefined;
+  const [tasks, nodes, listed] = await Promise.all([
+    // A job's tasks are wanted "complete", not "running": all of them are its instances.
+    client.tasks.listAttrs({ service: found.ID, ...(!job && { desiredState: "running" }) }),
     client.nodes.list(),
+    // The list (not inspect) carries ServiceStatus, the counts `service ls` shows.
+    client.services.list({ filters: { id: [found.ID!] } }),
   ]);
+  const service = listed.map((s) => s.attrs).find((s) => s.ID === found.ID) ?? found;
   context.stdout.write(
     describeService(
       service,
@@ -23,6 +29,28 @@ export async function run(context: CommandContext, [name]: string[]): Promise<vo
       { now: context.now(), paint: (state, text) => paintState(context.colors, state, text) },
     ),
   );
+}
+
+/** Without ServiceStatus (API < 1.41), the counts come from the service's tasks. */
+function countedTasks(tasks: readonly Task[]): Partial<TaskCounts> {
+  const wanted = tasks.filter((t) => t.DesiredState === "running");
+  return {
+    running: wanted.filter((t) => t.Status?.State === "running").length,
+    desired: wanted.length,
+    completed: tasks.filter((t) => t.Status?.State === "complete").length,
+  };
+}
+
+function modeText(spec: ServiceSpec, parked: ServiceSpec): string {
+  const mode = spec.Mode ?? {};
+  if (mode.Global) return "global (one instance per node)";
+  if (mode.GlobalJob) return "global job (runs once on each node)";
+  if (mode.ReplicatedJob) {
+    const { MaxConcurrent: max = 1, TotalCompletions: total = max } = mode.ReplicatedJob;
+    return `replicated job, ${total} ${total === 1 ? "completion" : "completions"}, ${max} at a time`;
+  }
+  const instances = rememberedInstances(parked) ?? 1;
+  return `replicated, ${instances} ${instances === 1 ? "instance" : "instances"}`;
 }
 
 /** The service as Kontena's `service show` laid it out: one `key: value` per line, lists indented. */
@@ -47,21 +75,15 @@ export function describeService(
     lines.push(`  ${key}:`);
     for (const value of values) lines.push(`    - ${value}`);
   };
+  const counts = countsOf(service, countedTasks(tasks));
+  const state = serviceState(service, counts);
   field("id", service.ID);
-  field(
-    "state",
-    paint(
-      lifecycle === "deployed" ? "running" : lifecycle,
-      lifecycle === "deployed" ? "deployed" : lifecycle,
-    ),
-  );
+  field("state", paint(state, state));
+  field("replicas", replicasText(service, counts));
   field("created", service.CreatedAt);
   field("updated", service.UpdatedAt);
   field("image", container.Image?.replace(/@sha256:[0-9a-f]+$/, ""));
-  field(
-    "mode",
-    global ? "global (one instance per node)" : `replicated, ${rememberedInstances(parked) ?? 1} instances`,
-  );
+  field("mode", modeText(spec, parked));
   field("stateful", spec.Labels?.["io.flotilla.stateful"] === "true" ? "yes" : "no");
   if (parked.Labels?.[LIFECYCLE_LABELS.pending])
     field("pending", "changes wait for `flotilla service deploy`");

@@ -18,7 +18,7 @@ STATE="${FLOTILLA_ENGINE_DIR:-/var/lib/flotilla-engine}"
 SOCKET=/var/run/docker.sock
 TLS_PORT=2376
 # Who uses each scratch engine: test/spec-conformance.test.ts, packages/client's and packages/cli's tests.
-SCRATCH_ENGINES=(conformance client cli)
+SCRATCH_ENGINES=(conformance client cli swarminit differential)
 DOCKER=(docker -H "unix://$SOCKET")
 
 LOG_NAME=engine-up

@@ -19,10 +19,10 @@ import { type Duration, toMillis } from "./core/duration.js";
 import { ALREADY_IN_SWARM, EngineError, FakeSwarmError } from "./core/errors.js";
 import { IdSource, randomSeed } from "./core/ids.js";
 import { type ImageBehaviour, ImageRegistry } from "./core/images.js";
-import { cliInitRequest, machineWith, resolveInitRequest } from "./core/swarm-init.js";
-import { validateSwarmSpec } from "./core/validation.js";
 import { isTerminal } from "./core/model.js";
 import { setNodeStatus, updateNode } from "./core/nodes.js";
+import { cliInitRequest, machineWith, resolveInitRequest } from "./core/swarm-init.js";
+import { validateSwarmSpec } from "./core/validation.js";
 import { NodeEngine, type NodeTransport } from "./node-transport.js";
 import { type FakeEngineServer, type ListenOptions, listen } from "./server/listen.js";
 

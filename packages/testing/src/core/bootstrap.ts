@@ -117,7 +117,11 @@ export function addNode(
     },
     Status: { State: "ready", Addr: addr },
     ...(role === "manager" && {
-      ManagerStatus: { ...(leader && { Leader: true }), Reachability: "reachable", Addr: address?.manager ?? `${addr}:2377` },
+      ManagerStatus: {
+        ...(leader && { Leader: true }),
+        Reachability: "reachable",
+        Addr: address?.manager ?? `${addr}:2377`,
+      },
     }),
   };
   cluster.store.data.nodes.set(node.ID, node);

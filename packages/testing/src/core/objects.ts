@@ -119,7 +119,8 @@ function ipamConfig(
   for (const network of existing)
     for (const config of network.IPAM?.Config ?? []) taken.add(config.Subnet ?? "");
   let n = cursor.subnet % total;
-  for (let tries = 0; tries < total && taken.has(poolSubnet(pools, size, n)!.Subnet); tries++) n = (n + 1) % total;
+  for (let tries = 0; tries < total && taken.has(poolSubnet(pools, size, n)!.Subnet); tries++)
+    n = (n + 1) % total;
   cursor.subnet = n + 1;
   return [poolSubnet(pools, size, n)!];
 }

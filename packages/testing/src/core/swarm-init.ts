@@ -94,7 +94,10 @@ export function resolveInitRequest(body: unknown, machine: Machine): InitParamet
 function decode(body: unknown): Record<string, unknown> {
   if (body === null) return {};
   if (goKind(body) !== "object") {
-    throw new EngineError(400, `json: cannot unmarshal ${goKind(body)} into Go value of type swarm.InitRequest`);
+    throw new EngineError(
+      400,
+      `json: cannot unmarshal ${goKind(body)} into Go value of type swarm.InitRequest`,
+    );
   }
   const request = body as Record<string, unknown>;
   for (const [name, goType] of FIELDS) {
@@ -160,7 +163,10 @@ function listenAddress(text: string, machine: Machine): HostPort {
   const { host, port } = splitHostPort(text);
   const ip = host === "" ? "0.0.0.0" : resolveHost(host, machine);
   if (ip === undefined) {
-    throw new EngineError(400, "listen address must be an IP address or network interface (with optional port number)");
+    throw new EngineError(
+      400,
+      "listen address must be an IP address or network interface (with optional port number)",
+    );
   }
   return { host: ip, port: port ?? SWARM_PORT };
 }
@@ -205,7 +211,10 @@ function checkPool(pool: string[], size: number): void {
       throw new EngineError(500, `invalid base pool ${cidr}: invalid CIDR address: ${cidr}`);
     }
     if (size !== 0 && size < bits) {
-      throw new EngineError(500, `invalid CIDR: ${JSON.stringify(cidr)}. Subnet size is too small for pool: ${size}`);
+      throw new EngineError(
+        500,
+        `invalid CIDR: ${JSON.stringify(cidr)}. Subnet size is too small for pool: ${size}`,
+      );
     }
   }
 }
@@ -248,7 +257,9 @@ function initialSpec(given: SwarmSpec): SwarmSpec {
     Labels: given.Labels ?? {},
     Orchestration: {
       TaskHistoryRetentionLimit:
-        history === undefined || history === null ? defaults.Orchestration!.TaskHistoryRetentionLimit : history,
+        history === undefined || history === null
+          ? defaults.Orchestration!.TaskHistoryRetentionLimit
+          : history,
     },
     Raft: {
       SnapshotInterval: or(given.Raft?.SnapshotInterval, defaults.Raft!.SnapshotInterval),
@@ -260,7 +271,9 @@ function initialSpec(given: SwarmSpec): SwarmSpec {
       ElectionTick: or(given.Raft?.ElectionTick, defaults.Raft!.ElectionTick),
       HeartbeatTick: or(given.Raft?.HeartbeatTick, defaults.Raft!.HeartbeatTick),
     },
-    Dispatcher: { HeartbeatPeriod: or(given.Dispatcher?.HeartbeatPeriod, defaults.Dispatcher!.HeartbeatPeriod) },
+    Dispatcher: {
+      HeartbeatPeriod: or(given.Dispatcher?.HeartbeatPeriod, defaults.Dispatcher!.HeartbeatPeriod),
+    },
     CAConfig: {
       NodeCertExpiry: or(given.CAConfig?.NodeCertExpiry, defaults.CAConfig!.NodeCertExpiry),
       ...(given.CAConfig?.ExternalCAs?.length && { ExternalCAs: given.CAConfig.ExternalCAs }),

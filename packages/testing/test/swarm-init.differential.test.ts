@@ -1,6 +1,8 @@
 import Docker from "dockerode";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { parseBinArgs } from "../src/bin/options.js";
 import { createFakeSwarm, type FakeSwarm } from "../src/index.js";
+import { docker } from "./docker-cli/run-docker.js";
 import { attempt } from "./helpers.js";
 
 // POST /swarm/init with each of its parameters given and not, on the scratch engine reserved for
@@ -249,5 +251,50 @@ describe.skipIf(!engine)("swarm init's parameters, on a scratch engine and on th
     const engineSide = await initAndRead(real(), body);
     expect(engineSide.answer).toHaveProperty("statusCode");
     expect(await initAndRead(await onFake(), body)).toEqual(engineSide);
+  });
+
+  // As a user would: `flotilla-fake-engine --no-swarm`, then the docker CLI's own init.
+  it.each([
+    ["--advertise-addr", "127.0.0.1"],
+    [
+      "--advertise-addr",
+      "127.0.0.1:4567",
+      "--default-addr-pool",
+      "10.20.0.0/16",
+      "--default-addr-pool-mask-length",
+      "26",
+    ],
+  ])("shows the same after `docker swarm init %s %s ...`", { timeout: 60_000 }, async (...flags) => {
+    const options = parseBinArgs(["--socket", "/unused", "--no-swarm"]);
+    if (options === "help") throw new Error("unreachable");
+    await using bin = await createFakeSwarm(options.swarm);
+    const path = `/tmp/fsi-cli-${Math.random().toString(36).slice(2, 8)}.sock`;
+    const fakeHost = (await bin.listen({ socketPath: path })).dockerHost;
+    const transcript = async (host: string) => {
+      const steps: string[] = [];
+      const run = async (...args: string[]) => {
+        const ran = await docker(host, args);
+        steps.push(`$ docker ${args.join(" ")}\n${ran.code} ${ran.stdout}${ran.stderr}`);
+      };
+      try {
+        await run("swarm", "init", ...flags);
+        await run(
+          "info",
+          "--format",
+          "{{.Swarm.NodeAddr}} {{range .Swarm.RemoteManagers}}{{.Addr}}{{end}} {{json .Swarm.Cluster.DefaultAddrPool}} {{.Swarm.Cluster.SubnetSize}} {{.Swarm.Cluster.DataPathPort}}",
+        );
+        await run("node", "inspect", "self", "--format", "{{.Status.Addr}} {{.ManagerStatus.Addr}}");
+        await run("swarm", "join-token", "worker");
+        await run("swarm", "join-token", "manager");
+      } finally {
+        await leave(new Docker({ socketPath: host.slice("unix://".length) }));
+      }
+      return steps.map((step) =>
+        step.replace(/\b[0-9a-z]{25}\b/g, "<id>").replace(/SWMTKN-1-[0-9a-z-]+/g, "<token>"),
+      );
+    };
+    const onEngine = await transcript(`unix://${socket}`);
+    expect(onEngine.join("\n")).toContain(flags[1]);
+    expect(await transcript(fakeHost)).toEqual(onEngine);
   });
 });

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
-import { FakeSwarmError } from "../core/errors.js";
+import { machineAddress } from "../core/bootstrap.js";
+import { EngineError, FakeSwarmError } from "../core/errors.js";
+import { cliInitRequest, machineWith, resolveInitRequest } from "../core/swarm-init.js";
 import type { FakeSwarmOptions } from "../fake-swarm.js";
 import type { ListenOptions } from "../server/listen.js";
 
@@ -17,6 +19,14 @@ Serves a fake Docker swarm (Engine API 1.41) until interrupted, and prints the D
   --step MS         how long each task step takes (default 5); --stop MS to stop a container (default 10)
   --hostname NAME   the first node's hostname (default node-1)
   --no-swarm        start outside a swarm, as an engine before "docker swarm init"
+
+The swarm it starts in is made as "docker swarm init" makes one, with its flags:
+  --advertise-addr ADDR[:PORT]         the first node's address (default: its machine's, 10.10.0.1)
+  --listen-addr ADDR[:PORT]            default 0.0.0.0:2377
+  --data-path-addr ADDR                default: the advertise address
+  --data-path-port N                   default 4789
+  --default-addr-pool CIDR             repeatable; default: none reported, 10.0.0.0/8 used
+  --default-addr-pool-mask-length N    default 24
   -h, --help        show this`;
 
 export interface BinOptions {
@@ -38,6 +48,12 @@ export function parseBinArgs(argv: readonly string[], now = Date.now()): BinOpti
       stop: { type: "string" },
       hostname: { type: "string" },
       "no-swarm": { type: "boolean" },
+      "advertise-addr": { type: "string" },
+      "listen-addr": { type: "string" },
+      "data-path-addr": { type: "string" },
+      "data-path-port": { type: "string" },
+      "default-addr-pool": { type: "string", multiple: true },
+      "default-addr-pool-mask-length": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -45,6 +61,10 @@ export function parseBinArgs(argv: readonly string[], now = Date.now()): BinOpti
   if (values.help) return "help";
   if ((values.socket === undefined) === (values.port === undefined)) {
     throw new FakeSwarmError("ERR_FAKE_USAGE", "give exactly one of --socket PATH or --port N");
+  }
+  if (values["no-swarm"]) {
+    const given = INIT_FLAGS.find(([flag]) => values[flag] !== undefined);
+    if (given) throw new FakeSwarmError("ERR_FAKE_USAGE", `--${given[0]} makes the swarm; drop --no-swarm`);
   }
   const managers = count("--managers", values.managers, 1);
   const nodes = Array.from({ length: Math.max(1, count("--nodes", values.nodes, 1)) }, (_, i) => ({
@@ -59,6 +79,7 @@ export function parseBinArgs(argv: readonly string[], now = Date.now()): BinOpti
       start: now,
       timings: { step: count("--step", values.step, 5), stop: count("--stop", values.stop, 10) },
       inSwarm: !values["no-swarm"],
+      ...(!values["no-swarm"] && { init: initRequest(values) }),
     },
     listen:
       values.socket !== undefined
@@ -73,4 +94,49 @@ function count(flag: string, value: string | undefined, fallback: number): numbe
   if (!Number.isInteger(n) || n < 0)
     throw new FakeSwarmError("ERR_FAKE_USAGE", `${flag} wants a whole number, not "${value}"`);
   return n;
+}
+
+type InitFlag =
+  | "advertise-addr"
+  | "listen-addr"
+  | "data-path-addr"
+  | "data-path-port"
+  | "default-addr-pool"
+  | "default-addr-pool-mask-length";
+
+/** Each `docker swarm init` flag, and the request field it sets. */
+const INIT_FLAGS: [InitFlag, string][] = [
+  ["advertise-addr", "AdvertiseAddr"],
+  ["listen-addr", "ListenAddr"],
+  ["data-path-addr", "DataPathAddr"],
+  ["data-path-port", "DataPathPort"],
+  ["default-addr-pool", "DefaultAddrPool"],
+  ["default-addr-pool-mask-length", "SubnetSize"],
+];
+
+/**
+ * The init request the flags make, from what `docker swarm init` sends. Each flag is checked as
+ * the engine would check it, alone, so that a refusal names the flag it is about.
+ */
+function initRequest(values: Partial<Record<InitFlag, string | string[]>>): Record<string, unknown> {
+  const request = cliInitRequest();
+  const machine = machineWith(machineAddress(0));
+  for (const [flag, field] of INIT_FLAGS) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    const value =
+      field === "DataPathPort" || field === "SubnetSize" ? count(`--${flag}`, raw as string, 0) : raw;
+    const alone = { ...cliInitRequest(), [field]: value };
+    // The mask length is checked against the pools given with it.
+    if (field === "SubnetSize" && values["default-addr-pool"])
+      alone.DefaultAddrPool = values["default-addr-pool"];
+    try {
+      resolveInitRequest(alone, machine);
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      throw new FakeSwarmError("ERR_FAKE_USAGE", `--${flag}: ${error.message}`);
+    }
+    request[field] = value;
+  }
+  return request;
 }

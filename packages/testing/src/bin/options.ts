@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
-import { machineAddress } from "../core/bootstrap.js";
-import { EngineError, FakeSwarmError } from "../core/errors.js";
-import { cliInitRequest, machineWith, resolveInitRequest } from "../core/swarm-init.js";
+import { FakeSwarmError } from "../core/errors.js";
 import type { FakeSwarmOptions } from "../fake-swarm.js";
+import { INIT_FLAGS, swarmInitRequest } from "../init-flags.js";
 import type { ListenOptions } from "../server/listen.js";
 
 // `flotilla-fake-engine` flags, turned into the fake's options. Served by hand, the fake runs on
@@ -63,8 +62,8 @@ export function parseBinArgs(argv: readonly string[], now = Date.now()): BinOpti
     throw new FakeSwarmError("ERR_FAKE_USAGE", "give exactly one of --socket PATH or --port N");
   }
   if (values["no-swarm"]) {
-    const given = INIT_FLAGS.find(([flag]) => values[flag] !== undefined);
-    if (given) throw new FakeSwarmError("ERR_FAKE_USAGE", `--${given[0]} makes the swarm; drop --no-swarm`);
+    const given = INIT_FLAGS.find((flag) => values[flag] !== undefined);
+    if (given) throw new FakeSwarmError("ERR_FAKE_USAGE", `--${given} makes the swarm; drop --no-swarm`);
   }
   const managers = count("--managers", values.managers, 1);
   const nodes = Array.from({ length: Math.max(1, count("--nodes", values.nodes, 1)) }, (_, i) => ({
@@ -79,7 +78,7 @@ export function parseBinArgs(argv: readonly string[], now = Date.now()): BinOpti
       start: now,
       timings: { step: count("--step", values.step, 5), stop: count("--stop", values.stop, 10) },
       inSwarm: !values["no-swarm"],
-      ...(!values["no-swarm"] && { init: initRequest(values) }),
+      ...(!values["no-swarm"] && { init: swarmInitRequest(values) }),
     },
     listen:
       values.socket !== undefined
@@ -94,49 +93,4 @@ function count(flag: string, value: string | undefined, fallback: number): numbe
   if (!Number.isInteger(n) || n < 0)
     throw new FakeSwarmError("ERR_FAKE_USAGE", `${flag} wants a whole number, not "${value}"`);
   return n;
-}
-
-type InitFlag =
-  | "advertise-addr"
-  | "listen-addr"
-  | "data-path-addr"
-  | "data-path-port"
-  | "default-addr-pool"
-  | "default-addr-pool-mask-length";
-
-/** Each `docker swarm init` flag, and the request field it sets. */
-const INIT_FLAGS: [InitFlag, string][] = [
-  ["advertise-addr", "AdvertiseAddr"],
-  ["listen-addr", "ListenAddr"],
-  ["data-path-addr", "DataPathAddr"],
-  ["data-path-port", "DataPathPort"],
-  ["default-addr-pool", "DefaultAddrPool"],
-  ["default-addr-pool-mask-length", "SubnetSize"],
-];
-
-/**
- * The init request the flags make, from what `docker swarm init` sends. Each flag is checked as
- * the engine would check it, alone, so that a refusal names the flag it is about.
- */
-function initRequest(values: Partial<Record<InitFlag, string | string[]>>): Record<string, unknown> {
-  const request = cliInitRequest();
-  const machine = machineWith(machineAddress(0));
-  for (const [flag, field] of INIT_FLAGS) {
-    const raw = values[flag];
-    if (raw === undefined) continue;
-    const value =
-      field === "DataPathPort" || field === "SubnetSize" ? count(`--${flag}`, raw as string, 0) : raw;
-    const alone = { ...cliInitRequest(), [field]: value };
-    // The mask length is checked against the pools given with it.
-    if (field === "SubnetSize" && values["default-addr-pool"])
-      alone.DefaultAddrPool = values["default-addr-pool"];
-    try {
-      resolveInitRequest(alone, machine);
-    } catch (error) {
-      if (!(error instanceof EngineError)) throw error;
-      throw new FakeSwarmError("ERR_FAKE_USAGE", `--${flag}: ${error.message}`);
-    }
-    request[field] = value;
-  }
-  return request;
 }

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { SwarmSpec } from "@flotilla/types";
+import type { SwarmInitRequest, SwarmSpec } from "@flotilla/types";
 import { DEFAULT_POOL, DEFAULT_SUBNET_SIZE } from "./addresses.js";
 import { defaultSwarmSpec } from "./bootstrap.js";
 import { EngineError } from "./errors.js";
@@ -34,7 +34,7 @@ export interface InitParameters {
 }
 
 /** What `docker swarm init` sends with no flags but --advertise-addr (measured with docker CLI 28). */
-export function cliInitRequest(advertiseAddr = ""): Record<string, unknown> {
+export function cliInitRequest(advertiseAddr = ""): Omit<SwarmInitRequest, "Spec"> {
   return {
     ListenAddr: "0.0.0.0:2377",
     AdvertiseAddr: advertiseAddr,

@@ -132,7 +132,11 @@ export class FakeSwarm implements AsyncDisposable {
     const nodes = this.#nodeOptions.map((options, i) =>
       addNode(
         this.cluster,
-        { ...options, role: options.role ?? (i < Math.max(1, managers) ? "manager" : "worker") },
+        {
+          ...(i === 0 && { availability: init.availability }),
+          ...options,
+          role: options.role ?? (i < Math.max(1, managers) ? "manager" : "worker"),
+        },
         i,
         i === 0,
         i === 0 ? { node: init.nodeAddr, manager: init.managerAddr } : undefined,

@@ -61,6 +61,7 @@ const ACCEPTED: [string, Record<string, unknown>][] = [
   ["the smallest subnets", { ...ADVERTISE, DefaultAddrPool: ["10.20.0.0/16"], SubnetSize: 29 }],
   ["subnets as large as the pool", { ...ADVERTISE, DefaultAddrPool: ["10.20.0.0/16"], SubnetSize: 16 }],
   ["the edges of the data path port range", { ...ADVERTISE, DataPathPort: 1024 }],
+  ["a drained first node", { ...ADVERTISE, Availability: "DRAIN" }],
   ["autolock", { ...ADVERTISE, Spec: { EncryptionConfig: { AutoLockManagers: true } } }],
   ["autolock outside the spec, which the engine ignores", { ...ADVERTISE, AutoLockManagers: true }],
   [
@@ -104,6 +105,7 @@ const REFUSED: [string, Record<string, unknown>][] = [
   ["the size checked before the pools", { ...ADVERTISE, DefaultAddrPool: ["bad"], SubnetSize: 33 }],
   ["a data path port below the range", { ...ADVERTISE, DataPathPort: 1023 }],
   ["a data path port above the range", { ...ADVERTISE, DataPathPort: 49152 }],
+  ["an availability there is not", { ...ADVERTISE, Availability: "bogus" }],
   ["a negative subnet size", { ...ADVERTISE, SubnetSize: -1 }],
   ["a pool that is not a list", { ...ADVERTISE, DefaultAddrPool: "10.20.0.0/16" }],
   ["a pool entry that is not a string", { ...ADVERTISE, DefaultAddrPool: [5] }],
@@ -128,12 +130,18 @@ function get<T>(docker: Docker, path: string): Promise<T> {
   );
 }
 
-/** The ingress network's subnets, once the engine's allocator has given it one (bounded wait). */
+/**
+ * The ingress network's subnets, once the engine has settled (bounded wait): its allocator gives
+ * the new ingress a subnet a moment after init, and after an autolocked swarm's leave the old
+ * ingress can still be listed beside the new one for a while.
+ */
 async function ingressSubnets(docker: Docker): Promise<unknown> {
   let config: unknown = null;
-  for (let waited = 0; waited < 10_000; waited += 100) {
-    const ingress = (await docker.getNetwork("ingress").inspect()) as { IPAM: { Config: unknown } };
-    config = ingress.IPAM.Config;
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    const listed = (await docker.listNetworks({ filters: { name: ["ingress"] } })) as {
+      IPAM: { Config: unknown };
+    }[];
+    config = listed.length === 1 ? listed[0]!.IPAM.Config : null;
     if (Array.isArray(config) && config.length > 0) break;
     await sleep(100);
   }
@@ -154,6 +162,7 @@ async function reported(docker: Docker) {
   if (state !== "active") return { state };
   const swarm = (await docker.swarmInspect()) as Record<string, unknown>;
   const [node] = (await docker.listNodes()) as {
+    Spec: { Availability: string };
     Status: { Addr: string };
     ManagerStatus: { Addr: string };
   }[];
@@ -175,7 +184,11 @@ async function reported(docker: Docker) {
       DataPathPort: swarm.DataPathPort,
       Spec: swarm.Spec,
     },
-    node: { Addr: node?.Status.Addr, ManagerAddr: node?.ManagerStatus.Addr },
+    node: {
+      Addr: node?.Status.Addr,
+      ManagerAddr: node?.ManagerStatus.Addr,
+      Availability: node?.Spec.Availability,
+    },
     ingressSubnets: await ingressSubnets(docker),
     unlockKey: /^SWMKEY-1-.{43}$/.test(UnlockKey) ? "<key>" : UnlockKey,
   };

@@ -30,6 +30,8 @@ export interface InitParameters {
   defaultAddrPool: string[] | null;
   subnetSize: number;
   dataPathPort: number;
+  /** The first node's availability. */
+  availability: "active" | "pause" | "drain";
   spec: SwarmSpec;
 }
 
@@ -47,6 +49,8 @@ export function cliInitRequest(advertiseAddr = ""): Omit<SwarmInitRequest, "Spec
 
 const DEFAULT_DATA_PATH_PORT = 4789;
 const SWARM_PORT = "2377";
+/** A node's availabilities, which the engine reads in any case. */
+const AVAILABILITIES = new Set(["active", "pause", "drain"]);
 /** The widest subnet size swarm's pool allocator takes (a /29 still has hosts). */
 const MAX_SUBNET_SIZE = 29;
 
@@ -78,6 +82,10 @@ export function resolveInitRequest(body: unknown, machine: Machine): InitParamet
   if (port !== 0 && (port < 1024 || port > 49151)) {
     throw new EngineError(500, `Datapath port number is not in valid range (1024-49151) : ${port}`);
   }
+  const availability = String(request.Availability ?? "").toLowerCase() || "active";
+  if (!AVAILABILITIES.has(availability)) {
+    throw new EngineError(500, `invalid Availability: ${JSON.stringify(request.Availability)}`);
+  }
   checkListens(listen, machine);
   const absent = pool === undefined || pool === null;
   return {
@@ -87,6 +95,7 @@ export function resolveInitRequest(body: unknown, machine: Machine): InitParamet
     defaultAddrPool: absent ? [...DEFAULT_POOL] : pool.length > 0 ? [...pool] : null,
     subnetSize: absent ? DEFAULT_SUBNET_SIZE : size,
     dataPathPort: port || DEFAULT_DATA_PATH_PORT,
+    availability: availability as InitParameters["availability"],
     spec: initialSpec(spec),
   };
 }

@@ -96,7 +96,11 @@ async function readEvents(docker: Docker, options: Record<string, unknown>): Pro
 
 /** Service, secret, config and network calls; returns the events they caused, masked. */
 async function session(docker: Docker, prefix: string, images: { current: string; next: string }) {
-  const since = Math.floor(Date.now() / 1000);
+  // `since` and `until` in the server's own clock, as a client should give them: the fake's real
+  // clock moves in ticks, and can trail the wall clock under load.
+  const serverSeconds = async () =>
+    Math.floor(Date.parse(((await docker.info()) as { SystemTime: string }).SystemTime) / 1000);
+  const since = await serverSeconds();
   const removals: (() => Promise<unknown>)[] = [];
   const name = (s: string) => `${prefix}-${s}`;
   try {
@@ -178,7 +182,7 @@ async function session(docker: Docker, prefix: string, images: { current: string
     };
     for (const remove of removals.splice(0)) await remove();
     await sleep(1100);
-    const until = Math.floor(Date.now() / 1000);
+    const until = await serverSeconds();
     const ours = (e: Event) => (e.Actor.Attributes.name ?? "").startsWith(prefix);
     const masked = (e: Event) =>
       `${e.Type} ${e.Action} ${e.scope} ${JSON.stringify(e.Actor.Attributes).replaceAll(prefix, "P")}`;

@@ -32,8 +32,9 @@ esac
 STATE="${FLOTILLA_ENGINE_DIR:-/var/lib/flotilla-engine}"
 SOCKET=/var/run/docker.sock
 TLS_PORT=2376
-# Who uses each scratch engine: test/spec-conformance.test.ts, packages/client's and packages/cli's tests.
-SCRATCH_ENGINES=(conformance client cli)
+# Who uses each scratch engine: test/spec-conformance.test.ts, packages/client's and packages/cli's tests,
+# packages/testing/test/swarm-init.differential.test.ts and system-events.differential.test.ts.
+SCRATCH_ENGINES=(conformance client cli swarminit differential)
 DOCKER=(docker -H "unix://$SOCKET")
 
 LOG_NAME=engine-up

@@ -1,11 +1,19 @@
 import { MemoryTransport, type MemoryTransportOptions } from "@flotilla/transport";
-import type { Clock, Node, Service, SwarmSpec, Task, TaskState } from "@flotilla/types";
+import type { Clock, Node, Service, SwarmInitRequest, SwarmSpec, Task, TaskState } from "@flotilla/types";
 import type { ApiHost } from "./api/context.js";
 import { createHandler, type FetchHandler, type HandlerHooks } from "./api/handler.js";
 import { CallHistory, type RecordedCall } from "./control/call-history.js";
 import { type Fault, FaultTable } from "./control/faults.js";
 import { restoreInto, type SwarmSnapshot, snapshotOf } from "./control/snapshot.js";
-import { addNode, createIngress, eraseSwarm, initSwarm, type NodeOptions } from "./core/bootstrap.js";
+import {
+  addNode,
+  createIngress,
+  defaultSwarmSpec,
+  eraseSwarm,
+  initSwarm,
+  machineAddress,
+  type NodeOptions,
+} from "./core/bootstrap.js";
 import { Cluster, type Timings } from "./core/cluster.js";
 import { type Duration, toMillis } from "./core/duration.js";
 import { ALREADY_IN_SWARM, EngineError, FakeSwarmError } from "./core/errors.js";
@@ -13,7 +21,9 @@ import { IdSource, randomSeed } from "./core/ids.js";
 import { type ImageBehaviour, ImageRegistry } from "./core/images.js";
 import { isTerminal } from "./core/model.js";
 import { setNodeStatus, updateNode } from "./core/nodes.js";
+import { cliInitRequest, machineWith, resolveInitRequest } from "./core/swarm-init.js";
 import { Sleepers } from "./core/timers.js";
+import { validateSwarmSpec } from "./core/validation.js";
 import { NodeEngine, type NodeTransport } from "./node-transport.js";
 import { type FakeEngineServer, type ListenOptions, listen } from "./server/listen.js";
 
@@ -41,7 +51,15 @@ export interface FakeSwarmOptions {
   images?: Record<string, ImageBehaviour>;
   /** Start outside a swarm (every swarm call answers 503), as an engine before `swarm init`. */
   inSwarm?: boolean;
+  /** The swarm's spec; swarmkit's defaults fill what it leaves out. */
   swarm?: SwarmSpec;
+  /**
+   * The rest of the swarm init request (POST /swarm/init's body: AdvertiseAddr, DefaultAddrPool,
+   * SubnetSize, DataPathPort...). Default: what `docker swarm init` sends, so the swarm answers as
+   * one that command made: the first node advertises its machine's address (10.10.0.1) and no
+   * default address pool is reported.
+   */
+  init?: Omit<SwarmInitRequest, "Spec">;
 }
 
 const DEFAULT_START = Date.UTC(2025, 0, 1);
@@ -89,7 +107,7 @@ export class FakeSwarm implements AsyncDisposable {
     });
     this.#nodeOptions = nodeList(options);
     this.#local = { state: "inactive", role: "manager" };
-    if (options.inSwarm !== false) this.#init(options.swarm);
+    if (options.inSwarm !== false) this.#init({ ...cliInitRequest(), ...options.init, Spec: options.swarm });
     this.#hooks = {
       before: (method, path, request) => this.#faults.apply(method, path, request.signal),
       after: (method, path, request, response) =>
@@ -119,29 +137,48 @@ export class FakeSwarm implements AsyncDisposable {
     }
   }
 
-  /** Returns the answering node's ID: what POST /swarm/init answers, as dockerd does. */
-  #init(spec?: SwarmSpec): string {
-    initSwarm(this.cluster, spec);
+  /**
+   * Makes the swarm from an init request, as dockerd does; returns the answering node's ID, what
+   * POST /swarm/init answers. Throws the engine's refusal; a spec swarmkit refuses once the swarm
+   * exists leaves it made with the default spec, and is refused after, as by the engine.
+   */
+  #init(request: unknown): string {
+    const init = resolveInitRequest(request, machineWith(machineAddress(0)));
+    let refused: EngineError | undefined;
+    try {
+      validateSwarmSpec(init.spec);
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      refused = new EngineError(500, `error updating cluster settings: ${error.message}`);
+      init.spec = defaultSwarmSpec();
+    }
+    initSwarm(this.cluster, init);
     const managers = this.#nodeOptions.filter((n) => n.role === "manager").length;
     const nodes = this.#nodeOptions.map((options, i) =>
       addNode(
         this.cluster,
-        { ...options, role: options.role ?? (i < Math.max(1, managers) ? "manager" : "worker") },
+        {
+          ...(i === 0 && { availability: init.availability }),
+          ...options,
+          role: options.role ?? (i < Math.max(1, managers) ? "manager" : "worker"),
+        },
         i,
         i === 0,
+        i === 0 ? { node: init.nodeAddr, manager: init.managerAddr } : undefined,
       ),
     );
     createIngress(this.cluster);
     this.#local = { state: "active", role: "manager" };
+    if (refused) throw refused;
     return nodes[0]!.ID;
   }
 
   #host(): ApiHost {
     return {
       local: () => this.#local,
-      init: () => {
+      init: (request) => {
         if (this.#local.state === "active") throw new EngineError(503, ALREADY_IN_SWARM);
-        return this.#init();
+        return this.#init(request);
       },
       leave: (force) => {
         if (this.#local.state !== "active") throw new EngineError(503, "This node is not part of a swarm");

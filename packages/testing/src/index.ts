@@ -9,5 +9,6 @@ export { EngineError, FakeSwarmError } from "./core/errors.js";
 export type { SwarmEvent } from "./core/events.js";
 export type { ImageBehaviour, LogLine } from "./core/images.js";
 export { createFakeSwarm, FakeSwarm, type FakeSwarmOptions } from "./fake-swarm.js";
+export { INIT_FLAGS, type InitFlag, swarmInitRequest } from "./init-flags.js";
 export { NodeEngine, NodeTransport } from "./node-transport.js";
 export type { FakeEngineServer, ListenOptions, TlsListenOptions } from "./server/listen.js";

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createFakeSwarm, type FakeSwarm } from "../src/index.js";
 import { docker } from "./docker-cli/run-docker.js";
+import { settled } from "./task-settle.js";
 
 // The same commands run by the real engine's busybox and by the fake's shell simulator: each
 // service's tasks must end in the same states, with the same errors and exit codes, and print
@@ -16,7 +17,7 @@ const hasCli = spawnSync(process.env.FLOTILLA_DOCKER_CLI ?? "docker", ["--versio
 interface Case {
   name: string;
   args: string[];
-  /** The service's state has settled when this many tasks are in a terminal state. */
+  /** The service's state has settled when this many tasks are in a terminal state (see `settled`). */
   ended: number;
 }
 
@@ -76,14 +77,15 @@ const CASES: Case[] = [
 const STATUS =
   "{{.Status.State}}|{{.Status.Message}}|{{.Status.Err}}|{{.Status.ContainerStatus.ExitCode}}|{{.DesiredState}}";
 
+/** The service's tasks and logs once they have settled (or after 60 s, to fail showing them). */
 async function outcome(host: string, service: string, ended: number) {
   let tasks: string[] = [];
-  for (let i = 0; i < 400; i++) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
     const ids = (await docker(host, ["service", "ps", "-q", service])).stdout.split("\n").filter(Boolean);
     tasks = ids.length
       ? (await docker(host, ["inspect", "--format", STATUS, ...ids])).stdout.trim().split("\n").sort()
       : [];
-    if (tasks.filter((t) => /^(complete|failed|rejected)\|/.test(t)).length >= ended) break;
+    if (settled(tasks, ended)) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const logs = await docker(host, ["service", "logs", "--raw", service]);

@@ -69,6 +69,62 @@ describe("flotilla sandbox --foreground", () => {
   });
 });
 
+describe("flotilla sandbox's swarm init flags", () => {
+  /** Starts the sandbox in this process with `flags`, runs `work`, and stops it. */
+  const withSandbox = async (flags: string[], work: (env: Record<string, string>) => Promise<void>) => {
+    const { env } = home();
+    const stop = new AbortController();
+    let out = "";
+    const running = flotilla(["sandbox", "--foreground", "--nodes", "1", ...flags], {
+      env,
+      signal: stop.signal,
+      onStdout: (text) => {
+        out += text;
+      },
+    });
+    await until(() => out.includes("Stop it with Ctrl-C."));
+    try {
+      await work(env);
+    } finally {
+      stop.abort();
+      expect((await running).code).toBe(0);
+    }
+  };
+  const addresses = async (env: Record<string, string>) => {
+    const swarm = await flotilla(["--context", "sandbox", "swarm", "inspect"], { env });
+    const node = await flotilla(["--context", "sandbox", "node", "inspect", "self"], { env });
+    const [{ DefaultAddrPool, SubnetSize, DataPathPort }] = JSON.parse(swarm.stdout);
+    const [self] = JSON.parse(node.stdout);
+    return [DefaultAddrPool, SubnetSize, DataPathPort, self.Status.Addr, self.ManagerStatus.Addr];
+  };
+
+  it("answers as a swarm `docker swarm init` made, by default", { timeout: 30_000 }, async () => {
+    await withSandbox([], async (env) => {
+      expect(await addresses(env)).toEqual([null, 24, 4789, "10.10.0.1", "10.10.0.1:2377"]);
+    });
+  });
+
+  it("starts the swarm with the address and pool given", { timeout: 30_000 }, async () => {
+    const flags = ["--advertise-addr", "127.0.0.1:4567", "--default-addr-pool", "10.20.0.0/16"];
+    const more = ["--default-addr-pool-mask-length", "26", "--data-path-port", "5000"];
+    await withSandbox([...flags, ...more], async (env) => {
+      expect(await addresses(env)).toEqual([["10.20.0.0/16"], 26, 5000, "127.0.0.1", "127.0.0.1:4567"]);
+    });
+  });
+
+  it.each([
+    [["--advertise-addr", "nowhere"], "--advertise-addr: advertise address must be"],
+    [["--default-addr-pool", "10.0.0.0/33"], "--default-addr-pool: invalid base pool 10.0.0.0/33"],
+    [["--data-path-port", "80"], "--data-path-port: Datapath port number is not in valid range"],
+  ])("refuses %j before starting, naming the flag", { timeout: 30_000 }, async (flags, message) => {
+    const { dir, env } = home();
+    const refused = await flotilla(["sandbox", ...flags], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(message);
+    expect(existsSync(join(dir, "sb", "sandbox.pid"))).toBe(false);
+  });
+});
+
 describe.skipIf(!existsSync(bin))("flotilla sandbox in the background (built CLI)", () => {
   it("starts, answers flotilla and the docker CLI through its context, and stops", {
     timeout: 30_000,

@@ -146,7 +146,7 @@ describe("the engine surface around the swarm", () => {
     await using swarm = await createFakeSwarm({ seed: 7 });
     await createService(swarm, serviceSpec("web"));
     expect((await call(swarm, "POST", "/swarm/leave?force=1")).status).toBe(200);
-    expect((await call(swarm, "POST", "/swarm/init", {})).status).toBe(200);
+    expect((await call(swarm, "POST", "/swarm/init", { ListenAddr: "0.0.0.0:2377" })).status).toBe(200);
     expect((await call(swarm, "GET", "/services")).body).toEqual([]);
     const { body } = await call(swarm, "GET", `/networks?filters=${filters({ scope: ["swarm"] })}`);
     expect(body.map((n: { Name: string }) => n.Name)).toEqual(["ingress"]);

@@ -177,11 +177,12 @@ describe("the Engine API handler", () => {
     );
   });
 
-  it("shows the swarm with join tokens, ingress and the default address pool", async () => {
+  it("shows the swarm with join tokens, ingress and no default address pool, as `docker swarm init` leaves it", async () => {
     await using swarm = await createFakeSwarm({ seed: 4 });
     const { body } = await call(swarm, "GET", "/swarm");
     expect(body.JoinTokens.Worker).toMatch(/^SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}$/);
-    expect(body.DefaultAddrPool).toEqual(["10.0.0.0/8"]);
+    // The docker CLI sends an empty pool list and a subnet size of 24; the engine reports no pool.
+    expect([body.DefaultAddrPool, body.SubnetSize, body.DataPathPort]).toEqual([null, 24, 4789]);
     expect(body.Spec.Orchestration.TaskHistoryRetentionLimit).toBe(5);
     const networks = await call(swarm, "GET", "/networks");
     const shown = networks.body.map((n: { Name: string; Scope: string }) => `${n.Name} ${n.Scope}`);

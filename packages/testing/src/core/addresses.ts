@@ -59,3 +59,52 @@ function toNumber(ip: string): number {
 function toText(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 }
+
+/** The pool a swarm made without one allocates from, and its subnet size. */
+export const DEFAULT_POOL: readonly string[] = ["10.0.0.0/8"];
+export const DEFAULT_SUBNET_SIZE = 24;
+
+/** The subnets networks are drawn from: the swarm's pool, or the default when it reports none. */
+export function allocationPool(
+  pool: readonly string[] | null | undefined,
+  size: number | undefined,
+): { pools: readonly string[]; size: number } {
+  return pool && pool.length > 0
+    ? { pools: pool, size: size ?? 0 }
+    : { pools: DEFAULT_POOL, size: DEFAULT_SUBNET_SIZE };
+}
+
+/** How many subnets of `size` bits the IPv4 pools hold between them (IPv6 pools give none here). */
+export function poolSubnetCount(pools: readonly string[], size: number): number {
+  return pools.reduce((sum, pool) => sum + subnetsIn(pool, size), 0);
+}
+
+/** The `n`th subnet of `size` bits, counting through the IPv4 pools in order, with its gateway. */
+export function poolSubnet(
+  pools: readonly string[],
+  size: number,
+  n: number,
+): { Subnet: string; Gateway: string } | undefined {
+  let rest = n;
+  for (const pool of pools) {
+    const count = subnetsIn(pool, size);
+    if (rest < count) {
+      const base = toNumber(pool.split("/")[0]!) & maskOf(Number(pool.split("/")[1]));
+      const subnet = (base >>> 0) + rest * 2 ** (32 - size);
+      return { Subnet: `${toText(subnet)}/${size}`, Gateway: toText(subnet + 1) };
+    }
+    rest -= count;
+  }
+  return undefined;
+}
+
+function subnetsIn(pool: string, size: number): number {
+  const match = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(pool);
+  if (!match || size <= 0 || size > 32) return 0;
+  const bits = Number(match[2]);
+  return bits <= size ? 2 ** (size - bits) : 0;
+}
+
+function maskOf(bits: number): number {
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+}

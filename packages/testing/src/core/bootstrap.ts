@@ -4,6 +4,7 @@ import type { StoredNode, StoredSwarm } from "./model.js";
 import { createNetwork } from "./objects.js";
 import { emptyStore } from "./store.js";
 import { swarmCa } from "./swarm-ca.js";
+import type { InitParameters } from "./swarm-init.js";
 
 // A fresh swarm as `docker swarm init` leaves it, plus the simulated nodes a test asked for.
 
@@ -64,31 +65,42 @@ export function defaultSwarmSpec(): SwarmSpec {
   };
 }
 
-export function initSwarm(cluster: Cluster, spec: SwarmSpec = defaultSwarmSpec()): StoredSwarm {
+export function initSwarm(cluster: Cluster, init: InitParameters): StoredSwarm {
   const ids = cluster.ids;
   const clusterToken = ids.token(50);
   const caSeed = ids.token(96);
   const swarm: StoredSwarm = {
     ...cluster.store.stamp(ids.objectId(), cluster.iso()),
-    Spec: { ...defaultSwarmSpec(), ...spec },
+    Spec: init.spec,
     // Drawn in the same order as before, so that a seed keeps giving the same IDs.
     TLSInfo: swarmCa(`${caSeed}${ids.token(8)}${ids.token(64)}`, cluster.now),
     RootRotationInProgress: false,
-    DefaultAddrPool: ["10.0.0.0/8"],
-    SubnetSize: 24,
-    DataPathPort: 4789,
+    DefaultAddrPool: init.defaultAddrPool,
+    SubnetSize: init.subnetSize,
+    DataPathPort: init.dataPathPort,
     JoinTokens: {
       Worker: `SWMTKN-1-${clusterToken}-${ids.token(25)}`,
       Manager: `SWMTKN-1-${clusterToken}-${ids.token(25)}`,
     },
   };
   cluster.store.data.swarm = swarm;
+  if (init.spec.EncryptionConfig?.AutoLockManagers) cluster.store.data.unlockKey = newUnlockKey(cluster);
   return swarm;
 }
 
-export function addNode(cluster: Cluster, options: NodeOptions, index: number, leader: boolean): StoredNode {
+/** The address the simulated machine of node `index` has (its only one besides loopback). */
+export const machineAddress = (index: number) => `10.10.0.${index + 1}`;
+
+/** `address`: what the node advertises, when not its machine's address on the swarm port. */
+export function addNode(
+  cluster: Cluster,
+  options: NodeOptions,
+  index: number,
+  leader: boolean,
+  address?: { node: string; manager: string },
+): StoredNode {
   const role = options.role ?? (leader ? "manager" : "worker");
-  const addr = `10.10.0.${index + 1}`;
+  const addr = address?.node ?? machineAddress(index);
   const node: StoredNode = {
     ...cluster.store.stamp(cluster.ids.objectId(), cluster.iso()),
     Spec: { Labels: options.labels ?? {}, Role: role, Availability: options.availability ?? "active" },
@@ -105,7 +117,11 @@ export function addNode(cluster: Cluster, options: NodeOptions, index: number, l
     },
     Status: { State: "ready", Addr: addr },
     ...(role === "manager" && {
-      ManagerStatus: { ...(leader && { Leader: true }), Reachability: "reachable", Addr: `${addr}:2377` },
+      ManagerStatus: {
+        ...(leader && { Leader: true }),
+        Reachability: "reachable",
+        Addr: address?.manager ?? `${addr}:2377`,
+      },
     }),
   };
   cluster.store.data.nodes.set(node.ID, node);

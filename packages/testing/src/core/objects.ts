@@ -1,8 +1,9 @@
 import type { ConfigSpec, NetworkCreateRequest, SecretSpec } from "@flotilla/types";
+import { allocationPool, poolSubnet, poolSubnetCount } from "./addresses.js";
 import type { Cluster } from "./cluster.js";
 import { EngineError, grpc, outOfSequence } from "./errors.js";
 import { sortedMap } from "./go-maps.js";
-import type { StoredConfig, StoredNetwork, StoredSecret } from "./model.js";
+import type { StoredConfig, StoredNetwork, StoredSecret, StoredSwarm } from "./model.js";
 
 // Secrets, configs and swarm-scope networks: create, label updates, removal, with the engine's
 // checks. Secret data is kept (services may mount it) but never returned.
@@ -94,13 +95,15 @@ export function removeObject(cluster: Cluster, kind: Kind, ref: string): void {
 
 /**
  * The subnets a new network gets: those asked for, each with its first address as gateway unless
- * one was given (as the engine's default IPAM does), else the next 10.0.N.0/24 no network holds.
+ * one was given (as the engine's default IPAM does), else the next subnet of the swarm's default
+ * address pool (10.0.0.0/8 in /24s unless the swarm was made with another) that no network holds.
  * Like the engine's, the pool moves on from the last subnet it gave rather than reuse a freed one.
  */
 function ipamConfig(
   request: NetworkCreateRequest,
   existing: Iterable<StoredNetwork>,
   cursor: { subnet: number },
+  swarm: StoredSwarm | null,
 ) {
   const asked = request.IPAM?.Config ?? [];
   if (asked.length > 0) {
@@ -109,13 +112,17 @@ function ipamConfig(
       ...(config.Subnet && !config.Gateway ? { Gateway: firstAddress(config.Subnet) } : {}),
     }));
   }
+  const { pools, size } = allocationPool(swarm?.DefaultAddrPool, swarm?.SubnetSize);
+  const total = poolSubnetCount(pools, size);
+  if (total === 0) return [];
   const taken = new Set<string>();
   for (const network of existing)
     for (const config of network.IPAM?.Config ?? []) taken.add(config.Subnet ?? "");
-  let n = cursor.subnet % 256;
-  for (let tries = 0; tries < 256 && taken.has(`10.0.${n}.0/24`); tries++) n = (n + 1) % 256;
+  let n = cursor.subnet % total;
+  for (let tries = 0; tries < total && taken.has(poolSubnet(pools, size, n)!.Subnet); tries++)
+    n = (n + 1) % total;
   cursor.subnet = n + 1;
-  return [{ Subnet: `10.0.${n}.0/24`, Gateway: `10.0.${n}.1` }];
+  return [poolSubnet(pools, size, n)!];
 }
 
 function firstAddress(subnet: string): string {
@@ -192,7 +199,7 @@ export function createNetwork(cluster: Cluster, request: NetworkCreateRequest): 
       Options: Object.keys(request.IPAM?.Options ?? {}).length
         ? sortedMap(request.IPAM?.Options as Record<string, string>)
         : null,
-      Config: ipamConfig(request, networks.values(), cursor),
+      Config: ipamConfig(request, networks.values(), cursor, cluster.store.data.swarm),
     },
     Internal: request.Internal ?? false,
     Attachable: request.Attachable ?? false,

@@ -34,6 +34,35 @@ interface StartFlags {
   state?: string;
   socket?: string;
   foreground?: boolean;
+  advertiseAddr?: string;
+  listenAddr?: string;
+  dataPathAddr?: string;
+  dataPathPort?: string;
+  defaultAddrPool?: string[];
+  defaultAddrPoolMaskLength?: string;
+}
+
+/** `docker swarm init`'s flags, by their names on the command line. */
+function initFlags(flags: StartFlags) {
+  return {
+    "advertise-addr": flags.advertiseAddr,
+    "listen-addr": flags.listenAddr,
+    "data-path-addr": flags.dataPathAddr,
+    "data-path-port": flags.dataPathPort,
+    "default-addr-pool": flags.defaultAddrPool,
+    "default-addr-pool-mask-length": flags.defaultAddrPoolMaskLength,
+  };
+}
+
+/** The swarm's init request, checked as the engine checks it before anything starts. */
+async function initRequest(flags: StartFlags) {
+  const { swarmInitRequest, FakeSwarmError } = await import("@flotilla/testing");
+  try {
+    return swarmInitRequest(initFlags(flags));
+  } catch (error) {
+    if (error instanceof FakeSwarmError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 interface Paths {
@@ -62,9 +91,10 @@ export async function start(context: CommandContext, _operands: string[], flags:
   const managers = parseCount(flags.managers, "--managers");
   if (nodes < 1 || managers < 1 || managers > nodes)
     throw new UsageError("--nodes must be at least 1, and --managers between 1 and --nodes");
+  const init = await initRequest(flags);
   const paths = pathsOf(context, flags.socket);
   mkdirSync(paths.dir, { recursive: true });
-  if (flags.foreground) return serve(context, paths, { nodes, managers, state: flags.state });
+  if (flags.foreground) return serve(context, paths, { nodes, managers, state: flags.state, init });
   const running = runningPid(paths);
   if (running !== undefined) {
     context.stderr.write(`flotilla: a sandbox is already running (pid ${running})\n`);
@@ -88,6 +118,9 @@ export async function start(context: CommandContext, _operands: string[], flags:
       "--socket",
       paths.socket,
       ...(flags.state ? ["--state", resolve(flags.state)] : []),
+      ...Object.entries(initFlags(flags)).flatMap(([flag, value]) =>
+        [value ?? []].flat().flatMap((v) => [`--${flag}`, v]),
+      ),
     ],
     { detached: true, stdio: ["ignore", log, log], env: { ...context.io.env } as NodeJS.ProcessEnv },
   );
@@ -114,13 +147,14 @@ export async function start(context: CommandContext, _operands: string[], flags:
 async function serve(
   context: CommandContext,
   paths: Paths,
-  options: { nodes: number; managers: number; state?: string },
+  options: { nodes: number; managers: number; state?: string; init: Awaited<ReturnType<typeof initRequest>> },
 ): Promise<void> {
   const { createFakeSwarm } = await import("@flotilla/testing");
   const swarm = await createFakeSwarm({
     nodes: Array.from({ length: options.nodes }, (_, i) => ({
       role: i < options.managers ? ("manager" as const) : ("worker" as const),
     })),
+    init: options.init,
     clock: "real",
     start: Date.now(),
     timings: { step: 5, stop: 10 },

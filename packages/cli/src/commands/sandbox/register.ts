@@ -20,6 +20,17 @@ export function registerSandboxCommands(program: Command, runner: ActionRunner):
     .option("--state <file>", "keep the swarm's state in this file, so it survives a restart")
     .option("--socket <path>", "where to listen (default: in the sandbox directory)")
     .option("--foreground", "run in this terminal until Ctrl-C instead of in the background")
+    // The swarm is made as `docker swarm init` makes one, with its flags and defaults.
+    .option("--advertise-addr <addr[:port]>", "the first node's address (default: its machine's, 10.10.0.1)")
+    .option("--listen-addr <addr[:port]>", "the swarm's listen address (default 0.0.0.0:2377)")
+    .option("--data-path-addr <addr>", "the address for data path traffic")
+    .option("--data-path-port <port>", "the data path port (default 4789)")
+    .option(
+      "--default-addr-pool <cidr>",
+      "an address pool for swarm networks, repeatable (default: none reported, 10.0.0.0/8 used)",
+      (pool: string, pools: string[] = []) => [...pools, pool],
+    )
+    .option("--default-addr-pool-mask-length <n>", "the subnet size networks get from the pools (default 24)")
     .action(action("start"));
 
   sandbox

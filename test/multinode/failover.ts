@@ -12,7 +12,7 @@ import type { EngineSwarmTarget } from "./target.js";
 // swarm is restored (scripts/swarm-up.sh) after each kill. Run from multinode.test.ts, after the
 // scenarios, because a stopped engine must not overlap the other multi-node tests.
 
-const BIN = fileURLToPath(new URL("../../packages/cli/dist/bin.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../packages/cli/dist/bin.cjs", import.meta.url));
 
 let counter = 0;
 const uniqueName = (what: string) => `failover-${what}-${Date.now().toString(36)}-${++counter}`;

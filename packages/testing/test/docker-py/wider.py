@@ -114,7 +114,12 @@ step(
 # history stays until the next reconcile (here the scale up) deletes the slots.
 web.reload()
 web.scale(1)
-wait_until(lambda: [t["DesiredState"] for t in web.tasks()].count("remove") == 0)
+# Right after the scale the orchestrator may not have marked any task yet (no "remove" at all),
+# so wait for the end state itself: one task meant to run and none still being removed.
+def scaled_down():
+    desired = [t["DesiredState"] for t in web.tasks()]
+    return desired.count("running") == 1 and desired.count("remove") == 0
+wait_until(scaled_down)
 # Which slot stays is swarmkit's choice among equally loaded ones: slots are not compared.
 step("tasks after scaling down", sorted(t["DesiredState"] for t in web.tasks()))
 step("slots after scaling down", len({t["Slot"] for t in web.tasks()}))

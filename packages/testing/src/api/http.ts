@@ -39,11 +39,11 @@ export function errorResponse(error: EngineError): Response {
 }
 
 /**
- * The most of one body the fake holds. dockerd reads a body whole, but swarmkit refuses anything
- * over gRPC's 4 MiB, so a body past this (four times that) cannot be a spec the engine would take:
- * the rest is counted and thrown away, never held.
+ * The most of one body the fake holds. dockerd reads a body whole, but swarmkit refuses a spec
+ * over gRPC's 4 MiB, and JSON is larger than protobuf, so a body past twice that is no spec the
+ * engine would take: the rest is counted and thrown away, never held.
  */
-export const BODY_LIMIT = 16 * 1024 * 1024;
+export const BODY_LIMIT = 8 * 1024 * 1024;
 
 /** A body's first `limit` bytes as text, and how many bytes it had in all. */
 async function readBounded(

@@ -22,8 +22,9 @@ function isDomain(text: string): boolean {
 
 function isDigest(text: string): boolean {
   if (!DIGEST.test(text)) return false;
+  // The grammar takes upper-case hex; the digest's own check (go-digest) only lower-case.
   const [algorithm, hex] = text.split(":") as [string, string];
-  return DIGEST_HEX_LENGTH[algorithm] === hex.length;
+  return DIGEST_HEX_LENGTH[algorithm] === hex.length && /^[a-f0-9]+$/.test(hex);
 }
 
 /** `name[:tag][@digest]` as distribution's reference grammar reads it. */

@@ -66,8 +66,8 @@ export function parseGoJson(
   let literal: string | undefined;
   const remember = (container: object, at: string | number) => {
     if (literal === undefined) return;
-    let byKey = literals.get(container);
-    if (!byKey) literals.set(container, (byKey = new Map()));
+    const byKey = literals.get(container) ?? new Map<string | number, string>();
+    literals.set(container, byKey);
     byKey.set(at, literal);
   };
   const eof = mode === "decoder" ? "unexpected EOF" : "unexpected end of JSON input";

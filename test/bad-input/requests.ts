@@ -1538,6 +1538,13 @@ export const badRequests: BadRequest[] = [
     client: { cannot: "it escapes every query parameter" },
   },
   {
+    name: "a semicolon in a list's query, after a bad escape",
+    method: "GET",
+    path: `${V}/services?x=%zz&a;b`,
+    want: { status: 400, message: "invalid semicolon separator in query" },
+    client: { cannot: "it escapes every query parameter" },
+  },
+  {
     name: "a bad percent escape in a query an inspect ignores",
     method: "GET",
     path: `${V}/services/{serviceId}?%zz=1`,

@@ -35,10 +35,14 @@ export interface Route {
   handler: RouteHandler;
 }
 
-/** The first error Go's url.ParseQuery finds in a raw query string, pair by pair. */
+/**
+ * The error Go's url.ParseQuery returns for a raw query string: a semicolon in any pair wins over
+ * the first bad escape, which Go keeps only while nothing else went wrong.
+ */
 export function queryError(raw: string): string | undefined {
-  for (const pair of raw.split("&")) {
-    if (pair.includes(";")) return "invalid semicolon separator in query";
+  const pairs = raw.split("&");
+  if (pairs.some((pair) => pair.includes(";"))) return "invalid semicolon separator in query";
+  for (const pair of pairs) {
     const bad = /%(?![0-9a-fA-F]{2})/.exec(pair);
     if (bad) return `invalid URL escape ${JSON.stringify(pair.slice(bad.index, bad.index + 3))}`;
   }

@@ -67,6 +67,26 @@ const NODE_UPDATE = `${V}/nodes/{node}/update?version=0`;
 const SWARM_UPDATE = `${V}/swarm/update?version=0`;
 const OVERSIZED_SECRET = Buffer.alloc(500 * 1024 + 1, 120).toString("base64");
 const OVERSIZED_CONFIG = Buffer.alloc(1000 * 1024 + 1, 120).toString("base64");
+const MiB = 1024 * 1024;
+/** A spec with one label of `bytes` bytes, named alike on every target so its size is too. */
+const withLabel = (bytes: number) => ({
+  Name: "fbad-oversized",
+  TaskTemplate: { ContainerSpec: { Image: IMAGE } },
+  Labels: { big: "x".repeat(bytes) },
+});
+/** Go's scanner allows 10,000 levels of nesting. */
+const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+/** A spec whose Replicas (or any raw JSON at `replicas`) is written as given. */
+const replicasAs = (literal: string) =>
+  `{"Name": "{unique}", "TaskTemplate": {"ContainerSpec": {"Image": "${IMAGE}"}}, "Mode": {"Replicated": {"Replicas": ${literal}}}}`;
+const replicasMessage = (literal: string) =>
+  `json: cannot unmarshal number ${literal} into Go struct field ReplicatedService.Mode.Replicated.Replicas of type uint64`;
+const literalOnly = { cannot: "JSON.stringify never writes a number in this form" } as const;
+const image = (reference: string) => service({}, {}, { Image: reference });
+const notAnImage = (reference: string) => ({
+  status: 400,
+  message: `rpc error: code = InvalidArgument desc = ContainerSpec: ${JSON.stringify(reference)} is not a valid repository/tag`,
+});
 
 const state = (what: string) => ({ sends: `only the engine knows ${what}` });
 const create = (options: Parameters<Client["services"]["create"]>[1]) => (client: Client) =>
@@ -1178,6 +1198,393 @@ export const badRequests: BadRequest[] = [
     path: `${V}/networks/flotilla-no-such-network`,
     want: { status: 404, message: "network flotilla-no-such-network not found" },
     client: state("which networks exist"),
+  },
+  // What one request must not do to the fake: numbers in forms and ranges Go refuses, nesting,
+  // references, escapes and sizes the engine refuses (each once killed or bloated the fake).
+  {
+    name: "a null body",
+    method: "POST",
+    path: CREATE,
+    raw: "null",
+    want: { status: 400, message: "mismatched Runtime and *Spec fields" },
+    client: { refuses: "", call: rawCreate(null) },
+  },
+  {
+    name: "a body nested one level past Go's limit",
+    method: "POST",
+    path: CREATE,
+    raw: `{"Name": ${nested(10_001)}}`,
+    want: { status: 400, message: "invalid character '[' exceeded max depth" },
+    client: { cannot: "it serialises every body itself, from values it builds" },
+  },
+  {
+    name: "a body of 100,000 nested brackets",
+    method: "POST",
+    path: CREATE,
+    raw: "[".repeat(100_000),
+    want: { status: 400, message: "invalid character '[' exceeded max depth" },
+    client: { cannot: "it serialises every body itself, from values it builds" },
+  },
+  {
+    name: "a body nested exactly as deep as Go allows",
+    method: "POST",
+    path: CREATE,
+    raw: nested(10_000),
+    want: { status: 400, message: "json: cannot unmarshal array into Go value of type swarm.ServiceSpec" },
+    client: { cannot: "it serialises every body itself, from values it builds" },
+  },
+  {
+    name: "Replicas beyond uint64",
+    method: "POST",
+    path: CREATE,
+    raw: replicasAs("100000000000000000000"),
+    want: { status: 400, message: replicasMessage("100000000000000000000") },
+    client: { refuses: "Mode.Replicated.Replicas", call: create({ replicas: 1e20 }) },
+  },
+  {
+    name: "Replicas one past uint64's largest",
+    method: "POST",
+    path: CREATE,
+    raw: replicasAs("18446744073709551616"),
+    want: { status: 400, message: replicasMessage("18446744073709551616") },
+    client: literalOnly,
+  },
+  {
+    name: "Replicas written with an exponent",
+    method: "POST",
+    path: CREATE,
+    raw: replicasAs("1e3"),
+    want: { status: 400, message: replicasMessage("1e3") },
+    client: literalOnly,
+  },
+  {
+    name: "Replicas written with a fraction of zero",
+    method: "POST",
+    path: CREATE,
+    raw: replicasAs("1.0"),
+    want: { status: 400, message: replicasMessage("1.0") },
+    client: literalOnly,
+  },
+  {
+    name: "Replicas as negative zero",
+    method: "POST",
+    path: CREATE,
+    raw: replicasAs("-0"),
+    want: { status: 400, message: replicasMessage("-0") },
+    client: literalOnly,
+  },
+  {
+    name: "a memory limit beyond int64",
+    method: "POST",
+    path: CREATE,
+    raw: `{"Name": "{unique}", "TaskTemplate": {"ContainerSpec": {"Image": "${IMAGE}"}, "Resources": {"Limits": {"MemoryBytes": 1e30}}}}`,
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number 1e30 into Go struct field Limit.TaskTemplate.Resources.Limits.MemoryBytes of type int64",
+    },
+    client: literalOnly,
+  },
+  {
+    name: "a fractional memory limit",
+    method: "POST",
+    path: CREATE,
+    body: service({}, { Resources: { Limits: { MemoryBytes: 1.5 } } }),
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number 1.5 into Go struct field Limit.TaskTemplate.Resources.Limits.MemoryBytes of type int64",
+    },
+    client: { sends: "spec/ gives MemoryBytes no integer check the client applies" },
+  },
+  {
+    name: "a negative memory limit",
+    method: "POST",
+    path: CREATE,
+    body: service({}, { Resources: { Limits: { MemoryBytes: -5 } } }),
+    want: {
+      status: 400,
+      message: "rpc error: code = InvalidArgument desc = invalid memory value -5: Must be at least 4MiB",
+    },
+    client: { sends: "swarmkit's 4 MiB floor is not in spec/" },
+  },
+  {
+    name: "a memory reservation under 4 MiB",
+    method: "POST",
+    path: CREATE,
+    body: service({}, { Resources: { Reservations: { MemoryBytes: 1 } } }),
+    want: {
+      status: 400,
+      message: "rpc error: code = InvalidArgument desc = invalid memory value 1: Must be at least 4MiB",
+    },
+    client: { sends: "swarmkit's 4 MiB floor is not in spec/" },
+  },
+  {
+    name: "a negative CPU limit",
+    method: "POST",
+    path: CREATE,
+    body: service({}, { Resources: { Limits: { NanoCPUs: -5 } } }),
+    want: {
+      status: 400,
+      message: "rpc error: code = InvalidArgument desc = invalid cpu value -5e-09: Must be at least 0.001",
+    },
+    client: { sends: "swarmkit's floor of 0.001 CPUs is not in spec/" },
+  },
+  {
+    name: "a CPU reservation just under 0.001",
+    method: "POST",
+    path: CREATE,
+    body: service({}, { Resources: { Reservations: { NanoCPUs: 999_999 } } }),
+    want: {
+      status: 400,
+      message:
+        "rpc error: code = InvalidArgument desc = invalid cpu value 0.000999999: Must be at least 0.001",
+    },
+    client: { sends: "swarmkit's floor of 0.001 CPUs is not in spec/" },
+  },
+  {
+    name: "a negative target port",
+    method: "POST",
+    path: CREATE,
+    body: service({ EndpointSpec: { Ports: [{ Protocol: "tcp", TargetPort: -1 }] } }),
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number -1 into Go struct field PortConfig.EndpointSpec.Ports.TargetPort of type uint32",
+    },
+    client: {
+      refuses: "EndpointSpec.Ports[0].TargetPort",
+      call: create({ endpointSpec: { ports: [{ target: -1 }] } }),
+    },
+  },
+  {
+    name: "a published port beyond uint32",
+    method: "POST",
+    path: CREATE,
+    body: service({
+      EndpointSpec: { Ports: [{ Protocol: "tcp", TargetPort: 80, PublishedPort: 4294967296 }] },
+    }),
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number 4294967296 into Go struct field PortConfig.EndpointSpec.Ports.PublishedPort of type uint32",
+    },
+    client: {
+      refuses: "EndpointSpec.Ports[0].PublishedPort",
+      call: create({ endpointSpec: { ports: [{ target: 80, published: 4294967296 }] } }),
+    },
+  },
+  {
+    name: "a failure ratio beyond float32",
+    method: "POST",
+    path: CREATE,
+    body: service({ UpdateConfig: { MaxFailureRatio: 1e39 } }),
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number 1e+39 into Go struct field UpdateConfig.UpdateConfig.MaxFailureRatio of type float32",
+    },
+    client: {
+      refuses: "UpdateConfig.MaxFailureRatio",
+      call: create({ updateConfig: { maxFailureRatio: 1e39 } }),
+    },
+  },
+  {
+    name: "a negative secret file mode",
+    method: "POST",
+    path: CREATE,
+    body: service({}, {}, { Secrets: [{ File: { Name: "x", Mode: -1 } }] }),
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number -1 into Go struct field SecretReferenceFileTarget.TaskTemplate.ContainerSpec.Secrets.File.Mode of type fs.FileMode",
+    },
+    client: {
+      refuses: "TaskTemplate.ContainerSpec.Secrets[0].File.Mode",
+      call: rawCreate(service({}, {}, { Secrets: [{ File: { Name: "x", Mode: -1 } }] })),
+    },
+  },
+  {
+    name: "a fractional health check interval",
+    method: "POST",
+    path: CREATE,
+    body: service({}, {}, { Healthcheck: { Interval: 1.5 } }),
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number 1.5 into Go struct field HealthConfig.TaskTemplate.ContainerSpec.Healthcheck.Interval of type time.Duration",
+    },
+    client: {
+      refuses: "TaskTemplate.ContainerSpec.Healthcheck.Interval",
+      call: rawCreate(service({}, {}, { Healthcheck: { Interval: 1.5 } })),
+    },
+  },
+  {
+    name: "a number for the whole container spec",
+    method: "POST",
+    path: CREATE,
+    body: { Name: "{unique}", TaskTemplate: { ContainerSpec: 5 } },
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number into Go struct field TaskSpec.TaskTemplate.ContainerSpec of type swarm.ContainerSpec",
+    },
+    client: {
+      refuses: "TaskTemplate.ContainerSpec",
+      call: rawCreate({ Name: "x", TaskTemplate: { ContainerSpec: 5 } }),
+    },
+  },
+  {
+    name: "a string for the port list",
+    method: "POST",
+    path: CREATE,
+    body: service({ EndpointSpec: { Ports: "80" } }),
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal string into Go struct field EndpointSpec.EndpointSpec.Ports of type []swarm.PortConfig",
+    },
+    client: { refuses: "EndpointSpec.Ports", call: rawCreate(service({ EndpointSpec: { Ports: "80" } })) },
+  },
+  {
+    name: "a number for a restart condition",
+    method: "POST",
+    path: CREATE,
+    body: service({}, { RestartPolicy: { Condition: 5 } }),
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number into Go struct field RestartPolicy.TaskTemplate.RestartPolicy.Condition of type swarm.RestartPolicyCondition",
+    },
+    client: {
+      refuses: "TaskTemplate.RestartPolicy.Condition",
+      call: rawCreate(service({}, { RestartPolicy: { Condition: 5 } })),
+    },
+  },
+  {
+    name: "the first misfit in the body is the one reported",
+    method: "POST",
+    path: CREATE,
+    body: service({}, {}, { Secrets: [{ File: { Mode: -1 } }], Healthcheck: { Retries: 1.5 } }),
+    want: {
+      status: 400,
+      message:
+        "json: cannot unmarshal number -1 into Go struct field SecretReferenceFileTarget.TaskTemplate.ContainerSpec.Secrets.File.Mode of type fs.FileMode",
+    },
+    client: {
+      refuses: "TaskTemplate.ContainerSpec.Secrets[0].File.Mode",
+      call: rawCreate(service({}, {}, { Secrets: [{ File: { Mode: -1 } }], Healthcheck: { Retries: 1.5 } })),
+    },
+  },
+  {
+    name: "an image with an upper-case repository",
+    method: "POST",
+    path: CREATE,
+    body: image("UPPER:case"),
+    want: notAnImage("UPPER:case"),
+    client: { sends: "the client does not parse image references" },
+  },
+  {
+    name: "an image name that ends badly after many letters",
+    method: "POST",
+    path: CREATE,
+    body: image(`${"a".repeat(40)}!`),
+    want: notAnImage(`${"a".repeat(40)}!`),
+    client: { sends: "the client does not parse image references" },
+  },
+  {
+    name: "an image that is a 64-hex ID",
+    method: "POST",
+    path: CREATE,
+    body: image("a".repeat(64)),
+    want: notAnImage("a".repeat(64)),
+    client: { sends: "the client does not parse image references" },
+  },
+  {
+    name: "an image with a short digest",
+    method: "POST",
+    path: CREATE,
+    body: image("busybox@sha256:abc"),
+    want: notAnImage("busybox@sha256:abc"),
+    client: { sends: "the client does not parse image references" },
+  },
+  {
+    name: "an image with an empty tag",
+    method: "POST",
+    path: CREATE,
+    body: image("busybox:"),
+    want: notAnImage("busybox:"),
+    client: { sends: "the client does not parse image references" },
+  },
+  {
+    name: "a bad percent escape in the path",
+    method: "GET",
+    path: `${V}/services/%zz`,
+    want: { status: 400, message: "400 Bad Request" },
+    client: { cannot: "it escapes every path parameter" },
+  },
+  {
+    name: "a percent sign cut short at the end of the path",
+    method: "GET",
+    path: `${V}/services/abc%2`,
+    want: { status: 400, message: "400 Bad Request" },
+    client: { cannot: "it escapes every path parameter" },
+  },
+  {
+    name: "a bad percent escape in a list's query",
+    method: "GET",
+    path: `${V}/services?filters=%zz`,
+    want: { status: 400, message: 'invalid URL escape "%zz"' },
+    client: { cannot: "it escapes every query parameter" },
+  },
+  {
+    name: "a semicolon in a list's query, after a bad escape",
+    method: "GET",
+    path: `${V}/services?x=%zz&a;b`,
+    want: { status: 400, message: "invalid semicolon separator in query" },
+    client: { cannot: "it escapes every query parameter" },
+  },
+  {
+    name: "a bad percent escape in a query an inspect ignores",
+    method: "GET",
+    path: `${V}/services/{serviceId}?%zz=1`,
+    want: { status: 200 },
+    client: { cannot: "it escapes every query parameter" },
+  },
+  {
+    name: "a spec over raft's transaction limit",
+    method: "POST",
+    path: CREATE,
+    body: withLabel(2 * MiB),
+    want: {
+      status: 500,
+      message: "rpc error: code = Unknown desc = raft: raft message is too large and can't be sent",
+    },
+    client: { sends: "only swarmkit's encoding of the spec decides its size" },
+  },
+  {
+    name: "a spec over gRPC's message limit",
+    method: "POST",
+    path: CREATE,
+    body: withLabel(5 * MiB),
+    want: {
+      status: 500,
+      message:
+        "rpc error: code = ResourceExhausted desc = grpc: received message larger than max (5242959 vs. 4194304)",
+    },
+    client: { sends: "only swarmkit's encoding of the spec decides its size" },
+  },
+  {
+    name: "a spec larger than the fake holds",
+    method: "POST",
+    path: CREATE,
+    body: withLabel(20 * MiB),
+    want: {
+      status: 500,
+      message:
+        "rpc error: code = ResourceExhausted desc = grpc: received message larger than max (20971599 vs. 4194304)",
+    },
+    client: { sends: "only swarmkit's encoding of the spec decides its size" },
   },
   // Versions and paths.
   {

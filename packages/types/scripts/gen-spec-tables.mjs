@@ -51,6 +51,53 @@ for (const [name, schema] of Object.entries(schemas)) {
   graph[name] = describe(schema);
 }
 
+// What Go's encoding/json needs to read a body as dockerd does: each schema's Go type, and each
+// field's JSON kind and Go type (`format` is an integer's Go kind; `x-go-type` names the rest).
+const goOf = (node) => node?.["x-go-type"];
+function describeGo(node) {
+  if (!node || typeof node !== "object") return { kind: "any" };
+  const out = {};
+  const variants = (node.oneOf ?? node.anyOf ?? node.allOf)?.filter((v) => v.type !== "null");
+  if (variants?.length === 1) Object.assign(out, describeGo(variants[0]));
+  if (node.$ref) {
+    out.kind = "ref";
+    out.ref = refName(node.$ref);
+  }
+  const types = typesOf(node).filter((t) => t !== "null");
+  if (types.length === 1) {
+    const [type] = types;
+    out.kind = type;
+    if (type === "integer")
+      out.go = out.number = node.format && node.format !== "int32" ? node.format : "int64";
+    if (type === "number") out.go = out.number = node.format === "float" ? "float32" : "float64";
+    if (type === "string") out.go = "string";
+    if (type === "boolean") out.go = "bool";
+    if (type === "array" && node.items) out.items = describeGo(node.items);
+    if (type === "object" && node.properties) out.fields = describeGoFields(node.properties);
+    if (type === "object" && node.additionalProperties && typeof node.additionalProperties === "object")
+      out.values = describeGo(node.additionalProperties);
+  } else if (types.length > 1 && !out.kind) out.kind = "any";
+  out.kind ??= "any";
+  if (goOf(node)) out.go = goOf(node);
+  Object.assign(out, versionsOf(node));
+  return out;
+}
+function describeGoFields(properties) {
+  return Object.fromEntries(Object.entries(properties).map(([name, prop]) => [name, describeGo(prop)]));
+}
+// Only what a request body can reach: responses are written by the fake, never decoded.
+const goTable = {};
+const refsIn = (node) => JSON.stringify(node).match(/#\/components\/schemas\/[^"]+/g) ?? [];
+const pending = operations(spec).flatMap(({ op }) =>
+  refsIn(op.requestBody?.content?.["application/json"]?.schema ?? {}),
+);
+while (pending.length) {
+  const name = refName(pending.pop());
+  if (goTable[name]) continue;
+  goTable[name] = { ...describeGo(schemas[name]), go: goOf(schemas[name]) ?? `swarm.${name}` };
+  pending.push(...refsIn(schemas[name]));
+}
+
 const operationTable = {};
 for (const { key, op, parameters } of operations(spec)) {
   const entry = { min: versionsOf(op).min ?? FIRST_VERSION };
@@ -68,7 +115,7 @@ for (const { key, op, parameters } of operations(spec)) {
 
 const json = (value) => JSON.stringify(value, null, 2);
 const out = `${BANNER("gen-spec-tables.mjs")}
-import type { SchemaNode } from "../spec-graph.js";
+import type { GoTypeNode, SchemaNode } from "../spec-graph.js";
 
 /** The newest API version spec/ describes; what Flotilla asks for unless the engine is older. */
 export const NEWEST_API_VERSION = ${JSON.stringify(spec.info["x-api-version"] ?? spec.info.version)};
@@ -82,6 +129,9 @@ export const operationVersions = ${json(operationTable)} as const satisfies Reco
 >;
 
 export type OperationKey = keyof typeof operationVersions;
+
+/** Each schema's Go type and its fields' JSON kinds and Go types, to decode bodies as dockerd does. */
+export const goTypes: Record<string, GoTypeNode> = ${json(Object.fromEntries(Object.entries(goTable).sort()))};
 
 /** Each schema's fields that lead somewhere or carry a version, as a graph to walk values along. */
 export const schemaGraph: Record<string, SchemaNode> = ${json(graph)};

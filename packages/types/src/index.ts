@@ -12,6 +12,7 @@ export {
 } from "./errors.js";
 export type * from "./generated/openapi.js";
 export {
+  goTypes,
   NEWEST_API_VERSION,
   OLDEST_API_VERSION,
   type OperationKey,
@@ -28,5 +29,10 @@ export type {
   ResponseBody,
   Route,
 } from "./operations.js";
-export { findUnsupportedFields, type SchemaNode, type UnsupportedField } from "./spec-graph.js";
+export {
+  findUnsupportedFields,
+  type GoTypeNode,
+  type SchemaNode,
+  type UnsupportedField,
+} from "./spec-graph.js";
 export { validateRequestBody } from "./validate.js";

@@ -18,6 +18,21 @@ export interface SchemaNode {
   fields?: Record<string, SchemaNode>;
 }
 
+/** How Go's encoding/json reads one field: its JSON kind, Go type, and where its value leads. */
+export interface GoTypeNode {
+  kind: "string" | "integer" | "number" | "boolean" | "array" | "object" | "ref" | "any";
+  /** The Go type as dockerd's messages name it (`uint64`, `time.Duration`, `swarm.PortConfig`). */
+  go?: string;
+  /** A number's Go kind, which bounds what it reads (`uint64`, `int`, `float32`...). */
+  number?: string;
+  ref?: string;
+  items?: GoTypeNode;
+  values?: GoTypeNode;
+  fields?: Record<string, GoTypeNode>;
+  min?: string;
+  removed?: string;
+}
+
 export interface UnsupportedField {
   /** Where in the value, as `TaskTemplate.ContainerSpec.Sysctls`. */
   path: string;

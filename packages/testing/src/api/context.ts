@@ -1,4 +1,5 @@
 import type { Cluster } from "../core/cluster.js";
+import { EngineError } from "../core/errors.js";
 
 // What a route gets: the parsed request, the swarm below, and the host around it (which node
 // the API runs on, and a way to hear that time moved, for streams).
@@ -32,6 +33,33 @@ export interface Route {
   /** Needs the node to be a swarm manager. */
   swarm: boolean;
   handler: RouteHandler;
+}
+
+/**
+ * The error Go's url.ParseQuery returns for a raw query string: a semicolon in any pair wins over
+ * the first bad escape, which Go keeps only while nothing else went wrong.
+ */
+export function queryError(raw: string): string | undefined {
+  const pairs = raw.split("&");
+  if (pairs.some((pair) => pair.includes(";"))) return "invalid semicolon separator in query";
+  for (const pair of pairs) {
+    const bad = /%(?![0-9a-fA-F]{2})/.exec(pair);
+    if (bad) return `invalid URL escape ${JSON.stringify(pair.slice(bad.index, bad.index + 3))}`;
+  }
+  return undefined;
+}
+
+/**
+ * A handler that reads its query as dockerd's handlers that call ParseForm do: a query Go cannot
+ * parse is refused (400) before anything else. Handlers without it read only the pairs that
+ * parse, as Go's URL.Query() does.
+ */
+export function form(handler: RouteHandler): RouteHandler {
+  return (ctx) => {
+    const error = queryError(ctx.url.search.slice(1));
+    if (error) throw new EngineError(400, error);
+    return handler(ctx);
+  };
 }
 
 /** `/services/{id}/update` becomes a pattern with named parameters. */

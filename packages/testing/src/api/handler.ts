@@ -43,7 +43,10 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export function createHandler(cluster: Cluster, host: ApiHost, hooks: HandlerHooks = {}): FetchHandler {
   return async (request) => {
     const url = new URL(request.url);
-    let path = url.pathname;
+    // Go's server cannot parse such a request line and answers before any handler runs.
+    if (/%(?![0-9a-fA-F]{2})/.test(url.pathname)) return badRequestLine();
+    // Routes match the unescaped path, as gorilla/mux does in dockerd (`a%2Fb` is two segments).
+    let path = unescapePath(url.pathname);
     const versioned = VERSIONED.exec(path);
     if (versioned) {
       const version = versioned[1]!;
@@ -85,7 +88,7 @@ async function dispatch(
         if (local.state !== "active") throw new EngineError(503, NOT_IN_SWARM);
         if (local.role !== "manager") throw new EngineError(503, WORKER_NODE);
       }
-      const params = Object.fromEntries(r.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      const params = Object.fromEntries(r.names.map((name, i) => [name, match[i + 1]!]));
       const response = await r.handler({ request, url, query: url.searchParams, params, cluster, host });
       // Whatever the call changed, the orchestrators see before the next call does.
       if (method !== "GET" && method !== "HEAD") cluster.reconcile();
@@ -97,6 +100,27 @@ async function dispatch(
   }
   // dockerd's router answers an unknown path, and a known path with a method it lacks, alike.
   return json(404, { message: "page not found" });
+}
+
+/** A path unescaped as Go does: to bytes, whatever they spell (invalid UTF-8 is kept). */
+function unescapePath(path: string): string {
+  if (!path.includes("%")) return path;
+  const bytes: number[] = [];
+  for (let i = 0; i < path.length; i++) {
+    if (path[i] === "%") {
+      bytes.push(Number.parseInt(path.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(path[i]!));
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+/** What Go's net/http writes for a request line it cannot parse: no handler, no JSON. */
+function badRequestLine(): Response {
+  return new Response("400 Bad Request", {
+    status: 400,
+    headers: { "Content-Type": "text/plain; charset=utf-8", Connection: "close" },
+  });
 }
 
 function compare(a: string, b: string): number {

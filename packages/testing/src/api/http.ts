@@ -1,6 +1,8 @@
 import { ENGINE_VERSION } from "../core/bootstrap.js";
 import { EngineError } from "../core/errors.js";
-import { scanJson } from "../core/go-json.js";
+import { parseGoJson } from "../core/go-json.js";
+import { requestTooLarge } from "../core/message-size.js";
+import { decodeBody } from "./decode.js";
 
 // Response helpers shaped as dockerd answers: JSON bodies, its headers, `{"message"}` errors.
 
@@ -37,15 +39,63 @@ export function errorResponse(error: EngineError): Response {
 }
 
 /**
- * Reads a JSON body as dockerd's json.Decoder does: the first value only (anything after it is
- * ignored), with Go's messages for the usual mistakes.
+ * The most of one body the fake holds. dockerd reads a body whole, but swarmkit refuses a spec
+ * over gRPC's 4 MiB, and JSON is larger than protobuf, so a body past twice that is no spec the
+ * engine would take: the rest is counted and thrown away, never held.
  */
-export async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+export const BODY_LIMIT = 8 * 1024 * 1024;
+
+/** A body's first `limit` bytes as text, and how many bytes it had in all. */
+async function readBounded(
+  request: Request,
+  limit: number,
+): Promise<{ text: string; held: number; total: number }> {
+  if (!request.body) return { text: "", held: 0, total: 0 };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let held = 0;
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (held >= limit) continue;
+    const kept = value.byteLength <= limit - held ? value : value.subarray(0, limit - held);
+    chunks.push(kept);
+    held += kept.byteLength;
+  }
+  return { text: Buffer.concat(chunks).toString("utf8"), held, total };
+}
+
+/**
+ * Reads a JSON body as dockerd's json.Decoder does: the first value only (anything after it is
+ * ignored), with Go's messages for the usual mistakes. Given the spec/ schema it is decoded into,
+ * the value is read as Go reads it into that type (see decode.ts).
+ */
+export async function readJson(request: Request, schema?: string): Promise<unknown> {
+  const { text, held, total: counted } = await readBounded(request, BODY_LIMIT);
+  // A body cut at the limit by the socket adapter still has its length in Content-Length.
+  const total = Math.max(counted, Number(request.headers.get("content-length")) || 0);
   if (text.trim() === "") throw new EngineError(400, "got EOF while reading request body");
-  const scanned = scanJson(text, "decoder");
-  if ("error" in scanned) throw new EngineError(400, scanned.error);
-  return JSON.parse(text.slice(0, scanned.end));
+  const parsed = parseGoJson(text, "decoder");
+  if (!("error" in parsed)) return schema ? decodeBody(schema, parsed.value, parsed.literals) : parsed.value;
+  if (total <= held || parsed.error !== "unexpected EOF") throw new EngineError(400, parsed.error);
+  // Cut short by the limit, not by the client. Cut inside a string (one huge value, as an
+  // oversized spec has), the body is read as if the string ran on over the bytes not held and
+  // then closed: its size is then known without holding it.
+  const closed = parsed.completion?.startsWith('"')
+    ? parseGoJson(text + parsed.completion, "decoder")
+    : undefined;
+  if (!schema || !closed || "error" in closed) throw requestTooLarge(total);
+  unread.set(request, total - held - parsed.completion!.length);
+  return decodeBody(schema, closed.value, closed.literals);
+}
+
+const unread = new WeakMap<Request, number>();
+
+/** How many bytes of a string in the body readJson did not hold (past BODY_LIMIT), or 0. */
+export function unreadBytes(request: Request): number {
+  return unread.get(request) ?? 0;
 }
 
 export function boolParam(value: string | null): boolean {

@@ -5,7 +5,7 @@ import { EngineError } from "../core/errors.js";
 import { sortedMap } from "../core/go-maps.js";
 import { type ContainerHealth, containerHealth } from "../core/health.js";
 import { isTerminal, type StoredTask } from "../core/model.js";
-import { type Route, route } from "./context.js";
+import { form, type Route, route } from "./context.js";
 import { anyPrefix, checkKeys, labelsMatch, parseFilters } from "./filters.js";
 import { json } from "./http.js";
 import { localNetworks } from "./local-networks.js";
@@ -37,7 +37,7 @@ export const containerRoutes: Route[] = [
   route(
     "GET",
     "/containers/json",
-    ({ cluster, query }) => {
+    form(({ cluster, query }) => {
       const f = parseFilters(query.get("filters"));
       checkKeys(f, FILTERS);
       const all = query.get("all") === "1" || query.get("all") === "true";
@@ -56,7 +56,7 @@ export const containerRoutes: Route[] = [
         .sort((a, b) => b.Created - a.Created);
       const limit = Number(query.get("limit") ?? -1);
       return json(200, limit > 0 ? out.slice(0, limit) : out);
-    },
+    }),
     false,
   ),
   route(

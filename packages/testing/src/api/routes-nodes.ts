@@ -2,7 +2,7 @@ import type { NodeSpec } from "@flotilla/types";
 import { EngineError } from "../core/errors.js";
 import { removeNode, updateNode } from "../core/nodes.js";
 import { parseVersion } from "../core/validation.js";
-import { type Route, route } from "./context.js";
+import { form, type Route, route } from "./context.js";
 import { anyEqual, anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
 import { boolParam, empty, json, readJson } from "./http.js";
 
@@ -15,34 +15,42 @@ function enumFilter(values: string[] | undefined, known: string[], what: string)
 }
 
 export const nodeRoutes: Route[] = [
-  route("GET", "/nodes", ({ cluster, query }) => {
-    const filters = parseFilters(query.get("filters"));
-    checkKeys(filters, ["id", "label", "membership", "name", "node.label", "role"]);
-    // dockerd converts roles and memberships to swarmkit's enums, refusing unknown ones; swarmkit
-    // then filters by role, but lists every node whatever membership was asked for.
-    const roles = enumFilter(filters.get("role"), ["manager", "worker"], "role");
-    enumFilter(filters.get("membership"), ["accepted", "pending"], "membership");
-    const out = [...cluster.store.data.nodes.values()].filter(
-      (n) =>
-        anyPrefix(filters.get("id"), n.ID) &&
-        anyPrefix(filters.get("name"), n.Description.Hostname) &&
-        anyEqual(roles, n.Spec.Role) &&
-        labelsMatch(filters.get("label"), n.Description.Engine.Labels) &&
-        labelsMatch(filters.get("node.label"), n.Spec.Labels),
-    );
-    return json(
-      200,
-      inIdOrder(out, (n) => n.ID),
-    );
-  }),
+  route(
+    "GET",
+    "/nodes",
+    form(({ cluster, query }) => {
+      const filters = parseFilters(query.get("filters"));
+      checkKeys(filters, ["id", "label", "membership", "name", "node.label", "role"]);
+      // dockerd converts roles and memberships to swarmkit's enums, refusing unknown ones; swarmkit
+      // then filters by role, but lists every node whatever membership was asked for.
+      const roles = enumFilter(filters.get("role"), ["manager", "worker"], "role");
+      enumFilter(filters.get("membership"), ["accepted", "pending"], "membership");
+      const out = [...cluster.store.data.nodes.values()].filter(
+        (n) =>
+          anyPrefix(filters.get("id"), n.ID) &&
+          anyPrefix(filters.get("name"), n.Description.Hostname) &&
+          anyEqual(roles, n.Spec.Role) &&
+          labelsMatch(filters.get("label"), n.Description.Engine.Labels) &&
+          labelsMatch(filters.get("node.label"), n.Spec.Labels),
+      );
+      return json(
+        200,
+        inIdOrder(out, (n) => n.ID),
+      );
+    }),
+  ),
   route("GET", "/nodes/{id}", ({ cluster, params }) => json(200, cluster.store.node(params.id!))),
   route("POST", "/nodes/{id}/update", async ({ cluster, params, query, request }) => {
     const version = parseVersion("node", query.get("version"));
-    updateNode(cluster, params.id!, version, (await readJson(request)) as NodeSpec);
+    updateNode(cluster, params.id!, version, (await readJson(request, "NodeSpec")) as NodeSpec);
     return empty(200);
   }),
-  route("DELETE", "/nodes/{id}", ({ cluster, params, query }) => {
-    removeNode(cluster, params.id!, boolParam(query.get("force")));
-    return empty(200);
-  }),
+  route(
+    "DELETE",
+    "/nodes/{id}",
+    form(({ cluster, params, query }) => {
+      removeNode(cluster, params.id!, boolParam(query.get("force")));
+      return empty(200);
+    }),
+  ),
 ];

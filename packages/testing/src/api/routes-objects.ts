@@ -9,7 +9,7 @@ import {
   updateObject,
 } from "../core/objects.js";
 import { checkObjectData, parseVersion } from "../core/validation.js";
-import { type Route, route } from "./context.js";
+import { form, type Route, route } from "./context.js";
 import { anyEqual, anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
 import { boolParam, empty, json, readJson } from "./http.js";
 import { BUILTIN, findLocal, type LocalNetwork, localNetworks, refuseRemoval } from "./local-networks.js";
@@ -23,20 +23,24 @@ const hideData = (secret: StoredSecret) => {
 };
 
 export const objectRoutes: Route[] = [
-  route("GET", "/secrets", ({ cluster, query }) => {
-    const f = parseFilters(query.get("filters"));
-    checkKeys(f, ["id", "label", "name", "names"]);
-    const out = [...cluster.store.data.secrets.values()].filter(
-      (s) =>
-        anyPrefix(f.get("id"), s.ID) &&
-        anyPrefix(f.get("name"), s.Spec.Name) &&
-        anyEqual(f.get("names"), s.Spec.Name) &&
-        labelsMatch(f.get("label"), s.Spec.Labels),
-    );
-    return json(200, inIdOrder(out, (s) => s.ID).map(hideData));
-  }),
+  route(
+    "GET",
+    "/secrets",
+    form(({ cluster, query }) => {
+      const f = parseFilters(query.get("filters"));
+      checkKeys(f, ["id", "label", "name", "names"]);
+      const out = [...cluster.store.data.secrets.values()].filter(
+        (s) =>
+          anyPrefix(f.get("id"), s.ID) &&
+          anyPrefix(f.get("name"), s.Spec.Name) &&
+          anyEqual(f.get("names"), s.Spec.Name) &&
+          labelsMatch(f.get("label"), s.Spec.Labels),
+      );
+      return json(200, inIdOrder(out, (s) => s.ID).map(hideData));
+    }),
+  ),
   route("POST", "/secrets/create", async ({ cluster, request }) => {
-    const body = await readJson(request);
+    const body = await readJson(request, "SecretSpec");
     checkObjectData(body);
     return json(201, { ID: createSecret(cluster, body as SecretSpec).ID });
   }),
@@ -45,37 +49,53 @@ export const objectRoutes: Route[] = [
   ),
   route("POST", "/secrets/{id}/update", async ({ cluster, params, query, request }) => {
     const version = parseVersion("secret", query.get("version"));
-    updateObject(cluster, "secret", params.id!, version, (await readJson(request)) as SecretSpec);
+    updateObject(
+      cluster,
+      "secret",
+      params.id!,
+      version,
+      (await readJson(request, "SecretSpec")) as SecretSpec,
+    );
     return empty(200);
   }),
   route("DELETE", "/secrets/{id}", ({ cluster, params }) => {
     removeObject(cluster, "secret", params.id!);
     return empty(204);
   }),
-  route("GET", "/configs", ({ cluster, query }) => {
-    const f = parseFilters(query.get("filters"));
-    checkKeys(f, ["id", "label", "name", "names"]);
-    const out = [...cluster.store.data.configs.values()].filter(
-      (c) =>
-        anyPrefix(f.get("id"), c.ID) &&
-        anyPrefix(f.get("name"), c.Spec.Name) &&
-        anyEqual(f.get("names"), c.Spec.Name) &&
-        labelsMatch(f.get("label"), c.Spec.Labels),
-    );
-    return json(
-      200,
-      inIdOrder(out, (c) => c.ID),
-    );
-  }),
+  route(
+    "GET",
+    "/configs",
+    form(({ cluster, query }) => {
+      const f = parseFilters(query.get("filters"));
+      checkKeys(f, ["id", "label", "name", "names"]);
+      const out = [...cluster.store.data.configs.values()].filter(
+        (c) =>
+          anyPrefix(f.get("id"), c.ID) &&
+          anyPrefix(f.get("name"), c.Spec.Name) &&
+          anyEqual(f.get("names"), c.Spec.Name) &&
+          labelsMatch(f.get("label"), c.Spec.Labels),
+      );
+      return json(
+        200,
+        inIdOrder(out, (c) => c.ID),
+      );
+    }),
+  ),
   route("POST", "/configs/create", async ({ cluster, request }) => {
-    const body = await readJson(request);
+    const body = await readJson(request, "ConfigSpec");
     checkObjectData(body);
     return json(201, { ID: createConfig(cluster, body as ConfigSpec).ID });
   }),
   route("GET", "/configs/{id}", ({ cluster, params }) => json(200, cluster.store.config(params.id!))),
   route("POST", "/configs/{id}/update", async ({ cluster, params, query, request }) => {
     const version = parseVersion("config", query.get("version"));
-    updateObject(cluster, "config", params.id!, version, (await readJson(request)) as ConfigSpec);
+    updateObject(
+      cluster,
+      "config",
+      params.id!,
+      version,
+      (await readJson(request, "ConfigSpec")) as ConfigSpec,
+    );
     return empty(200);
   }),
   route("DELETE", "/configs/{id}", ({ cluster, params }) => {
@@ -85,7 +105,7 @@ export const objectRoutes: Route[] = [
   route(
     "GET",
     "/networks",
-    ({ cluster, host, query }) => {
+    form(({ cluster, host, query }) => {
       const f = parseFilters(query.get("filters"));
       checkKeys(f, ["dangling", "driver", "id", "label", "name", "scope", "type"]);
       const inSwarm = host.local().state === "active";
@@ -106,7 +126,7 @@ export const objectRoutes: Route[] = [
           labelsMatch(f.get("label"), n.Labels),
       );
       return json(200, out);
-    },
+    }),
     false,
   ),
   route("POST", "/networks/create", async ({ cluster, request }) => {
@@ -116,12 +136,12 @@ export const objectRoutes: Route[] = [
   route(
     "GET",
     "/networks/{id}",
-    ({ cluster, host, params, query }) => {
+    form(({ cluster, host, params, query }) => {
       const local = findLocal(localNetworks(cluster, host.local().state === "active"), params.id!);
       if (local) return json(200, local);
       const network = cluster.store.network(params.id!);
       return json(200, swarmNetworkView(cluster, network, boolParam(query.get("verbose"))));
-    },
+    }),
     false,
   ),
   // Only swarm networks exist here; ingress is never pruned, and networks in use stay.

@@ -3,31 +3,35 @@ import { isLive, type StoredService } from "../core/model.js";
 import { withDefaults } from "../core/service-defaults.js";
 import { createService, removeService, updateService } from "../core/services.js";
 import { parseVersion } from "../core/validation.js";
-import { type Route, route } from "./context.js";
+import { form, type Route, route } from "./context.js";
 import { anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
-import { boolParam, empty, json, readJson } from "./http.js";
+import { boolParam, empty, json, readJson, unreadBytes } from "./http.js";
 import { checkStreams, logsResponse } from "./logs.js";
 
 export const serviceRoutes: Route[] = [
-  route("GET", "/services", ({ cluster, query }) => {
-    const filters = parseFilters(query.get("filters"));
-    checkKeys(filters, ["id", "label", "mode", "name"]);
-    const withStatus = boolParam(query.get("status"));
-    const out = [];
-    for (const s of cluster.store.data.services.values()) {
-      if (!anyPrefix(filters.get("id"), s.ID) || !anyPrefix(filters.get("name"), s.Spec.Name)) continue;
-      if (!labelsMatch(filters.get("label"), s.Spec.Labels)) continue;
-      const mode = filters.get("mode");
-      if (mode && !mode.includes(s.Spec.Mode?.Global ? "global" : "replicated")) continue;
-      out.push(withStatus ? { ...s, ServiceStatus: serviceStatus(cluster, s) } : s);
-    }
-    return json(
-      200,
-      inIdOrder(out, (s) => s.ID),
-    );
-  }),
+  route(
+    "GET",
+    "/services",
+    form(({ cluster, query }) => {
+      const filters = parseFilters(query.get("filters"));
+      checkKeys(filters, ["id", "label", "mode", "name"]);
+      const withStatus = boolParam(query.get("status"));
+      const out = [];
+      for (const s of cluster.store.data.services.values()) {
+        if (!anyPrefix(filters.get("id"), s.ID) || !anyPrefix(filters.get("name"), s.Spec.Name)) continue;
+        if (!labelsMatch(filters.get("label"), s.Spec.Labels)) continue;
+        const mode = filters.get("mode");
+        if (mode && !mode.includes(s.Spec.Mode?.Global ? "global" : "replicated")) continue;
+        out.push(withStatus ? { ...s, ServiceStatus: serviceStatus(cluster, s) } : s);
+      }
+      return json(
+        200,
+        inIdOrder(out, (s) => s.ID),
+      );
+    }),
+  ),
   route("POST", "/services/create", async ({ cluster, request }) => {
-    const service = createService(cluster, await readJson(request));
+    const service = createService(cluster, await readJson(request, "ServiceSpec"), unreadBytes(request));
     return json(201, { ID: service.ID });
   }),
   route("GET", "/services/{id}", ({ cluster, params, query }) => {
@@ -37,20 +41,27 @@ export const serviceRoutes: Route[] = [
   }),
   route("POST", "/services/{id}/update", async ({ cluster, params, query, request }) => {
     const version = parseVersion("service", query.get("version"));
-    const body = await readJson(request);
-    updateService(cluster, params.id!, version, body, { rollback: query.get("rollback") === "previous" });
+    const body = await readJson(request, "ServiceSpec");
+    updateService(cluster, params.id!, version, body, {
+      rollback: query.get("rollback") === "previous",
+      unreadBytes: unreadBytes(request),
+    });
     return json(200, { Warnings: null });
   }),
   route("DELETE", "/services/{id}", ({ cluster, params }) => {
     removeService(cluster, params.id!);
     return empty(200);
   }),
-  route("GET", "/services/{id}/logs", (ctx) => {
-    checkStreams(ctx.query);
-    const service = ctx.cluster.store.service(ctx.params.id!);
-    const tasks = ctx.cluster.store.tasksOf(service.ID);
-    return logsResponse(ctx, tasks, Boolean(service.Spec.TaskTemplate.ContainerSpec?.TTY));
-  }),
+  route(
+    "GET",
+    "/services/{id}/logs",
+    form((ctx) => {
+      checkStreams(ctx.query);
+      const service = ctx.cluster.store.service(ctx.params.id!);
+      const tasks = ctx.cluster.store.tasksOf(service.ID);
+      return logsResponse(ctx, tasks, Boolean(service.Spec.TaskTemplate.ContainerSpec?.TTY));
+    }),
+  ),
 ];
 
 /** Running, desired and (for jobs) completed task counts, as `?status=true` adds them. */

@@ -2,8 +2,8 @@ import type { SwarmSpec } from "@flotilla/types";
 import { newUnlockKey } from "../core/bootstrap.js";
 import { ALREADY_IN_SWARM, EngineError, outOfSequence } from "../core/errors.js";
 import type { SwarmEvent } from "../core/events.js";
-import { checkSwarmDecodes, parseVersion, validateSwarmSpec } from "../core/validation.js";
-import { type ApiHost, type Route, type RouteContext, route } from "./context.js";
+import { parseVersion, validateSwarmSpec } from "../core/validation.js";
+import { type ApiHost, form, type Route, type RouteContext, route } from "./context.js";
 import { anyEqual, anyPrefix, type Filters, labelsMatch, parseFilters } from "./filters.js";
 import { boolParam, empty, engineHeaders, json, readJson } from "./http.js";
 import { infoBody, versionBody } from "./system-info.js";
@@ -30,7 +30,7 @@ export const systemRoutes: Route[] = [
   ),
   route("GET", "/version", () => json(200, versionBody()), false),
   route("GET", "/info", ({ cluster, host }) => json(200, infoBody(cluster, host)), false),
-  route("GET", "/events", events, false),
+  route("GET", "/events", form(events), false),
   route("GET", "/swarm", ({ cluster }) => json(200, cluster.store.data.swarm)),
   route(
     "POST",
@@ -75,8 +75,7 @@ export const systemRoutes: Route[] = [
   ),
   route("POST", "/swarm/update", async ({ cluster, query, request }) => {
     // dockerd decodes the body before it reads the version.
-    const body = await readJson(request);
-    checkSwarmDecodes(body);
+    const body = await readJson(request, "SwarmSpec");
     const version = parseVersion("swarm", query.get("version"));
     const spec = body as SwarmSpec;
     validateSwarmSpec(spec);

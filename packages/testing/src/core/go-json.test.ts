@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { base64ErrorOffset, scanJson } from "./go-json.js";
+import { base64ErrorOffset, MAX_NESTING_DEPTH, parseGoJson, scanJson } from "./go-json.js";
 
 // Every message here was recorded from Docker 20.10 (filters go through json.Unmarshal, request
 // bodies through a json.Decoder, secret data through base64).
@@ -51,5 +51,52 @@ describe("base64ErrorOffset", () => {
     ["b3RoZXI=", undefined],
   ])("places the first error in %j at %j", (text, offset) => {
     expect(base64ErrorOffset(text)).toBe(offset);
+  });
+});
+
+describe("parseGoJson", () => {
+  const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+
+  it("takes nesting up to Go's limit and refuses one level more, with Go's message", () => {
+    expect("value" in parseGoJson(nested(MAX_NESTING_DEPTH), "decoder")).toBe(true);
+    expect(parseGoJson(nested(MAX_NESTING_DEPTH + 1), "decoder")).toEqual({
+      error: "invalid character '[' exceeded max depth",
+    });
+    expect(parseGoJson(`{"a":${'{"a":'.repeat(MAX_NESTING_DEPTH)}1}`, "decoder")).toMatchObject({
+      error: "invalid character '{' exceeded max depth",
+    });
+  });
+
+  it("reads a million open brackets without reaching JavaScript's stack", () => {
+    expect(parseGoJson("[".repeat(1_000_000), "decoder")).toEqual({
+      error: "invalid character '[' exceeded max depth",
+    });
+  });
+
+  it("keeps each number's text beside its value, by holder and key or index", () => {
+    const parsed = parseGoJson('{"a": 1e3, "b": [1.0, -0, 100000000000000000000], "c": {"d": 5}}', "decoder");
+    if (!("value" in parsed)) throw new Error(parsed.error);
+    const value = parsed.value as { a: number; b: number[]; c: { d: number } };
+    expect(value).toEqual({ a: 1000, b: [1, -0, 1e20], c: { d: 5 } });
+    expect(parsed.literals.get(value)?.get("a")).toBe("1e3");
+    expect([0, 1, 2].map((i) => parsed.literals.get(value.b)?.get(i))).toEqual([
+      "1.0",
+      "-0",
+      "100000000000000000000",
+    ]);
+    expect(parsed.literals.get(value.c)?.get("d")).toBe("5");
+  });
+
+  it("keeps a __proto__ key as data", () => {
+    const parsed = parseGoJson('{"__proto__": {"polluted": true}}', "decoder");
+    if (!("value" in parsed)) throw new Error(parsed.error);
+    expect(Object.keys(parsed.value as object)).toEqual(["__proto__"]);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it("says how a text cut inside a string or before a value would close", () => {
+    expect(parseGoJson('{"a": {"b": "xx', "decoder")).toEqual({ error: "unexpected EOF", completion: '"}}' });
+    expect(parseGoJson('{"a": [1, ', "decoder")).toEqual({ error: "unexpected EOF", completion: "null]}" });
+    expect(parseGoJson('{"a', "decoder")).toEqual({ error: "unexpected EOF" });
   });
 });

@@ -10,11 +10,12 @@ import {
 } from "./endpoint.js";
 import { EngineError, grpc, outOfSequence } from "./errors.js";
 import { sortedMap } from "./go-maps.js";
+import { checkServiceTransaction } from "./message-size.js";
 import { isLive, type StoredService } from "./model.js";
 import { forgetRestarts } from "./restart.js";
 import { specChangeAttributes } from "./service-events.js";
 import { beginUpdate, rollbackService } from "./updater.js";
-import { checkDecodes, validateServiceSpec } from "./validation.js";
+import { validateServiceSpec } from "./validation.js";
 
 // Service create, update, rollback and remove, with the engine's defaults and checks.
 
@@ -184,11 +185,11 @@ function checkRuntime(spec: ServiceSpec): void {
   }
 }
 
-export function createService(cluster: Cluster, body: unknown): StoredService {
-  checkDecodes(body);
+/** `unreadBytes`: bytes of a string in the body the API did not hold (see readJson). */
+export function createService(cluster: Cluster, body: unknown, unreadBytes = 0): StoredService {
   checkRuntime(body as ServiceSpec);
   const spec = normalizeSpec(body as ServiceSpec);
-  validateServiceSpec(spec, cluster.store);
+  validateServiceSpec(spec, cluster.store, unreadBytes);
   checkEndpoint(cluster.store, spec);
   resolveNetworkTargets(cluster.store, spec);
   for (const existing of cluster.store.data.services.values()) {
@@ -196,6 +197,7 @@ export function createService(cluster: Cluster, body: unknown): StoredService {
       throw grpc.exists(`name conflicts with an existing object: service ${spec.Name} already exists`);
     }
   }
+  checkServiceTransaction(spec);
   const iso = cluster.iso();
   const service: StoredService = {
     ...cluster.store.stamp(cluster.ids.objectId(), iso),
@@ -221,10 +223,9 @@ export function updateService(
   ref: string,
   version: number,
   body: unknown,
-  options: { rollback?: boolean } = {},
+  options: { rollback?: boolean; unreadBytes?: number } = {},
 ): StoredService {
   const service = cluster.store.service(ref);
-  checkDecodes(body);
   const input = body as ServiceSpec;
   checkRuntime(input);
   const spec = normalizeSpec(input);
@@ -235,12 +236,13 @@ export function updateService(
     rollbackService(cluster, service, "manually requested rollback");
     return service;
   }
-  validateServiceSpec(spec, cluster.store);
+  validateServiceSpec(spec, cluster.store, options.unreadBytes);
   if (spec.Name !== service.Spec.Name) throw grpc.unimplemented("renaming services is not supported");
   if (modeOf(spec) !== modeOf(service.Spec)) throw grpc.unimplemented("service mode change is not allowed");
   if (version !== service.Version.Index) throw outOfSequence();
   checkEndpoint(cluster.store, spec, service.ID);
   resolveNetworkTargets(cluster.store, spec);
+  checkServiceTransaction(spec, service.Spec);
 
   const before = service.Spec;
   const previousVersion = service.Version.Index;

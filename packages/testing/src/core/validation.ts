@@ -2,7 +2,9 @@ import type { HealthConfig, ServiceSpec, SwarmSpec } from "@flotilla/types";
 import { parseConstraints } from "./constraints.js";
 import { checkContainerConversion } from "./container-convert.js";
 import { EngineError, grpc } from "./errors.js";
-import { base64ErrorOffset, goKind } from "./go-json.js";
+import { base64ErrorOffset } from "./go-json.js";
+import { isNormalizedNamed } from "./image-reference.js";
+import { checkRequestSize } from "./message-size.js";
 import type { Store } from "./store.js";
 
 // Service specs checked as dockerd and swarmkit check them, in their order, with their messages.
@@ -11,112 +13,6 @@ import type { Store } from "./store.js";
 const MOUNT_TYPES = new Set(["bind", "volume", "tmpfs", "npipe", "cluster"]);
 // swarmkit allows `-` and `_` inside a name (stacks name services `stack_service`), then checks length.
 const DNS_LABEL = /^[a-zA-Z0-9](?:[-_a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-
-type GoType = "string" | "int" | "uint64" | "float32" | "time.Duration" | "[]string" | "map[string]string";
-
-/**
- * Fields whose JSON type Go's decoder checks as it reads a ServiceSpec: the path, the Go struct
- * holding the field (Go names it in the message), and the field's Go type.
- */
-const TYPED: [path: string[], goStruct: string, goType: GoType][] = [
-  [["Name"], "ServiceSpec", "string"],
-  [["Labels"], "ServiceSpec", "map[string]string"],
-  [["Mode", "Replicated", "Replicas"], "ReplicatedService", "uint64"],
-  [["Mode", "ReplicatedJob", "MaxConcurrent"], "ReplicatedJob", "uint64"],
-  [["Mode", "ReplicatedJob", "TotalCompletions"], "ReplicatedJob", "uint64"],
-  [["TaskTemplate", "ContainerSpec", "Image"], "ContainerSpec", "string"],
-  [["TaskTemplate", "ContainerSpec", "Command"], "ContainerSpec", "[]string"],
-  [["TaskTemplate", "ContainerSpec", "Args"], "ContainerSpec", "[]string"],
-  [["TaskTemplate", "ContainerSpec", "Env"], "ContainerSpec", "[]string"],
-  [["TaskTemplate", "ContainerSpec", "Labels"], "ContainerSpec", "map[string]string"],
-  [["TaskTemplate", "ContainerSpec", "StopGracePeriod"], "ContainerSpec", "time.Duration"],
-  [["TaskTemplate", "ContainerSpec", "Healthcheck", "Test"], "HealthConfig", "[]string"],
-  [["TaskTemplate", "ContainerSpec", "Healthcheck", "Interval"], "HealthConfig", "time.Duration"],
-  [["TaskTemplate", "ContainerSpec", "Healthcheck", "Timeout"], "HealthConfig", "time.Duration"],
-  [["TaskTemplate", "ContainerSpec", "Healthcheck", "StartPeriod"], "HealthConfig", "time.Duration"],
-  [["TaskTemplate", "ContainerSpec", "Healthcheck", "Retries"], "HealthConfig", "int"],
-  [["TaskTemplate", "RestartPolicy", "Delay"], "RestartPolicy", "time.Duration"],
-  [["TaskTemplate", "RestartPolicy", "MaxAttempts"], "RestartPolicy", "uint64"],
-  [["TaskTemplate", "RestartPolicy", "Window"], "RestartPolicy", "time.Duration"],
-  [["TaskTemplate", "Placement", "MaxReplicas"], "Placement", "uint64"],
-  ...updateConfigFields("UpdateConfig"),
-  ...updateConfigFields("RollbackConfig"),
-];
-
-function updateConfigFields(config: string): [string[], string, GoType][] {
-  return [
-    [[config, "Parallelism"], "UpdateConfig", "uint64"],
-    [[config, "Delay"], "UpdateConfig", "time.Duration"],
-    [[config, "Monitor"], "UpdateConfig", "time.Duration"],
-    [[config, "MaxFailureRatio"], "UpdateConfig", "float32"],
-  ];
-}
-
-/** What Go says when `value` does not fit `goType`, or undefined when it does. */
-function misfit(value: unknown, goType: GoType): { what: string; type: string } | undefined {
-  if (value === null || value === undefined) return undefined;
-  const kind = goKind(value);
-  switch (goType) {
-    case "string":
-      return kind === "string" ? undefined : { what: kind, type: goType };
-    case "int":
-    case "uint64":
-    case "time.Duration":
-    case "float32": {
-      if (kind !== "number") return { what: kind, type: goType };
-      const n = value as number;
-      const whole = goType === "float32" || Number.isInteger(n);
-      return whole && (goType !== "uint64" || n >= 0) ? undefined : { what: `number ${n}`, type: goType };
-    }
-    case "[]string":
-    case "map[string]string": {
-      const container = goType === "[]string" ? "array" : "object";
-      if (kind !== container) return { what: kind, type: goType };
-      const bad = Object.values(value as object).find((v) => v !== null && typeof v !== "string");
-      return bad === undefined ? undefined : { what: goKind(bad), type: "string" };
-    }
-  }
-}
-
-const SWARM_TYPED: [path: string[], goStruct: string, goType: GoType][] = [
-  [["Name"], "Spec", "string"],
-  [["Raft", "SnapshotInterval"], "RaftConfig", "uint64"],
-  [["Raft", "KeepOldSnapshots"], "RaftConfig", "uint64"],
-  [["Raft", "LogEntriesForSlowFollowers"], "RaftConfig", "uint64"],
-  [["Dispatcher", "HeartbeatPeriod"], "DispatcherConfig", "time.Duration"],
-  [["CAConfig", "NodeCertExpiry"], "CAConfig", "time.Duration"],
-];
-
-/** A body as Go's JSON decoder reads it into `goValue`: the wrong JSON type for a field is refused. */
-function checkGoTypes(body: unknown, goValue: string, fields: typeof TYPED): void {
-  if (body !== null && goKind(body) !== "object") {
-    throw new EngineError(400, `json: cannot unmarshal ${goKind(body)} into Go value of type ${goValue}`);
-  }
-  for (const [path, goStruct, goType] of fields) {
-    let value: unknown = body;
-    for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
-    const wrong = misfit(value, goType);
-    if (wrong) {
-      throw new EngineError(
-        400,
-        `json: cannot unmarshal ${wrong.what} into Go struct field ${goStruct}.${path.join(".")} of type ${wrong.type}`,
-      );
-    }
-  }
-}
-
-/**
- * A service body as dockerd decodes it: the wrong JSON type for a field, or a negative or
- * fractional count, is refused before anything else runs.
- */
-export function checkDecodes(body: unknown): void {
-  checkGoTypes(body, "swarm.ServiceSpec", TYPED);
-}
-
-/** A swarm spec body as dockerd decodes it. */
-export function checkSwarmDecodes(body: unknown): void {
-  checkGoTypes(body, "swarm.Spec", SWARM_TYPED);
-}
 
 /** A swarm spec as dockerd and swarmkit refuse it, before its version is compared. */
 export function validateSwarmSpec(spec: SwarmSpec): void {
@@ -149,7 +45,11 @@ function checkConversions(spec: ServiceSpec): void {
   }
 }
 
-export function validateServiceSpec(spec: ServiceSpec, store: Store): void {
+/**
+ * `spec` as dockerd checks it, then gRPC its size (`unreadBytes` more than the spec holds, see
+ * readJson), then swarmkit its fields.
+ */
+export function validateServiceSpec(spec: ServiceSpec, store: Store, unreadBytes = 0): void {
   const modes = Object.entries(spec.Mode ?? {}).filter(([, v]) => v !== undefined && v !== null);
   if (modes.length > 1) throw new EngineError(400, "must specify only one service mode");
   for (const mount of spec.TaskTemplate?.ContainerSpec?.Mounts ?? []) {
@@ -166,10 +66,13 @@ export function validateServiceSpec(spec: ServiceSpec, store: Store): void {
       throw new EngineError(500, `network ${target} not found`);
     }
   }
+  checkRequestSize("ServiceSpec", spec, unreadBytes);
   if (!spec.Name || !DNS_LABEL.test(spec.Name))
     throw grpc.invalid("name must be valid as a DNS name component");
   if (spec.Name.length > 63) throw grpc.invalid("name must be 63 characters or fewer");
   const task = spec.TaskTemplate ?? {};
+  checkResources(task.Resources?.Limits);
+  checkResources(task.Resources?.Reservations);
   const restart = task.RestartPolicy;
   if ((restart?.Delay ?? 0) < 0) throw grpc.invalid("TaskSpec: restart-delay cannot be negative");
   if ((restart?.Window ?? 0) < 0) throw grpc.invalid("TaskSpec: restart-window cannot be negative");
@@ -182,6 +85,11 @@ export function validateServiceSpec(spec: ServiceSpec, store: Store): void {
     throw grpc.invalid("TaskSpec: update-maxfailureratio cannot be less than 0 or bigger than 1");
   if (task.ContainerSpec && !task.ContainerSpec.Image) {
     throw grpc.invalid("ContainerSpec: image reference must be provided");
+  }
+  if (task.ContainerSpec && !isNormalizedNamed(task.ContainerSpec.Image!)) {
+    throw grpc.invalid(
+      `ContainerSpec: ${JSON.stringify(task.ContainerSpec.Image)} is not a valid repository/tag`,
+    );
   }
   const targets = new Set<string>();
   for (const mount of task.ContainerSpec?.Mounts ?? []) {
@@ -206,6 +114,27 @@ export function validateServiceSpec(spec: ServiceSpec, store: Store): void {
     }
   }
   parseConstraints(task.Placement?.Constraints);
+}
+
+/** swarmkit's floor on a CPU or memory limit or reservation (0 is none). */
+function checkResources(resources: { NanoCPUs?: number; MemoryBytes?: number } | undefined): void {
+  const cpus = resources?.NanoCPUs ?? 0;
+  if (cpus !== 0 && cpus < 1e6)
+    throw grpc.invalid(`invalid cpu value ${goFloat(cpus / 1e9)}: Must be at least 0.001`);
+  const memory = resources?.MemoryBytes ?? 0;
+  if (memory !== 0 && memory < 4 * 1024 * 1024)
+    throw grpc.invalid(`invalid memory value ${memory}: Must be at least 4MiB`);
+}
+
+/** A float as Go's %g prints it: `-5e-09`, `0.0005`, `1e+06`. */
+function goFloat(n: number): string {
+  const exponent = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(n)));
+  if (exponent < -4 || exponent >= 6) {
+    const [mantissa, power] = n.toExponential().split("e") as [string, string];
+    const sign = power.startsWith("-") ? "-" : "+";
+    return `${mantissa}e${sign}${power.replace(/^[-+]/, "").padStart(2, "0")}`;
+  }
+  return String(n);
 }
 
 /** swarmkit's limits on a health check, checked even when its test is `NONE`. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FetchHandler } from "../api/handler.js";
+import { BODY_LIMIT } from "../api/http.js";
 
 // The glue between node:http and the fake's handler: an IncomingMessage becomes a WHATWG
 // Request, and the Response is written back with backpressure. When the client goes away
@@ -49,10 +50,18 @@ async function toRequest(req: IncomingMessage, signal: AbortSignal): Promise<Req
   }
   const method = req.method ?? "GET";
   // Bodies the engine accepts are small JSON documents: reading them whole keeps Request simple.
+  // Past BODY_LIMIT the rest is read and dropped (the handler sees a body cut at the limit and
+  // the client's Content-Length), so no client can make the fake hold more.
   let body: Buffer | undefined;
   if (method !== "GET" && method !== "HEAD") {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let held = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      if (held >= BODY_LIMIT) continue;
+      const kept = chunk.byteLength <= BODY_LIMIT - held ? chunk : chunk.subarray(0, BODY_LIMIT - held);
+      chunks.push(kept);
+      held += kept.byteLength;
+    }
     body = Buffer.concat(chunks);
   }
   return new Request(`http://fake-engine${req.url ?? "/"}`, { method, headers, body, signal });

@@ -708,7 +708,7 @@ export interface components {
         };
         CAConfig: {
             ExternalCAs?: components["schemas"]["ExternalCA"][];
-            /** Format: int64 */
+            /** Format: uint64 */
             ForceRotate?: number;
             /**
              * Format: int64
@@ -986,7 +986,7 @@ export interface components {
         };
         ContainerSpecFile: {
             GID?: string;
-            /** Format: int64 */
+            /** Format: uint32 */
             Mode?: number;
             Name?: string;
             UID?: string;
@@ -1127,12 +1127,14 @@ export interface components {
             Name?: string;
             /** @enum {string} */
             Protocol?: "tcp" | "udp" | "sctp";
+            /** Format: uint32 */
             PublishedPort?: number;
             /**
              * @default ingress
              * @enum {string}
              */
             PublishMode?: "ingress" | "host";
+            /** Format: uint32 */
             TargetPort?: number;
         };
         EndpointResource: {
@@ -1271,6 +1273,7 @@ export interface components {
              * @description Nanoseconds between checks; 0 inherits.
              */
             Interval?: number;
+            /** Format: int */
             Retries?: number;
             /**
              * Format: int64
@@ -1510,6 +1513,7 @@ export interface components {
             Type?: components["schemas"]["MountType"];
         };
         MountTmpfsOptions: {
+            /** Format: uint32 */
             Mode?: number;
             Options?: string[][];
             /** Format: int64 */
@@ -1773,7 +1777,7 @@ export interface components {
         Placement: {
             Constraints?: string[];
             /**
-             * Format: int64
+             * Format: uint64
              * @default 0
              */
             MaxReplicas?: number;
@@ -1822,13 +1826,15 @@ export interface components {
             SELinuxContext?: components["schemas"]["SELinuxContext"];
         };
         RaftConfig: {
+            /** Format: int */
             ElectionTick?: number;
+            /** Format: int */
             HeartbeatTick?: number;
-            /** Format: int64 */
+            /** Format: uint64 */
             KeepOldSnapshots?: number;
-            /** Format: int64 */
+            /** Format: uint64 */
             LogEntriesForSlowFollowers?: number;
-            /** Format: int64 */
+            /** Format: uint64 */
             SnapshotInterval?: number;
         };
         /** @enum {string} */
@@ -1844,15 +1850,15 @@ export interface components {
         };
         ReplicatedJob: {
             /**
-             * Format: int64
+             * Format: uint64
              * @default 1
              */
             MaxConcurrent?: number;
-            /** Format: int64 */
+            /** Format: uint64 */
             TotalCompletions?: number;
         };
         ReplicatedService: {
-            /** Format: int64 */
+            /** Format: uint64 */
             Replicas?: number;
         };
         ResourceObject: {
@@ -1884,7 +1890,10 @@ export interface components {
             Delay?: number;
             /** @enum {string} */
             FailureAction?: "continue" | "pause";
-            /** @default 0 */
+            /**
+             * Format: float
+             * @default 0
+             */
             MaxFailureRatio?: number;
             /**
              * Format: int64
@@ -1893,7 +1902,7 @@ export interface components {
             Monitor?: number;
             /** @enum {string} */
             Order?: "stop-first" | "start-first";
-            /** Format: int64 */
+            /** Format: uint64 */
             Parallelism?: number;
         };
         RootFSStorage: {
@@ -2059,13 +2068,13 @@ export interface components {
         SwarmInitRequest: {
             AdvertiseAddr?: string;
             DataPathAddr?: string;
-            /** Format: int64 */
+            /** Format: uint32 */
             DataPathPort?: number;
             DefaultAddrPool?: string[];
             ForceNewCluster?: boolean;
             ListenAddr?: string;
             Spec?: components["schemas"]["SwarmSpec"];
-            /** Format: int64 */
+            /** Format: uint32 */
             SubnetSize?: number;
         };
         SwarmIPAMConfig: {
@@ -2313,7 +2322,7 @@ export interface components {
              */
             Delay?: number;
             /**
-             * Format: int64
+             * Format: uint64
              * @description 0 means no limit.
              * @default 0
              */
@@ -2329,7 +2338,7 @@ export interface components {
         TaskSpec: {
             ContainerSpec?: components["schemas"]["ContainerSpec"];
             /**
-             * Format: int64
+             * Format: uint64
              * @description Bump to force a redeploy without other changes.
              */
             ForceUpdate?: number;
@@ -2364,8 +2373,10 @@ export interface components {
             TrustRoot?: string;
         };
         Ulimit: {
+            /** Format: int64 */
             Hard?: number;
             Name?: string;
+            /** Format: int64 */
             Soft?: number;
         };
         UnlockKeyResponse: {
@@ -2381,6 +2392,7 @@ export interface components {
             /** @enum {string} */
             FailureAction?: "continue" | "pause" | "rollback";
             /**
+             * Format: float
              * @description Share of updated tasks (0 to 1) allowed to fail before the failure action applies.
              * @default 0
              */
@@ -2392,7 +2404,7 @@ export interface components {
             Monitor?: number;
             /** @enum {string} */
             Order?: "stop-first" | "start-first";
-            /** Format: int64 */
+            /** Format: uint64 */
             Parallelism?: number;
         };
         UpdateStatus: {

@@ -345,7 +345,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "items": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "min": "1.25"
       },
       "Privileges": {
         "kind": "ref",
@@ -1512,7 +1513,8 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "GenericResources": {
         "kind": "ref",
-        "ref": "GenericResources"
+        "ref": "GenericResources",
+        "min": "1.32"
       }
     },
     "go": "swarm.Resources"

@@ -4,8 +4,8 @@
 // - undici is entered at its Pool (all the transport uses) rather than its index, which loads
 //   fetch, WebSocket, caches and mocks as well; its HTTP/2 client, never used here, is left out;
 // - commander's child_process (for executable subcommands, which flotilla has none of) on use;
-// - ssh2 (native parts, not bundled) is required from the transport's own install; the transport
-//   loads it on its first SSH connection, so only ssh:// endpoints pay for it;
+// - ssh2 (native parts, not bundled) is the package's one dependency, required from its install;
+//   the transport loads it on its first SSH connection, so only ssh:// endpoints pay for it;
 // - the request-body schemas (zod, ~600 kB) are evaluated on the first body validated, not at
 //   start-up: reads never validate a body, so `service ls` never pays for them.
 import { createHash } from "node:crypto";
@@ -114,7 +114,11 @@ module.exports = new Proxy(assert, { get: (target, key) => (key in target ? targ
 };`,
       loader: "js",
     }));
-    b.onResolve({ filter: /^ssh2$/ }, () => ({ path: "ssh2-lazy", namespace: "flotilla" }));
+    b.onResolve({ filter: /^ssh2$/ }, (args) =>
+      args.namespace === "flotilla"
+        ? { path: "ssh2", external: true }
+        : { path: "ssh2-lazy", namespace: "flotilla" },
+    );
     b.onLoad({ filter: /^undici-pool$/, namespace: "flotilla" }, () => ({
       // As undici's index does: the request API lives on Dispatcher.prototype.
       contents: `const Dispatcher = require("./lib/dispatcher/dispatcher.js");
@@ -124,21 +128,11 @@ module.exports = { Pool: require("./lib/dispatcher/pool.js") };`,
       resolveDir: undiciDir,
     }));
     b.onLoad({ filter: /^ssh2-lazy$/, namespace: "flotilla" }, () => ({
-      // ssh2 has native parts and stays a dependency of the transport, found from there at run time.
-      contents: `const { createRequire } = require("node:module");
-const { existsSync } = require("node:fs");
-const { dirname, join } = require("node:path");
-function transportRequire() {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const manifest = join(dir, "node_modules/@flotilla/transport/package.json");
-    if (existsSync(manifest)) return createRequire(manifest);
-    if (dirname(dir) === dir) throw new Error("@flotilla/transport not found: reinstall @flotilla/cli");
-  }
-}
-// The transport imports ssh2 only on its first SSH connection, so this runs only then.
-module.exports = transportRequire()("ssh2");`,
+      // ssh2 stays a dependency of @flotilla/cli (its native addons are built for the machine it
+      // is installed on), required from the CLI's own install; the transport imports it only on
+      // its first SSH connection, so only then does this run.
+      contents: `module.exports = require("ssh2");`,
       loader: "js",
-      resolveDir: root,
     }));
     b.onResolve({ filter: /\/validate\.js$/ }, (args) =>
       WORKSPACE_SOURCE.test(args.importer) && args.pluginData !== "real"
@@ -204,6 +198,8 @@ const chunk = {
   logLevel: "warning",
 };
 
+// dist/ holds the bundle and nothing else: it is what the package ships (package.json "files").
+await rm(join(root, "dist"), { recursive: true, force: true });
 const result = await build({
   entryPoints: [join(root, "src/bin.ts")],
   outfile: join(root, "dist/chunks/flotilla.cjs"),
@@ -223,9 +219,6 @@ if (!loader.includes('"FLOTILLA_BUILD_ID"'))
   throw new Error("bin-loader.cjs: no FLOTILLA_BUILD_ID to fill in");
 await writeFile(bin, loader.replace('"FLOTILLA_BUILD_ID"', JSON.stringify(buildId)), { mode: 0o755 });
 await chmod(bin, 0o755);
-// Left by earlier builds: a second entry (bin.js) and a code cache inside the package.
-await rm(join(root, "dist/bin.js"), { force: true });
-await rm(join(root, "dist/chunks/.cache"), { recursive: true, force: true });
 await build({
   entryPoints: [join(root, "../types/src/validate.ts")],
   outfile: join(root, "dist/chunks/validate.cjs"),

@@ -134,6 +134,11 @@ module.exports = { Pool: require("./lib/dispatcher/pool.js") };`,
       contents: `module.exports = require("ssh2");`,
       loader: "js",
     }));
+    // The version printed is the one published: package.json's, whatever src/version.ts says.
+    b.onLoad({ filter: /\/packages\/cli\/src\/version\.ts$/ }, async () => ({
+      contents: `export const VERSION = ${JSON.stringify(JSON.parse(await readFile(join(root, "package.json"), "utf8")).version)};`,
+      loader: "js",
+    }));
     b.onResolve({ filter: /\/validate\.js$/ }, (args) =>
       WORKSPACE_SOURCE.test(args.importer) && args.pluginData !== "real"
         ? { path: join(args.resolveDir, "validate.ts"), namespace: "flotilla-lazy", sideEffects: false }

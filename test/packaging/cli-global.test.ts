@@ -48,10 +48,10 @@ function flotilla(args: string[], env: NodeJS.ProcessEnv = {}) {
 beforeAll(async () => {
   mkdirSync(join(scratch, "tarballs"));
   mkdirSync(home);
-  [cli] = await packAll(join(scratch, "tarballs"), "cli");
+  cli = (await packAll(join(scratch, "tarballs"), "cli"))[0]!;
   await run(
     "npm",
-    ["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", "--prefer-offline", cli!.tarball],
+    ["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", "--prefer-offline", cli.tarball],
     { cwd: scratch, env: { ...process.env, npm_config_loglevel: "error" } },
   );
 }, 180_000);

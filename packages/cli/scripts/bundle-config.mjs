@@ -1,8 +1,7 @@
 // What every build of the CLI's bundle shares (scripts/bundle.mjs, and the start-up snapshot
-// experiment in scripts/snapshot-experiment.mjs): the trims below and the output format.
-// Bundles the `flotilla` executable into dist/bin.cjs (+ dist/chunks/), for start-up time: one
-// file to parse instead of hundreds, each command's code in a chunk loaded only when it runs, and
-// two dependency trims that change no behaviour:
+// experiment in scripts/snapshot-experiment.mjs): the trims below and the output format. The
+// bundle is for start-up time: one file to parse instead of hundreds, each command's code in a
+// chunk loaded only when it runs, and dependency trims that change no behaviour:
 // - undici is entered at its Pool (all the transport uses) rather than its index, which loads
 //   fetch, WebSocket, caches and mocks as well; its HTTP/2 client, never used here, is left out;
 // - commander's child_process (for executable subcommands, which flotilla has none of) on use;

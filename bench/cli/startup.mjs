@@ -5,9 +5,12 @@
 // the warm-up run), and also without its loader: the bundle require()d as is, which is what Node's
 // own compile cache (Node >= 22.1) would be given, and on Node 20 means compiling it every run.
 //
-//   node cli/startup.mjs [--rounds 21] [--json] [--compare OTHER/dist/bin.cjs]
+//   node cli/startup.mjs [--rounds 21] [--json] [--compare OTHER/dist/bin.cjs] [--snapshot BLOB]
 //
 // --compare adds another build's bin (another checkout's) to the same rounds, for before/after.
+// --snapshot adds a V8 start-up snapshot of the CLI (packages/cli/scripts/snapshot-experiment.mjs
+// makes one), run as `node --snapshot-blob BLOB` and through the /bin/sh launcher a package would
+// need to pass that flag.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +23,7 @@ const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf("--rounds") + 1]) || 21;
 const asJson = args.includes("--json");
 const compareBin = args.includes("--compare") ? args[args.indexOf("--compare") + 1] : undefined;
+const snapshotBlob = args.includes("--snapshot") ? args[args.indexOf("--snapshot") + 1] : undefined;
 
 if (!existsSync(flotillaBin)) {
   process.stderr.write(`no ${flotillaBin}: build the CLI first (pnpm --filter @flotilla/cli build)\n`);
@@ -36,11 +40,27 @@ writeFileSync(
 require("node:module").enableCompileCache?.();
 require(${JSON.stringify(join(dirname(flotillaBin), "chunks/flotilla.cjs"))});\n`,
 );
+// What a bin would have to be to start from a snapshot: Node 20 takes --snapshot-blob only on its
+// command line, and a shebang line cannot name a file relative to the script.
+const snapshotLauncher = join(scratch, "snapshot-launcher.sh");
+if (snapshotBlob)
+  writeFileSync(
+    snapshotLauncher,
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --snapshot-blob ${JSON.stringify(snapshotBlob)} -- "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
 
 const contenders = [
   { name: "docker service ls (Go, reference)", command: "docker", args: ["service", "ls"], optional: true },
   { name: "node -e 0", command: process.execPath, args: ["-e", "0"] },
   { name: "node:http floor script", command: process.execPath, args: [join(here, "floor-http.mjs")] },
+  {
+    name: "node:http floor, _ping first (as flotilla)",
+    command: process.execPath,
+    args: [join(here, "floor-http-ping.mjs")],
+  },
   { name: "dockerode script", command: process.execPath, args: [join(here, "dockerode-ls.mjs")] },
   { name: "flotilla service ls", command: process.execPath, args: [flotillaBin, "service", "ls"] },
   {
@@ -48,6 +68,20 @@ const contenders = [
     command: process.execPath,
     args: [plainBin, "service", "ls"],
   },
+  ...(snapshotBlob
+    ? [
+        {
+          name: "flotilla, V8 snapshot (node --snapshot-blob)",
+          command: process.execPath,
+          args: ["--snapshot-blob", snapshotBlob, "--", "service", "ls"],
+        },
+        {
+          name: "flotilla, V8 snapshot via /bin/sh launcher",
+          command: snapshotLauncher,
+          args: ["service", "ls"],
+        },
+      ]
+    : []),
   ...(compareBin
     ? [
         {
@@ -92,7 +126,18 @@ const pairedRatios = {
   vsFloor: paired("node:http floor script"),
   vsDockerode: paired("dockerode script"),
   noLoaderVsFloor: paired("node:http floor script", "flotilla, no loader (plain require)"),
+  vsPingFloor: paired("node:http floor, _ping first (as flotilla)"),
   ...(compareBin ? { vsCompare: paired("flotilla service ls (--compare)") } : {}),
+  ...(snapshotBlob
+    ? {
+        snapshotVsFloor: paired("node:http floor script", "flotilla, V8 snapshot (node --snapshot-blob)"),
+        snapshotVsLoader: median(
+          times
+            .get("flotilla, V8 snapshot (node --snapshot-blob)")
+            .map((ms, round) => ms / times.get("flotilla service ls")[round]),
+        ),
+      }
+    : {}),
 };
 
 if (asJson) {
@@ -102,11 +147,15 @@ if (asJson) {
   process.stdout.write("| command | median ms |\n| --- | ---: |\n");
   for (const [name, ms] of Object.entries(medians)) process.stdout.write(`| ${name} | ${ms.toFixed(0)} |\n`);
   process.stdout.write(
-    `\nflotilla / node:http floor = ${ratios.vsFloor.toFixed(2)} (target <= 1.3); ` +
+    `\nflotilla / node:http floor = ${ratios.vsFloor.toFixed(2)} (target <= 1.1); ` +
       `flotilla / dockerode = ${ratios.vsDockerode.toFixed(2)} (target <= 0.5)\n` +
       `median of the per-round ratios: ${pairedRatios.vsFloor.toFixed(2)} and ${pairedRatios.vsDockerode.toFixed(2)}; ` +
-      `without the loader ${pairedRatios.noLoaderVsFloor.toFixed(2)} of the floor` +
+      `without the loader ${pairedRatios.noLoaderVsFloor.toFixed(2)} of the floor; ` +
+      `${pairedRatios.vsPingFloor.toFixed(2)} of the floor that pings first` +
       (compareBin ? `; flotilla / --compare ${pairedRatios.vsCompare.toFixed(2)}` : "") +
+      (snapshotBlob
+        ? `; snapshot ${pairedRatios.snapshotVsFloor.toFixed(2)} of the floor, ${pairedRatios.snapshotVsLoader.toFixed(2)} of the loader`
+        : "") +
       "\n",
   );
 }

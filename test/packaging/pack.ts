@@ -42,20 +42,22 @@ export function pnpm(args: string[], cwd = root) {
   return run("npx", ["-y", `pnpm@${pnpmVersion}`, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
 }
 
-/** Packs into `dir` (a temporary folder the caller removes). */
-export async function packAll(dir: string): Promise<PackedPackage[]> {
+/** Packs into `dir` (a temporary folder the caller removes); `only` packs that one folder of packages/. */
+export async function packAll(dir: string, only?: string): Promise<PackedPackage[]> {
   const { stdout } = await pnpm([
     "-r",
     "--filter",
-    "./packages/*",
+    only ? `./packages/${only}` : "./packages/*",
     "pack",
     "--pack-destination",
     dir,
     "--json",
   ]);
-  const packed: { name: string; filename: string; files: { path: string }[] }[] = JSON.parse(stdout);
+  type Packed = { name: string; filename: string; files: { path: string }[] };
+  // One package packed is printed as an object, several as an array.
+  const packed: Packed | Packed[] = JSON.parse(stdout);
   return Promise.all(
-    packed.map(async ({ name, filename, files }) => {
+    [packed].flat().map(async ({ name, filename, files }) => {
       const target = join(dir, name.replace("@flotilla/", ""));
       mkdirSync(target);
       await run("tar", ["-xzf", filename, "-C", target]);

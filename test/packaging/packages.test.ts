@@ -106,7 +106,8 @@ describe("each published package", () => {
   it("has types that resolve under node10, node16 and bundler (arethetypeswrong)", async () => {
     const results = await Promise.all(
       packed
-        .filter((pkg) => pkg.manifest.exports !== undefined)
+        // The CLI exports no module (see "the CLI" below): attw has no entry point of it to check.
+        .filter((pkg) => pkg.name !== "@flotilla/cli")
         .map(async (pkg) => {
           // attw exits 1 on any problem; the JSON says which.
           const { stdout } = await run(attw, [pkg.tarball, "--format", "json"]).catch((error) => error);
@@ -122,7 +123,8 @@ describe("each published package", () => {
         CJSResolvesToESM: [{ kind: "CJSResolvesToESM", entrypoint: ".", resolutionKind: "node16-cjs" }],
       });
     }
-  });
+    // Four attw processes at once take 15-25 s on a 2-core machine that other jobs share.
+  }, 90_000);
 
   it("goes through `npm publish --dry-run` as packed", async () => {
     await Promise.all(
@@ -135,5 +137,43 @@ describe("each published package", () => {
         expect(published.files.map((f: { path: string }) => f.path).sort(), pkg.name).toEqual(pkg.files);
       }),
     );
+  });
+});
+
+describe("the CLI", () => {
+  const cli = () => packed.find((p) => p.name === "@flotilla/cli")!;
+
+  it("ships its bundle alone: the loader, the chunks and undici's parsers", () => {
+    expect(cli().files).toEqual([
+      "LICENSE",
+      "README.md",
+      "dist/bin.cjs",
+      "dist/chunks/flotilla.cjs",
+      "dist/chunks/llhttp.wasm",
+      "dist/chunks/llhttp_simd.wasm",
+      "dist/chunks/testing.cjs",
+      "dist/chunks/validate.cjs",
+      "package.json",
+    ]);
+  });
+
+  it("exports no module, only its package.json: it is a command, and @flotilla/client is the library", () => {
+    expect(cli().manifest.exports).toEqual({ "./package.json": "./package.json" });
+    expect(cli().manifest).not.toHaveProperty("main");
+    expect(cli().manifest).not.toHaveProperty("types");
+  });
+
+  it("depends at run time on ssh2 alone, which the bundle requires, as it requires nothing else", () => {
+    // ssh2 builds optional native addons where it is installed (its crypto binding, cpu-features).
+    expect(Object.keys(cli().manifest.dependencies ?? {})).toEqual(["ssh2"]);
+    const required = new Set<string>();
+    for (const file of cli().files.filter((f) => f.endsWith(".cjs"))) {
+      for (const [, name] of contents(cli(), file).matchAll(/\brequire\("([^"]+)"\)/g)) required.add(name!);
+    }
+    expect([...required].filter((name) => !name.startsWith("node:")).sort()).toEqual([
+      "./testing.cjs",
+      "./validate.cjs",
+      "ssh2",
+    ]);
   });
 });

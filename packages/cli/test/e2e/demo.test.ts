@@ -48,4 +48,18 @@ describe("flotilla demo", () => {
     expect(stdout).toMatch(/That was flotilla\./);
     expect(Date.now() - started).toBeLessThan(30_000);
   });
+
+  it("with --short, runs only the nodes, the deployment and the clean-up", async () => {
+    const { code, stdout, stderr } = await flotilla("demo --short");
+    expect(stderr).not.toMatch(/^flotilla: /m);
+    expect(code).toBe(0);
+    const commands = stdout.match(/^\$ flotilla .*$/gm)!.map((line) => line.split(" ").slice(2, 4).join(" "));
+    expect(commands).toEqual(["node ls", "service create", "service deploy", "service ps", "service rm"]);
+    const [, afterDeploy] = stdout.split("$ flotilla service ps web");
+    expect(new Set(afterDeploy!.split("\n#")[0]!.match(/node-\d/g))).toEqual(
+      new Set(["node-1", "node-2", "node-3"]),
+    );
+    expect(stderr).toContain("web: 6/6 running\nweb: Service converged\n");
+    expect(stdout).toMatch(/That was flotilla\./);
+  });
 });

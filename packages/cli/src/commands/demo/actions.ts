@@ -17,6 +17,8 @@ interface Step {
   say: string;
   /** Command lines as a person types them after `flotilla`. */
   commands: { line: string; expect?: readonly number[]; forMs?: number }[];
+  /** In the `--short` tour as well. */
+  short?: boolean;
   /** Waits for the swarm before the next step (e.g. for a drained node to empty). */
   settle?: (swarm: FakeSwarm) => Promise<void> | void;
 }
@@ -29,6 +31,7 @@ const STEPS: Step[] = [
   {
     say: "A swarm of three simulated nodes lives in this process; nothing here touches Docker.",
     commands: [{ line: "node ls" }],
+    short: true,
   },
   {
     say: "Register a service with 6 instances (nothing runs yet; short delays keep the tour quick), then deploy it: the swarm spreads the instances over the nodes.",
@@ -41,6 +44,7 @@ const STEPS: Step[] = [
       { line: "service deploy web" },
       { line: PS },
     ],
+    short: true,
   },
   {
     say: "A rolling update to version 2, two instances at a time, with live progress.",
@@ -84,10 +88,15 @@ const STEPS: Step[] = [
   {
     say: "Clean up.",
     commands: [{ line: "service rm web" }],
+    short: true,
   },
 ];
 
-export async function tour(context: CommandContext): Promise<void> {
+export interface DemoFlags {
+  short?: boolean;
+}
+
+export async function tour(context: CommandContext, _operands: string[], flags: DemoFlags): Promise<void> {
   const [{ createFakeSwarm }, { runCli }] = await Promise.all([
     import("@flotilla/testing"),
     import("../../run-cli.js"),
@@ -108,7 +117,7 @@ export async function tour(context: CommandContext): Promise<void> {
   const out = context.stdout;
   const { bold, yellow: dim } = context.colors;
   out.write(bold("flotilla demo: a tour of flotilla on a simulated swarm\n"));
-  for (const step of STEPS) {
+  for (const step of flags.short ? STEPS.filter((s) => s.short) : STEPS) {
     if (context.signal?.aborted) return;
     out.write(`\n${dim(`# ${step.say}`)}\n`);
     for (const command of step.commands) {

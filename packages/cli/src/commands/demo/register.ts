@@ -7,5 +7,6 @@ export function registerDemoCommand(program: Command, runner: ActionRunner): voi
   program
     .command("demo")
     .description("A guided tour on a simulated 3-node swarm in this process: no Docker needed")
+    .option("--short", "only the first steps (the nodes, a deployment, the clean-up), in a second or two")
     .action(runner.action(() => import("./actions.js"), "tour" satisfies ActionNames<Actions>));
 }

@@ -11,6 +11,8 @@ import { applyRollout } from "./service-spec-rollout.js";
 export const LABELS = {
   stateful: "io.flotilla.stateful",
   link: "io.flotilla.link",
+  /** Kontena's --deploy-min-health, kept so every update and scale derives parallelism from it. */
+  minHealth: "io.flotilla.min-health",
 } as const;
 
 export function newServiceSpec(name: string, image: string, flags: ServiceFlags): ServiceSpec {
@@ -34,10 +36,11 @@ export function applyFlags(spec: ServiceSpec, flags: ServiceFlags): ServiceSpec 
   applyResources(task, flags);
   applyNetworking(spec, task, flags);
   applyRollout(spec, flags);
-  if (flags.deployMinHealth !== undefined) applyMinHealth(spec, flags.deployMinHealth);
+  keepMinHealth(spec, flags);
   if (flags.label) spec.Labels = { ...spec.Labels, ...Object.fromEntries(flags.label) };
   if (flags.labelAdd) spec.Labels = { ...spec.Labels, ...Object.fromEntries(flags.labelAdd) };
   for (const key of flags.labelRm ?? []) delete spec.Labels?.[key];
+  applyMinHealth(spec);
   if (flags.logDriver !== undefined || flags.logOpt) {
     task.LogDriver = {
       Name: flags.logDriver ?? task.LogDriver?.Name ?? "json-file",
@@ -146,10 +149,11 @@ function applyResources(task: TaskSpec, flags: ServiceFlags): void {
 function applyNetworking(spec: ServiceSpec, task: TaskSpec, flags: ServiceFlags): void {
   const networks = [...(flags.net ? [flags.net] : []), ...(flags.network ?? [])];
   if (networks.length > 0) task.Networks = networks.map((Target) => ({ Target }));
-  if (flags.networkAdd)
-    task.Networks = [...(task.Networks ?? []), ...flags.networkAdd.map((Target) => ({ Target }))];
+  // Removals first, as the docker CLI does: `--network-rm N --network-add N` re-attaches N.
   if (flags.networkRm)
     task.Networks = task.Networks?.filter((n) => !flags.networkRm!.includes(n.Target ?? ""));
+  if (flags.networkAdd)
+    task.Networks = [...(task.Networks ?? []), ...flags.networkAdd.map((Target) => ({ Target }))];
   let ports: EndpointPortConfig[] | undefined = spec.EndpointSpec?.Ports;
   if (flags.ports) ports = flags.ports;
   if (flags.publishAdd) ports = [...(ports ?? []), ...flags.publishAdd];
@@ -160,11 +164,31 @@ function applyNetworking(spec: ServiceSpec, task: TaskSpec, flags: ServiceFlags)
   if (ports !== spec.EndpointSpec?.Ports) spec.EndpointSpec = { ...spec.EndpointSpec, Ports: ports };
 }
 
-/** Kontena's min health: the share of instances kept up, so at most the rest are replaced at once. */
-function applyMinHealth(spec: ServiceSpec, fraction: number): void {
+/**
+ * --deploy-min-health is kept as a label; an explicit --update-parallelism replaces it (the user
+ * chose a fixed number), and both at once is a contradiction.
+ */
+function keepMinHealth(spec: ServiceSpec, flags: ServiceFlags): void {
+  if (flags.deployMinHealth !== undefined && flags.updateParallelism !== undefined)
+    throw new UsageError("--deploy-min-health conflicts with --update-parallelism: give one");
+  if (flags.deployMinHealth !== undefined)
+    spec.Labels = { ...spec.Labels, [LABELS.minHealth]: String(flags.deployMinHealth) };
+  else if (flags.updateParallelism !== undefined) delete spec.Labels?.[LABELS.minHealth];
+}
+
+/**
+ * Kontena's min health: the share of instances kept up, so at most the rest are replaced at once.
+ * Derived again from the instance count at every change (update, scale), so the share holds after
+ * a scale. A global service's instance count is its node count, which the spec does not hold: it
+ * rolls one at a time.
+ */
+export function applyMinHealth(spec: ServiceSpec): ServiceSpec {
+  const text = spec.Labels?.[LABELS.minHealth];
+  if (text === undefined) return spec;
   const replicas = spec.Mode?.Replicated?.Replicas ?? 1;
-  const parallelism = Math.max(1, Math.floor(replicas * (1 - fraction)));
+  const parallelism = Math.max(1, Math.floor(replicas * (1 - Number(text))));
   spec.UpdateConfig = { ...spec.UpdateConfig, Parallelism: parallelism };
+  return spec;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ServiceFlags } from "../../options/service-flags.js";
 import { newServiceSpec } from "../../options/service-spec.js";
 import { type WaitFlags, waitForService } from "../../progress/wait.js";
 import { LIFECYCLE_LABELS, park } from "./lifecycle.js";
-import { attachLinks } from "./links.js";
+import { prepareLinks, requireFreeName } from "./links.js";
 import { requireSecrets } from "./secrets.js";
 
 /** `create NAME IMAGE` registers the service parked (see lifecycle.ts); `--deploy` also starts it. */
@@ -15,11 +15,17 @@ export async function run(
   const built = newServiceSpec(name!, image!, flags);
   const client = await context.client();
   await requireSecrets(client, built);
-  const linked = await attachLinks(context, client, built, flags.link ?? []);
+  if (flags.link?.length) await requireFreeName(client, name!);
+  const links = await prepareLinks(context, client, built, flags.link ?? []);
+  const linked = links.spec;
   const spec = flags.deploy
     ? { ...linked, Labels: { ...linked.Labels, [LIFECYCLE_LABELS.state]: "deployed" } }
     : park(linked, "registered");
-  const service = await client.services.createFromSpec(spec);
+  const service = await client.services.createFromSpec(spec).catch(async (error: unknown) => {
+    await links.abandon();
+    throw error;
+  });
+  await links.joinTargets();
   context.stdout.write(`${service.id}\n`);
   if (!flags.deploy) {
     if (!flags.quiet)

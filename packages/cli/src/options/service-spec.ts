@@ -1,5 +1,6 @@
 import type { ContainerSpec, EndpointPortConfig, ServiceSpec, TaskSpec } from "@flotilla/types";
 import { UsageError } from "../errors.js";
+import type { ImageVolumes } from "./image-volumes.js";
 import { mergeEnv } from "./key-values.js";
 import type { ServiceFlags } from "./service-flags.js";
 import { applyRollout } from "./service-spec-rollout.js";
@@ -15,12 +16,18 @@ export const LABELS = {
   minHealth: "io.flotilla.min-health",
 } as const;
 
-export function newServiceSpec(name: string, image: string, flags: ServiceFlags): ServiceSpec {
+/** `declared`: the volumes the image declares, for --stateful (see image-volumes.ts). */
+export function newServiceSpec(
+  name: string,
+  image: string,
+  flags: ServiceFlags,
+  declared: ImageVolumes = [],
+): ServiceSpec {
   const spec: ServiceSpec = { Name: name, TaskTemplate: { ContainerSpec: { Image: image } } };
   const global = flags.mode === "global" || flags.deployStrategy === "daemon";
   spec.Mode = global ? { Global: {} } : { Replicated: { Replicas: 1 } };
   applyFlags(spec, flags);
-  if (flags.stateful) makeStateful(spec);
+  if (flags.stateful) makeStateful(spec, image, declared);
   return spec;
 }
 
@@ -192,15 +199,28 @@ export function applyMinHealth(spec: ServiceSpec): ServiceSpec {
 }
 
 /**
- * Kontena's stateful services keep data per instance. Every anonymous volume (`-v /data`) becomes
- * a named volume per task slot (per node for global services), through swarm's mount templates.
+ * Kontena's stateful services keep data per instance. Every anonymous volume (`-v /data`, and each
+ * volume the image declares) becomes a named volume per task slot (per node for global services),
+ * through swarm's mount templates.
  */
-function makeStateful(spec: ServiceSpec): void {
-  const mounts = spec.TaskTemplate?.ContainerSpec?.Mounts ?? [];
+function makeStateful(spec: ServiceSpec, image: string, declared: ImageVolumes): void {
+  const container = spec.TaskTemplate!.ContainerSpec!;
+  const mounted = new Set((container.Mounts ?? []).map((m) => m.Target));
+  const fromImage = declared === "not-on-engine" ? [] : declared.filter((path) => !mounted.has(path));
+  if (fromImage.length > 0)
+    container.Mounts = [
+      ...(container.Mounts ?? []),
+      ...fromImage.map((Target) => ({ Type: "volume" as const, Target })),
+    ];
+  const mounts = container.Mounts ?? [];
   const anonymous = mounts.filter((m) => m.Type === "volume" && m.Source === undefined);
   if (anonymous.length === 0) {
+    const why =
+      declared === "not-on-engine"
+        ? `image "${image}" is not on this engine, so the volumes it declares cannot be read`
+        : `image "${image}" declares none`;
     throw new UsageError(
-      "--stateful needs at least one volume without a source, such as -v /data, to keep per instance",
+      `--stateful needs at least one volume without a source, such as -v /data, to keep per instance; ${why}`,
     );
   }
   const instance = spec.Mode?.Global ? "{{.Node.ID}}" : "{{.Task.Slot}}";

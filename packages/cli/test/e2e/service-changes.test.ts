@@ -1,4 +1,4 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { useFakeSwarm } from "./fixture.js";
 import {
   type Cli,
@@ -25,4 +25,22 @@ describe("service changes on the fake", () => {
   it("changes no link target when the create is refused", () => linksChangeNothingForAFailedCreate(cli));
   it("says what a link restarts, and releases the link network on removal", () =>
     linksSayWhatRestartsAndRemovalReleases(cli));
+});
+
+describe("stateful services from the image's volumes on the fake", () => {
+  it("keeps the volumes an image the engine holds declares, and says when it does not hold it", async () => {
+    fake.swarm.image("kv:1", { volumes: ["/data"] });
+    expect(await fake.run("service create --stateful db kv:1")).toMatchObject({
+      code: 2,
+      stderr:
+        "flotilla: --stateful needs at least one volume without a source, such as -v /data, to keep per instance; " +
+        'image "kv:1" is not on this engine, so the volumes it declares cannot be read\n',
+    });
+    // An engine holds an image once a task of it ran there: on every node, for a global service.
+    await fake.ok("service create warm kv:1 --mode global --deploy -q");
+    await fake.ok("service create --stateful db kv:1");
+    expect(fake.swarm.service("db").Spec?.TaskTemplate?.ContainerSpec?.Mounts).toEqual([
+      { Type: "volume", Source: "db-{{.Task.Slot}}-data", Target: "/data" },
+    ]);
+  });
 });

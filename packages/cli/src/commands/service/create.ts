@@ -1,4 +1,5 @@
 import type { CommandContext } from "../../context.js";
+import { imageVolumes } from "../../options/image-volumes.js";
 import type { ServiceFlags } from "../../options/service-flags.js";
 import { newServiceSpec } from "../../options/service-spec.js";
 import { type WaitFlags, waitForService } from "../../progress/wait.js";
@@ -12,8 +13,15 @@ export async function run(
   [name, image]: string[],
   flags: ServiceFlags & WaitFlags & { deploy?: boolean },
 ): Promise<void> {
-  const built = newServiceSpec(name!, image!, flags);
+  // Every other option is checked before the image is asked for its volumes.
+  if (flags.stateful) newServiceSpec(name!, image!, { ...flags, stateful: false });
   const client = await context.client();
+  const declared = flags.stateful ? await imageVolumes(client, image!) : [];
+  const built = newServiceSpec(name!, image!, flags, declared);
+  if (declared === "not-on-engine" && !flags.quiet)
+    context.stderr.write(
+      `${name}: image ${image} is not on this engine, so the volumes it declares (if any) are not kept per instance; name them with -v\n`,
+    );
   await requireSecrets(client, built);
   if (flags.link?.length) await requireFreeName(client, name!);
   const links = await prepareLinks(context, client, built, flags.link ?? []);

@@ -41,6 +41,7 @@ export interface ServiceFlags {
   logOpt?: [string, string][];
   deployStrategy?: "ha" | "random" | "daemon";
   deployMinHealth?: number;
+  deployWaitForPort?: number;
   secret?: SecretReference[];
   mode?: "replicated" | "global";
   constraint?: string[];
@@ -133,6 +134,15 @@ export function addServiceFlags(command: Command, kind: "create" | "update"): Co
       typed(
         option("--deploy-min-health <fraction>", "share of instances kept running during a deploy (0.8)"),
         "ratio",
+      ),
+    )
+    .addOption(
+      typed(
+        option(
+          "--deploy-wait-for-port <port>",
+          "health check that connects to this container port, so a deploy waits for it (needs sh and nc in the image)",
+        ),
+        "portNumber",
       ),
     )
     .addOption(

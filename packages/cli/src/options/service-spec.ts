@@ -95,6 +95,13 @@ function applyContainer(container: ContainerSpec, flags: ServiceFlags): void {
 }
 
 function applyHealth(container: ContainerSpec, flags: ServiceFlags): void {
+  if (flags.deployWaitForPort !== undefined) {
+    if (flags.healthCmd !== undefined)
+      throw new UsageError("--deploy-wait-for-port conflicts with --health-cmd: give one");
+    if (flags.healthcheck === false)
+      throw new UsageError("--deploy-wait-for-port conflicts with --no-healthcheck");
+    container.Healthcheck = portCheck(flags.deployWaitForPort);
+  }
   if (flags.healthcheck === false) {
     if (flags.healthCmd !== undefined) throw new UsageError("--no-healthcheck conflicts with --health-cmd");
     container.Healthcheck = { Test: ["NONE"] };
@@ -115,6 +122,26 @@ function applyHealth(container: ContainerSpec, flags: ServiceFlags): void {
   if (flags.healthRetries !== undefined) check.Retries = flags.healthRetries;
   if (flags.healthStartPeriod !== undefined) check.StartPeriod = flags.healthStartPeriod;
   container.Healthcheck = check;
+}
+
+/**
+ * Kontena's wait_for_port as a swarm health check: a task counts as running only once healthy, so
+ * a deploy (and each step of a rolling update) waits until the port takes a connection. It stays
+ * a health check afterwards: a port that stops answering makes the task unhealthy and swarm
+ * replaces it. The check runs inside the container, so the image needs `sh` and an `nc` that
+ * takes `-w` (busybox, netcat-openbsd and ncat do); the server must listen on 127.0.0.1 or all
+ * addresses. Checked every 2 s, so the wait ends soon after the port opens; failures in the first
+ * minute do not count (a slow start is not a failure). --health-* options given with it override.
+ */
+function portCheck(port: number): NonNullable<ContainerSpec["Healthcheck"]> {
+  const second = 1_000_000_000;
+  return {
+    Test: ["CMD-SHELL", `nc -w 2 127.0.0.1 ${port} </dev/null >/dev/null 2>&1`],
+    Interval: 2 * second,
+    Timeout: 3 * second,
+    Retries: 3,
+    StartPeriod: 60 * second,
+  };
 }
 
 function applyPlacement(task: TaskSpec, flags: ServiceFlags): void {

@@ -1,5 +1,6 @@
 import type { Client } from "@flotilla/client";
 import { NotFoundError } from "@flotilla/transport";
+import type { ImageCommand } from "./secret-env.js";
 
 // Kontena's stateful services kept the volumes their image declares (`VOLUME` in its
 // Dockerfile). Swarm has no such notion, so the image is asked for them, which only works where
@@ -10,11 +11,23 @@ export type ImageVolumes = readonly string[] | "not-on-engine";
 
 /** The paths `image` declares as volumes, as the engine answering holds it. */
 export async function imageVolumes(client: Client, image: string): Promise<ImageVolumes> {
+  const config = await imageConfig(client, image);
+  return config === "not-on-engine" ? config : Object.keys(config?.Volumes ?? {}).sort();
+}
+
+/** The entrypoint and command `image` runs, as the engine answering holds it. */
+export async function imageCommand(client: Client, image: string): Promise<ImageCommand | "not-on-engine"> {
+  const config = await imageConfig(client, image);
+  return config === "not-on-engine"
+    ? config
+    : { entrypoint: config?.Entrypoint ?? [], cmd: config?.Cmd ?? [] };
+}
+
+async function imageConfig(client: Client, image: string) {
   try {
-    const inspected = await client.raw("GET /images/{name}/json", { path: { name: image } });
-    return Object.keys(inspected.Config?.Volumes ?? {}).sort();
+    return (await client.raw("GET /images/{name}/json", { path: { name: image } })).Config;
   } catch (error) {
-    if (error instanceof NotFoundError) return "not-on-engine";
+    if (error instanceof NotFoundError) return "not-on-engine" as const;
     throw error;
   }
 }

@@ -85,6 +85,7 @@ export interface ServiceFlags {
   networkRm?: string[];
   secretAdd?: SecretReference[];
   secretRm?: string[];
+  secretsInEnv?: boolean;
   [rolloutOption: `${"update" | "rollback"}${string}`]: string | number | undefined;
 }
 
@@ -135,6 +136,10 @@ export function addServiceFlags(command: Command, kind: "create" | "update"): Co
         option("--deploy-min-health <fraction>", "share of instances kept running during a deploy (0.8)"),
         "ratio",
       ),
+    )
+    .option(
+      "--secrets-in-env",
+      "let --secret SECRET:NAME:env give a secret as variable NAME (read from its file by a shell before the command; the value is then in the process environment)",
     )
     .addOption(
       typed(

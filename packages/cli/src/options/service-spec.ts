@@ -2,6 +2,7 @@ import type { ContainerSpec, EndpointPortConfig, ServiceSpec, TaskSpec } from "@
 import { UsageError } from "../errors.js";
 import type { ImageVolumes } from "./image-volumes.js";
 import { mergeEnv } from "./key-values.js";
+import { applySecretEnv, type ImageCommand } from "./secret-env.js";
 import type { ServiceFlags } from "./service-flags.js";
 import { applyRollout } from "./service-spec-rollout.js";
 
@@ -22,16 +23,22 @@ export function newServiceSpec(
   image: string,
   flags: ServiceFlags,
   declared: ImageVolumes = [],
+  imageCommand?: ImageCommand | "not-on-engine",
 ): ServiceSpec {
   const spec: ServiceSpec = { Name: name, TaskTemplate: { ContainerSpec: { Image: image } } };
   const global = flags.mode === "global" || flags.deployStrategy === "daemon";
   spec.Mode = global ? { Global: {} } : { Replicated: { Replicas: 1 } };
-  applyFlags(spec, flags);
+  applyFlags(spec, flags, imageCommand);
   if (flags.stateful) makeStateful(spec, image, declared);
   return spec;
 }
 
-export function applyFlags(spec: ServiceSpec, flags: ServiceFlags): ServiceSpec {
+/** `image`: the image's entrypoint and command, for `:env` secrets (see secret-env.ts). */
+export function applyFlags(
+  spec: ServiceSpec,
+  flags: ServiceFlags,
+  image?: ImageCommand | "not-on-engine",
+): ServiceSpec {
   spec.TaskTemplate ??= {};
   const task: TaskSpec = spec.TaskTemplate;
   task.ContainerSpec ??= {};
@@ -39,6 +46,7 @@ export function applyFlags(spec: ServiceSpec, flags: ServiceFlags): ServiceSpec 
   if (flags.image !== undefined) container.Image = flags.image;
   applyInstances(spec, flags);
   applyContainer(container, flags);
+  applySecretEnv(container, flags, image);
   applyPlacement(task, flags);
   applyResources(task, flags);
   applyNetworking(spec, task, flags);

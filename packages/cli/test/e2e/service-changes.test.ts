@@ -44,3 +44,32 @@ describe("stateful services from the image's volumes on the fake", () => {
     ]);
   });
 });
+
+describe("secrets as environment variables on the fake", () => {
+  it("wraps the entrypoint, asking for it when the image is not held, and unwraps", async () => {
+    await fake.ok("secret create token -", { stdin: "t" });
+    const given = "service create web flotilla-test/busybox:latest --secret token:TOKEN:env --secrets-in-env";
+    expect(await fake.run(`${given} --cmd 'sleep 1'`)).toMatchObject({
+      code: 2,
+      stderr:
+        "flotilla: --secret SECRET:NAME:env: the image is not on this engine, so its entrypoint and command cannot be read; give them with --entrypoint and --cmd\n",
+    });
+    await fake.ok(`${given} --cmd 'sleep 1' --entrypoint env`);
+    const container = () => fake.swarm.service("web").Spec?.TaskTemplate?.ContainerSpec;
+    expect(container()).toMatchObject({
+      Command: [
+        "/bin/sh",
+        "-c",
+        'TOKEN="$(cat /run/secrets/flotilla-env-TOKEN)" && export TOKEN && exec "$@"',
+        "flotilla-secret-env",
+        "env",
+      ],
+      Args: ["sleep", "1"],
+    });
+    await fake.ok("service update web --cmd 'sleep 2'");
+    expect(container()?.Command?.slice(3)).toEqual(["flotilla-secret-env", "env"]);
+    expect(container()?.Args).toEqual(["sleep", "2"]);
+    await fake.ok("service update web --secret-rm token");
+    expect(container()?.Command).toEqual(["env"]);
+  });
+});

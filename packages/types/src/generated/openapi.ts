@@ -1420,6 +1420,8 @@ export interface components {
             ID: string;
         };
         ImageConfig: {
+            Cmd?: string[] | null;
+            Entrypoint?: string[] | null;
             /** @description Paths the image declares as volumes (`VOLUME`), each mapped to an empty object. */
             Volumes?: {
                 [key: string]: Record<string, unknown>;

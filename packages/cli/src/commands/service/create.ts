@@ -1,5 +1,6 @@
 import type { CommandContext } from "../../context.js";
-import { imageVolumes } from "../../options/image-volumes.js";
+import { imageCommand, imageVolumes } from "../../options/image-volumes.js";
+import { needsImageCommand } from "../../options/secret-env.js";
 import type { ServiceFlags } from "../../options/service-flags.js";
 import { newServiceSpec } from "../../options/service-spec.js";
 import { type WaitFlags, waitForService } from "../../progress/wait.js";
@@ -14,10 +15,12 @@ export async function run(
   flags: ServiceFlags & WaitFlags & { deploy?: boolean },
 ): Promise<void> {
   // Every other option is checked before the image is asked for its volumes.
-  if (flags.stateful) newServiceSpec(name!, image!, { ...flags, stateful: false });
+  if (flags.stateful || needsImageCommand(flags, undefined))
+    newServiceSpec(name!, image!, { ...flags, stateful: false }, [], { entrypoint: [], cmd: [] });
   const client = await context.client();
   const declared = flags.stateful ? await imageVolumes(client, image!) : [];
-  const built = newServiceSpec(name!, image!, flags, declared);
+  const command = needsImageCommand(flags, undefined) ? await imageCommand(client, image!) : undefined;
+  const built = newServiceSpec(name!, image!, flags, declared, command);
   if (declared === "not-on-engine" && !flags.quiet)
     context.stderr.write(
       `${name}: image ${image} is not on this engine, so the volumes it declares (if any) are not kept per instance; name them with -v\n`,

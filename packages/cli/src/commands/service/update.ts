@@ -1,6 +1,8 @@
 import type { ServiceSpec } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
+import { imageCommand } from "../../options/image-volumes.js";
 import { resolveNetworkFlags } from "../../options/networks.js";
+import { needsImageCommand } from "../../options/secret-env.js";
 import type { ServiceFlags } from "../../options/service-flags.js";
 import { applyFlags, LABELS } from "../../options/service-spec.js";
 import { type WaitFlags, waitForService } from "../../progress/wait.js";
@@ -25,7 +27,11 @@ export async function run(
   const stateful = current.Labels?.[LABELS.stateful] === "true";
   const lifecycle = lifecycleOf(current);
   const resolved = await resolveNetworkFlags(client, name!, current, flags);
-  let next = editDefinition(current, (spec) => applyFlags(spec, resolved));
+  const container = current.TaskTemplate?.ContainerSpec;
+  const command = needsImageCommand(flags, container ?? {})
+    ? await imageCommand(client, flags.image ?? container?.Image ?? "")
+    : undefined;
+  let next = editDefinition(current, (spec) => applyFlags(spec, resolved, command));
   await requireSecrets(client, next);
   const links = await prepareLinks(context, client, next, flags.link ?? []);
   next = links.spec;

@@ -41,6 +41,13 @@ const READERS = {
   duration: (text, name) => parseDuration(text, name),
   ratio: (text, name) => parseRatio(text, name),
   port: (text, name) => parsePort(text, name),
+  /** A container port alone (1-65535). */
+  portNumber: (text, name) => {
+    const port = Number(text);
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535)
+      throw new UsageError(`${name}: "${text}" is not a port number (1-65535)`);
+    return port;
+  },
   volume: (text) => parseVolume(text),
   mount: (text) => parseMount(text),
   secret: (text) => parseSecret(text),

@@ -71,8 +71,16 @@ describe("option parsers", () => {
       ReadOnly: true,
     }));
 
-  it("refuses Kontena's env-type secrets: swarm gives files", () =>
-    expect(() => parseSecret("DB_PASS:PASSWORD:env")).toThrow(/swarm delivers secrets as files/));
+  it("reads Kontena's env-type secrets as a file the wrapper reads, and refuses other types", () => {
+    expect(parseSecret("DB_PASS:PASSWORD:env")).toEqual({
+      SecretName: "DB_PASS",
+      File: { Name: "flotilla-env-PASSWORD", UID: "0", GID: "0", Mode: 0o400 },
+    });
+    expect(() => parseSecret("DB_PASS:NOT-A-NAME:env")).toThrow(
+      /"NOT-A-NAME" is not an environment variable name/,
+    );
+    expect(() => parseSecret("DB_PASS:PASSWORD:vault")).toThrow(/swarm delivers secrets as files/);
+  });
 
   it("reads SECRET:FILE", () => expect(parseSecret("db:password").File?.Name).toBe("password"));
 

@@ -33,11 +33,4 @@ export const REFUSED_OPTIONS = [
     why: "swarm services cannot run privileged containers",
     instead: "grant the capabilities needed with --cap-add",
   },
-  {
-    flags: "--deploy-wait-for-port <port>",
-    key: "deployWaitForPort",
-    why: "swarm cannot probe a port from outside a container, and a probe inside one needs a tool in the image and keeps running after the deploy",
-    instead:
-      "give the service a health check that tries the port with what the image has, e.g. --health-cmd 'nc -w 1 127.0.0.1 PORT </dev/null' (busybox): each instance then counts as started, and a deploy moves on, only once it passes",
-  },
 ] as const;

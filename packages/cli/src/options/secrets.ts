@@ -6,8 +6,9 @@ export type SecretReference = NonNullable<
 >[number];
 
 /**
- * `--secret SECRET[:FILE]` or `source=SECRET,target=FILE,mode=0400`. Kontena's third field `env`
- * (the secret as an environment variable) is refused: swarm hands secrets over only as files.
+ * `--secret SECRET[:FILE]` or `source=SECRET,target=FILE,mode=0400`. Kontena's `SECRET:NAME:env`
+ * (the secret as the environment variable NAME) becomes a file that a shell reads into NAME before
+ * the command starts (see secret-env.ts); it needs --secrets-in-env.
  */
 export function parseSecret(text: string): SecretReference {
   if (text.includes("=")) {
@@ -18,7 +19,12 @@ export function parseSecret(text: string): SecretReference {
   }
   const [source, target, type, ...rest] = text.split(":");
   if (!source || rest.length > 0)
-    throw new UsageError(`--secret: "${text}" is not a secret; write SECRET or SECRET:FILE`);
+    throw new UsageError(`--secret: "${text}" is not a secret; write SECRET, SECRET:FILE or SECRET:NAME:env`);
+  if (type === "env") {
+    if (!target || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(target))
+      throw new UsageError(`--secret: "${text}": "${target ?? ""}" is not an environment variable name`);
+    return reference(source, envSecretFile(target), 0o400);
+  }
   if (type !== undefined && type !== "file") {
     throw new UsageError(
       `--secret: "${text}": swarm delivers secrets as files under /run/secrets, not as ${type} variables; ` +
@@ -26,6 +32,19 @@ export function parseSecret(text: string): SecretReference {
     );
   }
   return reference(source, target || source, 0o444);
+}
+
+const ENV_FILE_PREFIX = "flotilla-env-";
+
+/** The file under /run/secrets that holds the secret given as variable `name`. */
+export function envSecretFile(name: string): string {
+  return `${ENV_FILE_PREFIX}${name}`;
+}
+
+/** The variable a secret reference is given as, if it is one of Kontena's `:env` secrets. */
+export function envSecretName(secret: SecretReference): string | undefined {
+  const file = secret.File?.Name ?? "";
+  return file.startsWith(ENV_FILE_PREFIX) ? file.slice(ENV_FILE_PREFIX.length) : undefined;
 }
 
 function reference(name: string, file: string, mode: number): SecretReference {

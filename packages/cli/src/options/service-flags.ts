@@ -41,6 +41,7 @@ export interface ServiceFlags {
   logOpt?: [string, string][];
   deployStrategy?: "ha" | "random" | "daemon";
   deployMinHealth?: number;
+  deployWaitForPort?: number;
   secret?: SecretReference[];
   mode?: "replicated" | "global";
   constraint?: string[];
@@ -84,6 +85,7 @@ export interface ServiceFlags {
   networkRm?: string[];
   secretAdd?: SecretReference[];
   secretRm?: string[];
+  secretsInEnv?: boolean;
   [rolloutOption: `${"update" | "rollback"}${string}`]: string | number | undefined;
 }
 
@@ -133,6 +135,19 @@ export function addServiceFlags(command: Command, kind: "create" | "update"): Co
       typed(
         option("--deploy-min-health <fraction>", "share of instances kept running during a deploy (0.8)"),
         "ratio",
+      ),
+    )
+    .option(
+      "--secrets-in-env",
+      "let --secret SECRET:NAME:env give a secret as variable NAME (read from its file by a shell before the command; the value is then in the process environment)",
+    )
+    .addOption(
+      typed(
+        option(
+          "--deploy-wait-for-port <port>",
+          "health check that connects to this container port, so a deploy waits for it (needs sh and nc in the image)",
+        ),
+        "portNumber",
       ),
     )
     .addOption(

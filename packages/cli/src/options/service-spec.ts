@@ -1,6 +1,8 @@
 import type { ContainerSpec, EndpointPortConfig, ServiceSpec, TaskSpec } from "@flotilla/types";
 import { UsageError } from "../errors.js";
+import type { ImageVolumes } from "./image-volumes.js";
 import { mergeEnv } from "./key-values.js";
+import { applySecretEnv, type ImageCommand } from "./secret-env.js";
 import type { ServiceFlags } from "./service-flags.js";
 import { applyRollout } from "./service-spec-rollout.js";
 
@@ -11,18 +13,32 @@ import { applyRollout } from "./service-spec-rollout.js";
 export const LABELS = {
   stateful: "io.flotilla.stateful",
   link: "io.flotilla.link",
+  /** Kontena's --deploy-min-health, kept so every update and scale derives parallelism from it. */
+  minHealth: "io.flotilla.min-health",
 } as const;
 
-export function newServiceSpec(name: string, image: string, flags: ServiceFlags): ServiceSpec {
+/** `declared`: the volumes the image declares, for --stateful (see image-volumes.ts). */
+export function newServiceSpec(
+  name: string,
+  image: string,
+  flags: ServiceFlags,
+  declared: ImageVolumes = [],
+  imageCommand?: ImageCommand | "not-on-engine",
+): ServiceSpec {
   const spec: ServiceSpec = { Name: name, TaskTemplate: { ContainerSpec: { Image: image } } };
   const global = flags.mode === "global" || flags.deployStrategy === "daemon";
   spec.Mode = global ? { Global: {} } : { Replicated: { Replicas: 1 } };
-  applyFlags(spec, flags);
-  if (flags.stateful) makeStateful(spec);
+  applyFlags(spec, flags, imageCommand);
+  if (flags.stateful) makeStateful(spec, image, declared);
   return spec;
 }
 
-export function applyFlags(spec: ServiceSpec, flags: ServiceFlags): ServiceSpec {
+/** `image`: the image's entrypoint and command, for `:env` secrets (see secret-env.ts). */
+export function applyFlags(
+  spec: ServiceSpec,
+  flags: ServiceFlags,
+  image?: ImageCommand | "not-on-engine",
+): ServiceSpec {
   spec.TaskTemplate ??= {};
   const task: TaskSpec = spec.TaskTemplate;
   task.ContainerSpec ??= {};
@@ -30,14 +46,16 @@ export function applyFlags(spec: ServiceSpec, flags: ServiceFlags): ServiceSpec 
   if (flags.image !== undefined) container.Image = flags.image;
   applyInstances(spec, flags);
   applyContainer(container, flags);
+  applySecretEnv(container, flags, image);
   applyPlacement(task, flags);
   applyResources(task, flags);
   applyNetworking(spec, task, flags);
   applyRollout(spec, flags);
-  if (flags.deployMinHealth !== undefined) applyMinHealth(spec, flags.deployMinHealth);
+  keepMinHealth(spec, flags);
   if (flags.label) spec.Labels = { ...spec.Labels, ...Object.fromEntries(flags.label) };
   if (flags.labelAdd) spec.Labels = { ...spec.Labels, ...Object.fromEntries(flags.labelAdd) };
   for (const key of flags.labelRm ?? []) delete spec.Labels?.[key];
+  applyMinHealth(spec);
   if (flags.logDriver !== undefined || flags.logOpt) {
     task.LogDriver = {
       Name: flags.logDriver ?? task.LogDriver?.Name ?? "json-file",
@@ -85,6 +103,13 @@ function applyContainer(container: ContainerSpec, flags: ServiceFlags): void {
 }
 
 function applyHealth(container: ContainerSpec, flags: ServiceFlags): void {
+  if (flags.deployWaitForPort !== undefined) {
+    if (flags.healthCmd !== undefined)
+      throw new UsageError("--deploy-wait-for-port conflicts with --health-cmd: give one");
+    if (flags.healthcheck === false)
+      throw new UsageError("--deploy-wait-for-port conflicts with --no-healthcheck");
+    container.Healthcheck = portCheck(flags.deployWaitForPort);
+  }
   if (flags.healthcheck === false) {
     if (flags.healthCmd !== undefined) throw new UsageError("--no-healthcheck conflicts with --health-cmd");
     container.Healthcheck = { Test: ["NONE"] };
@@ -105,6 +130,26 @@ function applyHealth(container: ContainerSpec, flags: ServiceFlags): void {
   if (flags.healthRetries !== undefined) check.Retries = flags.healthRetries;
   if (flags.healthStartPeriod !== undefined) check.StartPeriod = flags.healthStartPeriod;
   container.Healthcheck = check;
+}
+
+/**
+ * Kontena's wait_for_port as a swarm health check: a task counts as running only once healthy, so
+ * a deploy (and each step of a rolling update) waits until the port takes a connection. It stays
+ * a health check afterwards: a port that stops answering makes the task unhealthy and swarm
+ * replaces it. The check runs inside the container, so the image needs `sh` and an `nc` that
+ * takes `-w` (busybox, netcat-openbsd and ncat do); the server must listen on 127.0.0.1 or all
+ * addresses. Checked every 2 s, so the wait ends soon after the port opens; failures in the first
+ * minute do not count (a slow start is not a failure). --health-* options given with it override.
+ */
+function portCheck(port: number): NonNullable<ContainerSpec["Healthcheck"]> {
+  const second = 1_000_000_000;
+  return {
+    Test: ["CMD-SHELL", `nc -w 2 127.0.0.1 ${port} </dev/null >/dev/null 2>&1`],
+    Interval: 2 * second,
+    Timeout: 3 * second,
+    Retries: 3,
+    StartPeriod: 60 * second,
+  };
 }
 
 function applyPlacement(task: TaskSpec, flags: ServiceFlags): void {
@@ -146,10 +191,11 @@ function applyResources(task: TaskSpec, flags: ServiceFlags): void {
 function applyNetworking(spec: ServiceSpec, task: TaskSpec, flags: ServiceFlags): void {
   const networks = [...(flags.net ? [flags.net] : []), ...(flags.network ?? [])];
   if (networks.length > 0) task.Networks = networks.map((Target) => ({ Target }));
-  if (flags.networkAdd)
-    task.Networks = [...(task.Networks ?? []), ...flags.networkAdd.map((Target) => ({ Target }))];
+  // Removals first, as the docker CLI does: `--network-rm N --network-add N` re-attaches N.
   if (flags.networkRm)
     task.Networks = task.Networks?.filter((n) => !flags.networkRm!.includes(n.Target ?? ""));
+  if (flags.networkAdd)
+    task.Networks = [...(task.Networks ?? []), ...flags.networkAdd.map((Target) => ({ Target }))];
   let ports: EndpointPortConfig[] | undefined = spec.EndpointSpec?.Ports;
   if (flags.ports) ports = flags.ports;
   if (flags.publishAdd) ports = [...(ports ?? []), ...flags.publishAdd];
@@ -160,23 +206,56 @@ function applyNetworking(spec: ServiceSpec, task: TaskSpec, flags: ServiceFlags)
   if (ports !== spec.EndpointSpec?.Ports) spec.EndpointSpec = { ...spec.EndpointSpec, Ports: ports };
 }
 
-/** Kontena's min health: the share of instances kept up, so at most the rest are replaced at once. */
-function applyMinHealth(spec: ServiceSpec, fraction: number): void {
-  const replicas = spec.Mode?.Replicated?.Replicas ?? 1;
-  const parallelism = Math.max(1, Math.floor(replicas * (1 - fraction)));
-  spec.UpdateConfig = { ...spec.UpdateConfig, Parallelism: parallelism };
+/**
+ * --deploy-min-health is kept as a label; an explicit --update-parallelism replaces it (the user
+ * chose a fixed number), and both at once is a contradiction.
+ */
+function keepMinHealth(spec: ServiceSpec, flags: ServiceFlags): void {
+  if (flags.deployMinHealth !== undefined && flags.updateParallelism !== undefined)
+    throw new UsageError("--deploy-min-health conflicts with --update-parallelism: give one");
+  if (flags.deployMinHealth !== undefined)
+    spec.Labels = { ...spec.Labels, [LABELS.minHealth]: String(flags.deployMinHealth) };
+  else if (flags.updateParallelism !== undefined) delete spec.Labels?.[LABELS.minHealth];
 }
 
 /**
- * Kontena's stateful services keep data per instance. Every anonymous volume (`-v /data`) becomes
- * a named volume per task slot (per node for global services), through swarm's mount templates.
+ * Kontena's min health: the share of instances kept up, so at most the rest are replaced at once.
+ * Derived again from the instance count at every change (update, scale), so the share holds after
+ * a scale. A global service's instance count is its node count, which the spec does not hold: it
+ * rolls one at a time.
  */
-function makeStateful(spec: ServiceSpec): void {
-  const mounts = spec.TaskTemplate?.ContainerSpec?.Mounts ?? [];
+export function applyMinHealth(spec: ServiceSpec): ServiceSpec {
+  const text = spec.Labels?.[LABELS.minHealth];
+  if (text === undefined) return spec;
+  const replicas = spec.Mode?.Replicated?.Replicas ?? 1;
+  const parallelism = Math.max(1, Math.floor(replicas * (1 - Number(text))));
+  spec.UpdateConfig = { ...spec.UpdateConfig, Parallelism: parallelism };
+  return spec;
+}
+
+/**
+ * Kontena's stateful services keep data per instance. Every anonymous volume (`-v /data`, and each
+ * volume the image declares) becomes a named volume per task slot (per node for global services),
+ * through swarm's mount templates.
+ */
+function makeStateful(spec: ServiceSpec, image: string, declared: ImageVolumes): void {
+  const container = spec.TaskTemplate!.ContainerSpec!;
+  const mounted = new Set((container.Mounts ?? []).map((m) => m.Target));
+  const fromImage = declared === "not-on-engine" ? [] : declared.filter((path) => !mounted.has(path));
+  if (fromImage.length > 0)
+    container.Mounts = [
+      ...(container.Mounts ?? []),
+      ...fromImage.map((Target) => ({ Type: "volume" as const, Target })),
+    ];
+  const mounts = container.Mounts ?? [];
   const anonymous = mounts.filter((m) => m.Type === "volume" && m.Source === undefined);
   if (anonymous.length === 0) {
+    const why =
+      declared === "not-on-engine"
+        ? `image "${image}" is not on this engine, so the volumes it declares cannot be read`
+        : `image "${image}" declares none`;
     throw new UsageError(
-      "--stateful needs at least one volume without a source, such as -v /data, to keep per instance",
+      `--stateful needs at least one volume without a source, such as -v /data, to keep per instance; ${why}`,
     );
   }
   const instance = spec.Mode?.Global ? "{{.Node.ID}}" : "{{.Task.Slot}}";

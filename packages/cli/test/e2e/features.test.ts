@@ -48,7 +48,9 @@ describe("env, secrets, links", () => {
     await cli.ok(`service create db ${IMAGE}`);
     await cli.ok(`service create web ${IMAGE}`);
     const linked = await cli.ok("service link web db:database");
-    expect(linked.stderr).toBe("created overlay network flotilla-link-db for links to db\n");
+    expect(linked.stderr).toBe(
+      'created overlay network flotilla-link-db for links to db\ndb: joins network flotilla-link-db as "database" (not running: nothing restarts)\n',
+    );
     const networkOf = (name: string) => cli.swarm.service(name).Spec?.TaskTemplate?.Networks ?? [];
     expect(networkOf("db")).toEqual([expect.objectContaining({ Aliases: ["database"] })]);
     expect(networkOf("web").map((n) => n.Target)).toEqual(networkOf("db").map((n) => n.Target));

@@ -78,6 +78,10 @@ export function localImages(cluster: Cluster): Image[] {
   return [...out.values()];
 }
 
+function volumesObject(paths: readonly string[]): Record<string, object> | null {
+  return paths.length === 0 ? null : Object.fromEntries(paths.map((path) => [path, {}]));
+}
+
 export const localRoutes: Route[] = [
   route(
     "GET",
@@ -121,6 +125,8 @@ export const localRoutes: Route[] = [
         Architecture: "amd64",
         Size: 0,
         VirtualSize: 0,
+        // The engine sends null for an image that declares no volumes.
+        Config: { Volumes: volumesObject(cluster.images.find(image.RepoTags[0]!)?.volumes ?? []) },
       });
     },
     false,

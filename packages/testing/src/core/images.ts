@@ -23,6 +23,8 @@ export interface ImageBehaviour {
   logs?: ReadonlyArray<string | LogLine>;
   /** Exit code when the task is stopped (a shell that ignores SIGTERM is killed: 137). */
   stopExitCode?: number;
+  /** Paths the image declares as volumes (`VOLUME`), as its inspection's `Config.Volumes` lists them. */
+  volumes?: readonly string[];
 }
 
 export interface NormalizedBehaviour {
@@ -32,6 +34,7 @@ export interface NormalizedBehaviour {
   unhealthyAfter?: number;
   logs: { after: number; stream: 1 | 2; line: string }[];
   stopExitCode: number;
+  volumes?: readonly string[];
 }
 
 export class ImageRegistry {
@@ -69,5 +72,6 @@ function normalize(b: ImageBehaviour): NormalizedBehaviour {
       return { after: toMillis(line.after ?? 0), stream: line.stream === "stderr" ? 2 : 1, line: line.line };
     }),
     stopExitCode: b.stopExitCode ?? 0,
+    ...(b.volumes && { volumes: [...b.volumes] }),
   };
 }

@@ -176,6 +176,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/images/{name}/json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an image the answering engine holds (for example the volumes it declares) */
+        get: operations["ImageInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/info": {
         parameters: {
             query?: never;
@@ -1405,6 +1422,20 @@ export interface components {
             /** @description ID of the new object (the key the engine really sends). */
             ID: string;
         };
+        ImageConfig: {
+            Cmd?: string[] | null;
+            Entrypoint?: string[] | null;
+            /** @description Paths the image declares as volumes (`VOLUME`), each mapped to an empty object. */
+            Volumes?: {
+                [key: string]: Record<string, unknown>;
+            } | null;
+        } | null;
+        /** @description The part of an image's inspection Flotilla reads; the engine sends more. */
+        ImageInspect: {
+            Config?: components["schemas"]["ImageConfig"];
+            Id: string;
+            RepoTags?: string[] | null;
+        };
         IndexInfo: {
             Mirrors?: string[];
             Name?: string;
@@ -2583,6 +2614,8 @@ export type HealthcheckResult = components['schemas']['HealthcheckResult'];
 export type HealthConfig = components['schemas']['HealthConfig'];
 export type HostConfig = components['schemas']['HostConfig'];
 export type IDResponse = components['schemas']['IDResponse'];
+export type ImageConfig = components['schemas']['ImageConfig'];
+export type ImageInspect = components['schemas']['ImageInspect'];
 export type IndexInfo = components['schemas']['IndexInfo'];
 export type IPAM = components['schemas']['IPAM'];
 export type IPAMConfig = components['schemas']['IPAMConfig'];
@@ -3085,6 +3118,34 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ImageInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Image name, name:tag or ID. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "Docker-Experimental": components["headers"]["Docker-Experimental"];
+                    OSType: components["headers"]["OSType"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageInspect"];
+                };
+            };
+            404: components["responses"]["NotFound"];
             500: components["responses"]["ServerError"];
         };
     };

@@ -199,6 +199,9 @@ export const operationVersions = {
       }
     }
   },
+  "GET /images/{name}/json": {
+    "min": "1.24"
+  },
   "GET /distribution/{name}/json": {
     "min": "1.30"
   }
@@ -2386,6 +2389,14 @@ export const schemaGraph: Record<string, SchemaNode> = {
       }
     }
   },
+  "ImageInspect": {
+    "fields": {
+      "Config": {
+        "ref": "ImageConfig"
+      }
+    }
+  },
+  "ImageConfig": {},
   "Driver": {},
   "DriverData": {},
   "EncryptionConfig": {},

@@ -1,5 +1,6 @@
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
+import { applyMinHealth } from "../../options/service-spec.js";
 import { type WaitFlags, waitForService } from "../../progress/wait.js";
 import { editDefinition, lifecycleOf } from "./lifecycle.js";
 import { findService } from "./lookup.js";
@@ -16,7 +17,9 @@ export async function run(
   if (spec.Mode?.Global)
     throw new UsageError(`service "${name}" is global (one instance per node) and cannot be scaled`);
   if (!spec.Mode?.Replicated) throw new UsageError(`service "${name}" is a job and cannot be scaled`);
-  const next = editDefinition(spec, (s) => ({ ...s, Mode: { Replicated: { Replicas: instances } } }));
+  const next = editDefinition(spec, (s) =>
+    applyMinHealth({ ...s, Mode: { Replicated: { Replicas: instances } } }),
+  );
   await client.services.updateSpec(service.id, next, service.version);
   if (lifecycleOf(spec) !== "deployed") {
     context.stderr.write(`${name}: will run ${instances} instances when deployed\n`);

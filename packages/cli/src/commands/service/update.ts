@@ -1,10 +1,13 @@
 import type { ServiceSpec } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
+import { imageCommand } from "../../options/image-volumes.js";
+import { resolveNetworkFlags } from "../../options/networks.js";
+import { needsImageCommand } from "../../options/secret-env.js";
 import type { ServiceFlags } from "../../options/service-flags.js";
 import { applyFlags, LABELS } from "../../options/service-spec.js";
 import { type WaitFlags, waitForService } from "../../progress/wait.js";
 import { editDefinition, LIFECYCLE_LABELS, lifecycleOf } from "./lifecycle.js";
-import { attachLinks } from "./links.js";
+import { prepareLinks } from "./links.js";
 import { findService } from "./lookup.js";
 import { requireSecrets } from "./secrets.js";
 
@@ -23,14 +26,26 @@ export async function run(
   const current = service.attrs.Spec ?? {};
   const stateful = current.Labels?.[LABELS.stateful] === "true";
   const lifecycle = lifecycleOf(current);
-  let next = editDefinition(current, (spec) => applyFlags(spec, flags));
+  const resolved = await resolveNetworkFlags(client, name!, current, flags);
+  const container = current.TaskTemplate?.ContainerSpec;
+  const command = needsImageCommand(flags, container ?? {})
+    ? await imageCommand(client, flags.image ?? container?.Image ?? "")
+    : undefined;
+  let next = editDefinition(current, (spec) => applyFlags(spec, resolved, command));
   await requireSecrets(client, next);
-  next = await attachLinks(context, client, next, flags.link ?? []);
+  const links = await prepareLinks(context, client, next, flags.link ?? []);
+  next = links.spec;
   if (flags.force)
     next.TaskTemplate = { ...next.TaskTemplate, ForceUpdate: (next.TaskTemplate?.ForceUpdate ?? 0) + 1 };
   const held =
     stateful && lifecycle === "deployed" && !flags.force ? holdTaskTemplate(current, next) : undefined;
-  await client.services.updateSpec(service.id, held ?? next, service.version);
+  await client.services
+    .updateSpec(service.id, held ?? next, service.version, { basedOn: current })
+    .catch(async (error: unknown) => {
+      await links.abandon();
+      throw error;
+    });
+  await links.joinTargets();
   if (held) {
     context.stderr.write(
       `${name}: stateful service updated but not redeployed; apply with \`flotilla service deploy ${name}\`\n`,

@@ -1,0 +1,162 @@
+// POSIX arithmetic expansion, `$((...))`, as busybox sh evaluates it: signed 64-bit integers,
+// C's operators and precedence, variables by name (unset or empty is 0) and assignment.
+
+/** Internal: busybox prints these as `sh: <message>` and the script ends with status 2. */
+export class ArithmeticError extends Error {
+  override readonly name = "ArithmeticError";
+}
+
+export interface Variables {
+  get(name: string): string | undefined;
+  set(name: string, value: string): void;
+}
+
+const TOKEN =
+  /\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^]=|[-+*/%<>&|^!~?:=()])/y;
+
+const LEVELS: string[][] = [
+  ["||"],
+  ["&&"],
+  ["|"],
+  ["^"],
+  ["&"],
+  ["==", "!="],
+  ["<", "<=", ">", ">="],
+  ["<<", ">>"],
+  ["+", "-"],
+  ["*", "/", "%"],
+];
+const int64 = (n: bigint) => BigInt.asIntN(64, n);
+const truth = (b: boolean) => (b ? 1n : 0n);
+
+function apply(op: string, a: bigint, b: bigint): bigint {
+  switch (op) {
+    case "+":
+      return int64(a + b);
+    case "-":
+      return int64(a - b);
+    case "*":
+      return int64(a * b);
+    case "/":
+    case "%":
+      if (b === 0n) throw new ArithmeticError("divide by zero");
+      return int64(op === "/" ? a / b : a % b);
+    case "<<":
+      return int64(a << (b & 63n));
+    case ">>":
+      return a >> (b & 63n);
+    case "&":
+      return a & b;
+    case "|":
+      return a | b;
+    case "^":
+      return a ^ b;
+    case "<":
+      return truth(a < b);
+    case "<=":
+      return truth(a <= b);
+    case ">":
+      return truth(a > b);
+    case ">=":
+      return truth(a >= b);
+    case "==":
+      return truth(a === b);
+    case "!=":
+      return truth(a !== b);
+    case "&&":
+      return truth(a !== 0n && b !== 0n);
+    default:
+      return truth(a !== 0n || b !== 0n);
+  }
+}
+
+/** Evaluates the text between `$((` and `))`, whose `$NAME`s are already expanded. */
+export function evaluate(expression: string, vars: Variables): string {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  let end = 0;
+  for (let m = TOKEN.exec(expression); m; m = TOKEN.exec(expression)) {
+    tokens.push(m[1]!);
+    end = TOKEN.lastIndex;
+  }
+  if (expression.slice(end).trim() !== "") throw new ArithmeticError("arithmetic syntax error");
+  if (tokens.length === 0) return "0";
+  let pos = 0;
+  const peek = () => tokens[pos];
+  const fail = (): never => {
+    throw new ArithmeticError("arithmetic syntax error");
+  };
+
+  const valueOf = (name: string, depth = 0): bigint => {
+    const text = (vars.get(name) ?? "").trim();
+    if (text === "") return 0n;
+    if (/^[A-Za-z_]\w*$/.test(text) && depth < 10) return valueOf(text, depth + 1);
+    return number(text);
+  };
+  const number = (text: string): bigint => {
+    const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text);
+    if (!m) return fail();
+    const digits = m[2]!;
+    const n = /^0[0-7]+$/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+    return int64(m[1] === "-" ? -n : n);
+  };
+
+  // Each level returns the value; `live` false means a short-circuited branch: no assignments.
+  const assignment = (live: boolean): bigint => {
+    const name = peek();
+    const op = tokens[pos + 1];
+    if (name && /^[A-Za-z_]/.test(name) && op && /^(?:[-+*/%&|^]|<<|>>)?=$/.test(op) && op !== "==") {
+      pos += 2;
+      const right = assignment(live);
+      const value = op === "=" ? right : apply(op.slice(0, -1), valueOf(name), right);
+      if (live) vars.set(name, String(value));
+      return value;
+    }
+    return conditional(live);
+  };
+  const conditional = (live: boolean): bigint => {
+    const test = binary(0, live);
+    if (peek() !== "?") return test;
+    pos++;
+    const yes = assignment(live && test !== 0n);
+    if (tokens[pos++] !== ":") fail();
+    const no = conditional(live && test === 0n);
+    return test !== 0n ? yes : no;
+  };
+  const binary = (level: number, live: boolean): bigint => {
+    if (level === LEVELS.length) return unary(live);
+    let left = binary(level + 1, live);
+    for (let op = peek(); op && LEVELS[level]!.includes(op); op = peek()) {
+      pos++;
+      const shortCircuit = (op === "&&" && left === 0n) || (op === "||" && left !== 0n);
+      const right = binary(level + 1, live && !shortCircuit);
+      left = shortCircuit ? truth(op === "||") : apply(op, left, right);
+    }
+    return left;
+  };
+  const unary = (live: boolean): bigint => {
+    const op = peek();
+    if (op === "-" || op === "+" || op === "!" || op === "~") {
+      pos++;
+      const value = unary(live);
+      return op === "-" ? int64(-value) : op === "+" ? value : op === "!" ? truth(value === 0n) : ~value;
+    }
+    return primary(live);
+  };
+  const primary = (live: boolean): bigint => {
+    const token = tokens[pos++];
+    if (token === undefined) return fail();
+    if (token === "(") {
+      const value = assignment(live);
+      if (tokens[pos++] !== ")") fail();
+      return value;
+    }
+    if (/^\d/.test(token)) return number(token);
+    if (/^[A-Za-z_]/.test(token)) return valueOf(token);
+    return fail();
+  };
+
+  const result = assignment(true);
+  if (pos !== tokens.length) fail();
+  return String(result);
+}

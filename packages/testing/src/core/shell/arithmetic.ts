@@ -87,10 +87,10 @@ export function evaluate(expression: string, vars: Variables): string {
     throw new ArithmeticError("arithmetic syntax error");
   };
 
-  const valueOf = (name: string, depth = 0): bigint => {
+  const variable = (name: string, depth = 0): bigint => {
     const text = (vars.get(name) ?? "").trim();
     if (text === "") return 0n;
-    if (/^[A-Za-z_]\w*$/.test(text) && depth < 10) return valueOf(text, depth + 1);
+    if (/^[A-Za-z_]\w*$/.test(text) && depth < 10) return variable(text, depth + 1);
     return number(text);
   };
   const number = (text: string): bigint => {
@@ -108,7 +108,7 @@ export function evaluate(expression: string, vars: Variables): string {
     if (name && /^[A-Za-z_]/.test(name) && op && /^(?:[-+*/%&|^]|<<|>>)?=$/.test(op) && op !== "==") {
       pos += 2;
       const right = assignment(live);
-      const value = op === "=" ? right : apply(op.slice(0, -1), valueOf(name), right);
+      const value = op === "=" ? right : apply(op.slice(0, -1), variable(name), right);
       if (live) vars.set(name, String(value));
       return value;
     }
@@ -152,7 +152,7 @@ export function evaluate(expression: string, vars: Variables): string {
       return value;
     }
     if (/^\d/.test(token)) return number(token);
-    if (/^[A-Za-z_]/.test(token)) return valueOf(token);
+    if (/^[A-Za-z_]/.test(token)) return variable(token);
     return fail();
   };
 

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { palette } from "../output/color.js";
 import { createProgressView, type ProgressReport } from "./progress-view.js";
@@ -6,9 +7,6 @@ function capture(isTTY: boolean, columns = 100) {
   const chunks: string[] = [];
   return { out: { write: (t: string) => chunks.push(t), isTTY, columns }, text: () => chunks.join("") };
 }
-
-/** Control sequences whole: CSI (colours, cursor moves, line erase). */
-const CSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 const report = (
   states: string[],
@@ -97,7 +95,7 @@ describe("progress views", () => {
       const rows = text().split("\n").slice(0, -1);
       expect(rows).toHaveLength(3);
       for (const row of rows) {
-        const shown = row.replace(CSI, "");
+        const shown = stripVTControlCharacters(row);
         // A cut escape leaves an ESC (or a bare "[31") behind once the whole ones are removed.
         expect(shown).not.toContain("\x1b");
         expect(shown.length).toBeLessThanOrEqual(columns);

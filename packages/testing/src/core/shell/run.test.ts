@@ -97,6 +97,11 @@ const TABLE: { given: string[]; lines: object[]; exit?: number; at?: number }[] 
     lines: [out("a"), err("sh: awk: not simulated in the fake")],
     exit: 2,
   },
+  {
+    given: sh("echo a | grep -o a; echo rc=$?"),
+    lines: [err("grep: -o: not simulated in the fake"), out("rc=2")],
+    exit: 0,
+  },
   { given: ["awk", "1"], lines: [err("awk: not simulated in the fake")], exit: 2 },
   { given: sh("echo 'open"), lines: [err("sh: unterminated quoted string")], exit: 2 },
 ];

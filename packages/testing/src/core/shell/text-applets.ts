@@ -39,10 +39,18 @@ function usage(shell: Shell, io: Io, text: string): number {
   return 1;
 }
 
-/** getopt-style flags: `-n5`, `-n 5`, `-vi`; stops at `--` or the first operand. */
-function options(args: string[], withValue: string): { flags: Map<string, string>; rest: string[] } {
+/**
+ * getopt-style flags (`-n5`, `-n 5`, `-vi`) up to `--` or the first operand. `withValue` take a
+ * value; a flag in neither list is returned as `unknown`, for the applet to refuse out loud.
+ */
+function options(
+  args: string[],
+  withValue: string,
+  known: string,
+): { flags: Map<string, string>; rest: string[]; unknown?: string } {
   const flags = new Map<string, string>();
   let i = 0;
+  let unknown: string | undefined;
   for (; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--") {
@@ -56,10 +64,17 @@ function options(args: string[], withValue: string): { flags: Map<string, string
         flags.set(flag, k + 1 < arg.length ? arg.slice(k + 1) : (args[++i] ?? ""));
         break;
       }
+      if (!known.includes(flag)) unknown ??= `-${flag}`;
       flags.set(flag, "");
     }
   }
-  return { flags, rest: args.slice(i) };
+  return { flags, rest: args.slice(i), ...(unknown && { unknown }) };
+}
+
+/** An option the fake does not simulate: said, never silently ignored. */
+function refuse(shell: Shell, io: Io, applet: string, flag: string): number {
+  shell.write(io, 2, `${applet}: ${flag}: not simulated in the fake\n`);
+  return 2;
 }
 
 export const seq: Run = (shell, args, io) => {
@@ -95,19 +110,15 @@ export const seq: Run = (shell, args, io) => {
   return 0;
 };
 
-/** `-n N`, `-N`, `-c N`, as head and tail take them; `+N` (from line N) for tail. */
-function count(args: string[]): { args: string[]; n: string; bytes: boolean } {
-  const normalized = args.map((a) => (/^-\d+$/.test(a) ? `-n${a.slice(1)}` : a));
-  const { flags, rest } = options(normalized, "nc");
-  const dashed = normalized.slice(0, normalized.length - rest.length).filter((a) => /^-[fqv]+$/.test(a));
-  return { args: [...dashed, ...rest], n: flags.get("c") ?? flags.get("n") ?? "10", bytes: flags.has("c") };
-}
-
 function headOrTail(name: "head" | "tail"): Run {
   return (shell, args, io) => {
-    const { args: rest, n, bytes } = count(args);
-    const follow = rest.includes("-f");
-    const paths = rest.filter((a) => !/^-[fqv]+$/.test(a) || a === "-");
+    // `-N` is `-n N`; for tail, `+N` counts from the start.
+    const normalized = args.map((a) => (/^-\d+$/.test(a) ? `-n${a.slice(1)}` : a));
+    const { flags, rest: paths, unknown } = options(normalized, "nc", name === "tail" ? "f" : "");
+    if (unknown) return refuse(shell, io, name, unknown);
+    const n = flags.get("c") ?? flags.get("n") ?? "10";
+    const bytes = flags.has("c");
+    const follow = flags.has("f");
     const missing = (p: string) =>
       name === "head"
         ? `${name}: ${p}: No such file or directory`
@@ -182,7 +193,8 @@ function regex(pattern: string, extended: boolean, fixed: boolean, flags: string
 }
 
 export const grep: Run = (shell, args, io) => {
-  const { flags, rest } = options(args, "em");
+  const { flags, rest, unknown } = options(args, "e", "EFivcqnxwlhH");
+  if (unknown) return refuse(shell, io, "grep", unknown);
   const patterns = flags.has("e") ? [flags.get("e")!] : rest.splice(0, 1);
   if (patterns.length === 0)
     return usage(
@@ -224,7 +236,8 @@ export const grep: Run = (shell, args, io) => {
 };
 
 export const wc: Run = (shell, args, io) => {
-  const { flags, rest } = options(args, "");
+  const { flags, rest, unknown } = options(args, "", "lwcm");
+  if (unknown) return refuse(shell, io, "wc", unknown);
   const chosen = ["l", "w", "c", "m"].filter((f) => flags.has(f));
   const columns = chosen.length ? chosen : ["l", "w", "c"];
   const read = inputs(shell, rest, io, (p) => `wc: ${p}: No such file or directory`);
@@ -284,7 +297,8 @@ function trSet(text: string): string[] {
 }
 
 export const tr: Run = (shell, args, io) => {
-  const { flags, rest } = options(args, "");
+  const { flags, rest, unknown } = options(args, "", "cds");
+  if (unknown) return refuse(shell, io, "tr", unknown);
   if (rest.length < 1) return usage(shell, io, "tr [-cds] STRING1 [STRING2]");
   const from = trSet(rest[0]!);
   const to = rest[1] === undefined ? [] : trSet(rest[1]);
@@ -318,7 +332,8 @@ function ranges(spec: string): (n: number) => boolean {
 }
 
 export const cut: Run = (shell, args, io) => {
-  const { flags, rest } = options(args, "dfcb");
+  const { flags, rest, unknown } = options(args, "dfcb", "s");
+  if (unknown) return refuse(shell, io, "cut", unknown);
   const spec = flags.get("f") ?? flags.get("c") ?? flags.get("b");
   if (spec === undefined) {
     shell.write(io, 2, "cut: expected a list of bytes, characters, or fields\n");

@@ -30,6 +30,11 @@ const CASES: Case[] = [
   },
   { script: "n=3; while [ $n -gt 0 ]; do echo $n; n=$((n - 1)); done" },
   { script: "x=12; echo $(( x ? x << 2 : 9 )) $((0x10 + 010)) $((5 & 3)) $((5 | 3)) $((5 ^ 3))" },
+  { script: "i=1; echo $((i++)) $i $((++i)) $((i--)) $i; i=5; echo $((i+++1)) $i $((5--3))" },
+  { script: "echo $((-2**2)) $((2**3**2)) $(( 1, 2 )) $((1 ? 2 : 3, 4)) $((9223372036854775807 + 1))" },
+  { script: 'x="1+2"; echo $((x*2)); a=b; b=4; echo $((a+1)); echo $((  ))' },
+  { script: "x=x; echo $((x+1)); echo never" },
+  { script: "echo $((08)); echo never" },
   { script: "echo $((1 / 0)); echo never" },
   { script: "echo $((1 +)); echo never" },
   // Pipelines.

@@ -66,6 +66,7 @@ const CASES: Case[] = [
     script:
       "printf 'one\\ntwo\\n' > /tmp/h; grep o /tmp/h /tmp/h; grep -l t /tmp/h; grep x /nope; echo rc=$?",
   },
+  { script: "printf 'ab\\ncd\\nef\\n' | grep -e ab -e ef; printf 'ab\\ncd\\n' | grep -ve ab" },
   {
     script:
       "printf 'a b\\nc\\n' | grep -w c; printf 'A\\n' | grep '[[:upper:]]'; echo x | grep -v x; echo rc=$?",

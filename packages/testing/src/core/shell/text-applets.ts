@@ -195,7 +195,12 @@ function regex(pattern: string, extended: boolean, fixed: boolean, flags: string
 export const grep: Run = (shell, args, io) => {
   const { flags, rest, unknown } = options(args, "e", "EFivcqnxwlhH");
   if (unknown) return refuse(shell, io, "grep", unknown);
-  const patterns = flags.has("e") ? [flags.get("e")!] : rest.splice(0, 1);
+  // Each `-e` adds a pattern (options() keeps only the last value of a flag).
+  const given = args.slice(0, args.length - rest.length).flatMap((arg, k, all) => {
+    const m = /^-[^-e]*e(.*)$/.exec(arg);
+    return m ? [m[1] || all[k + 1]!] : [];
+  });
+  const patterns = flags.has("e") ? given : rest.splice(0, 1);
   if (patterns.length === 0)
     return usage(
       shell,
@@ -205,7 +210,7 @@ export const grep: Run = (shell, args, io) => {
   let re: RegExp;
   try {
     const extended = flags.has("E");
-    let source = regex(patterns[0]!, extended, flags.has("F"), "").source;
+    let source = patterns.map((p) => `(?:${regex(p, extended, flags.has("F"), "").source})`).join("|");
     if (flags.has("x")) source = `^(?:${source})$`;
     else if (flags.has("w")) source = `(?<![\\w])(?:${source})(?![\\w])`;
     re = new RegExp(source, flags.has("i") ? "i" : "");

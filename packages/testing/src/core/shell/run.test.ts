@@ -148,6 +148,11 @@ describe("the shell simulator", () => {
       until: Number.POSITIVE_INFINITY,
     });
     expect(runArgv(sh("while :; do :; done"), context, 1000).until).toBe(Number.POSITIVE_INFINITY);
+    // The keep-alive service commands use: prints what the file has, then follows it forever.
+    expect(runArgv(["tail", "-f", "/etc/app.conf"], context, 1000)).toEqual({
+      lines: [out("key=value")],
+      until: Number.POSITIVE_INFINITY,
+    });
   });
 
   it("refuses to start what is not on the image, with dockerd's text", () => {

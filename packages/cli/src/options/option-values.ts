@@ -63,8 +63,8 @@ const READERS = {
     return text;
   },
   mode: oneOf(
-    ["replicated", "global"],
-    (text, name) => `${name}: "${text}" is not a mode; use replicated or global`,
+    ["replicated", "global", "replicated-job", "global-job"],
+    (text, name) => `${name}: "${text}" is not a mode; use replicated, global, replicated-job or global-job`,
   ),
   strategy: oneOf(
     ["ha", "random", "daemon"],

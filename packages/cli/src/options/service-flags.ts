@@ -43,7 +43,7 @@ export interface ServiceFlags {
   deployMinHealth?: number;
   deployWaitForPort?: number;
   secret?: SecretReference[];
-  mode?: "replicated" | "global";
+  mode?: "replicated" | "global" | "replicated-job" | "global-job";
   constraint?: string[];
   placementPref?: PlacementPreference[];
   label?: [string, string][];
@@ -230,7 +230,7 @@ export function addServiceFlags(command: Command, kind: "create" | "update"): Co
     command.addOption(typed(new Option(refused.flags, "not supported by swarm").hideHelp(), "refused"));
   if (kind === "create") {
     command
-      .addOption(typed(option("--mode <mode>", "replicated or global"), "mode"))
+      .addOption(typed(option("--mode <mode>", "replicated, global, replicated-job or global-job"), "mode"))
       .option("--stateful", "give each instance its own volume for every -v /path");
     return command;
   }

@@ -26,11 +26,18 @@ export function newServiceSpec(
   imageCommand?: ImageCommand | "not-on-engine",
 ): ServiceSpec {
   const spec: ServiceSpec = { Name: name, TaskTemplate: { ContainerSpec: { Image: image } } };
-  const global = flags.mode === "global" || flags.deployStrategy === "daemon";
-  spec.Mode = global ? { Global: {} } : { Replicated: { Replicas: 1 } };
+  spec.Mode = initialMode(flags);
   applyFlags(spec, flags, imageCommand);
   if (flags.stateful) makeStateful(spec, image, declared);
   return spec;
+}
+
+/** A job runs its tasks to completion once; `--replicas` then counts completions, as in docker. */
+function initialMode(flags: ServiceFlags): ServiceSpec["Mode"] {
+  if (flags.mode === "replicated-job") return { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } };
+  if (flags.mode === "global-job") return { GlobalJob: {} };
+  const global = flags.mode === "global" || flags.deployStrategy === "daemon";
+  return global ? { Global: {} } : { Replicated: { Replicas: 1 } };
 }
 
 /** `image`: the image's entrypoint and command, for `:env` secrets (see secret-env.ts). */
@@ -69,10 +76,14 @@ function applyInstances(spec: ServiceSpec, flags: ServiceFlags): void {
   const count = flags.instances ?? flags.replicas;
   if (count === undefined) return;
   const option = flags.instances !== undefined ? "--instances" : "--replicas";
-  if (spec.Mode?.Global)
+  if (spec.Mode?.Global || spec.Mode?.GlobalJob)
     throw new UsageError(
-      `${option} does not apply to a global (daemon) service: it runs one instance per node`,
+      `${option} does not apply to a global${spec.Mode.GlobalJob ? " job" : " (daemon) service"}: it runs one instance per node`,
     );
+  if (spec.Mode?.ReplicatedJob) {
+    spec.Mode = { ReplicatedJob: { MaxConcurrent: count, TotalCompletions: count } };
+    return;
+  }
   spec.Mode = { Replicated: { Replicas: count } };
 }
 

@@ -1,10 +1,11 @@
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { palette } from "../output/color.js";
 import { createProgressView, type ProgressReport } from "./progress-view.js";
 
-function capture(isTTY: boolean) {
+function capture(isTTY: boolean, columns = 100) {
   const chunks: string[] = [];
-  return { out: { write: (t: string) => chunks.push(t), isTTY, columns: 100 }, text: () => chunks.join("") };
+  return { out: { write: (t: string) => chunks.push(t), isTTY, columns }, text: () => chunks.join("") };
 }
 
 const report = (
@@ -64,5 +65,42 @@ describe("progress views", () => {
     expect(frames).toContain("web: overall progress: 0 out of 1 tasks");
     expect(frames).toContain("\x1b[2A");
     expect(frames).toContain(`1/1: running   [${"=".repeat(49)}>]`);
+  });
+
+  it("on a zero-width terminal (script -c in CI) writes plain lines, not a cut frame", () => {
+    const { out, text } = capture(true, 0);
+    const view = createProgressView(out, "web", palette(true));
+    view.update(report(["preparing"]));
+    view.update(report(["running"]));
+    view.finish("Service converged");
+    expect(text()).toBe(
+      "web: 1/1: preparing\nweb: 0/1 running\nweb: 1/1: running\nweb: 1/1 running\nweb: Service converged\n",
+    );
+  });
+
+  it("cuts each line of a narrow terminal to its width, never inside a colour escape", () => {
+    for (const columns of [12, 17, 24, 31, 40, 57]) {
+      const { out, text } = capture(true, columns);
+      const view = createProgressView(out, "web", palette(true));
+      view.update({
+        mode: "replicated",
+        desired: 2,
+        running: 1,
+        converged: false,
+        tasks: [
+          { key: "1", state: "running" },
+          { key: "2", state: "failed", error: "task: non-zero exit (1)" },
+        ],
+      });
+      const rows = text().split("\n").slice(0, -1);
+      expect(rows).toHaveLength(3);
+      for (const row of rows) {
+        const shown = stripVTControlCharacters(row);
+        // A cut escape leaves an ESC (or a bare "[31") behind once the whole ones are removed.
+        expect(shown).not.toContain("\x1b");
+        expect(shown.length).toBeLessThanOrEqual(columns);
+      }
+      expect(text()).toContain("\x1b[");
+    }
   });
 });

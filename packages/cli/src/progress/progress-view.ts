@@ -1,9 +1,12 @@
+import sliceAnsi from "slice-ansi";
 import type { OutputStream } from "../io.js";
 import { type Palette, paintState } from "../output/color.js";
 
 // How a wait looks. On a terminal: the docker CLI's live view, one bar per slot (or node, for
-// global services) redrawn in place. Elsewhere: one line each time a slot changes state, so logs
-// of CI runs read as a history and are the same from run to run.
+// global services) redrawn in place, each line cut to the terminal's width without cutting a
+// colour escape (slice-ansi counts what is shown, not the escapes). Elsewhere, and on a terminal
+// that reports no width (a pseudo-terminal of 0 columns, as `script -c` makes in CI): one line
+// each time a slot changes state, so logs of CI runs read as a history, the same from run to run.
 
 /** What the client's waitUntilConverged reports on each poll (a structural subset of it). */
 export interface ProgressReport {
@@ -37,7 +40,8 @@ const STAGES = [
 const BAR_WIDTH = 50;
 
 export function createProgressView(out: OutputStream, name: string, colors: Palette): ProgressView {
-  return out.isTTY ? new LiveView(out, name, colors) : new LineView(out, name);
+  const width = out.columns ?? 0;
+  return out.isTTY && width > 0 ? new LiveView(out, name, colors, width) : new LineView(out, name);
 }
 
 function label(report: ProgressReport, key: string, index: number): string {
@@ -82,12 +86,14 @@ class LiveView implements ProgressView {
   readonly #out: OutputStream;
   readonly #name: string;
   readonly #colors: Palette;
+  readonly #columns: number;
   #drawn = 0;
 
-  constructor(out: OutputStream, name: string, colors: Palette) {
+  constructor(out: OutputStream, name: string, colors: Palette, columns: number) {
     this.#out = out;
     this.#name = name;
     this.#colors = colors;
+    this.#columns = columns;
   }
 
   update(report: ProgressReport): void {
@@ -113,8 +119,9 @@ class LiveView implements ProgressView {
 
   #redraw(lines: string[]): void {
     const up = this.#drawn > 0 ? `\x1b[${this.#drawn}A` : "";
-    const columns = this.#out.columns ?? 200;
-    const body = lines.map((line) => `\x1b[2K${line.slice(0, columns + 20)}\n`).join("");
+    // Cut to the width: a longer line would wrap, and the cursor-up count would then miss rows.
+    const columns = this.#out.columns || this.#columns;
+    const body = lines.map((line) => `\x1b[2K${sliceAnsi(line, 0, columns)}\n`).join("");
     // Rows left over from a longer previous frame (a slot went away) are cleared too.
     const extra = Math.max(0, this.#drawn - lines.length);
     const clear = extra > 0 ? `${"\x1b[2K\n".repeat(extra)}\x1b[${extra}A` : "";

@@ -73,7 +73,7 @@ export class CommandTraces {
     if (cached && cached.startedAt === startedAt && cached.trace.until > elapsed) return cached.trace;
     const known = cached?.startedAt === startedAt ? cached.trace.until : 0;
     const horizon = Math.max(FIRST_HORIZON, 2 * elapsed, 2 * known);
-    const trace = runArgv(argv, processContext(store, task), horizon);
+    const trace = runArgv(argv, { ...processContext(store, task), startedAt }, horizon);
     this.#traces.set(task, { startedAt, trace });
     return trace;
   }

@@ -2,8 +2,8 @@ import type { Service, ServiceSpec } from "@flotilla/types";
 
 // Registered-but-not-deployed and stopped services are "parked": they exist in the swarm as real
 // services so every client sees them, but run nothing. A replicated service is parked at zero
-// replicas with its instance count kept in a label; a global one (which cannot be scaled) gets a
-// placement constraint no node can meet. Labels say why it is parked; the spec says whether it is,
+// replicas with its instance count kept in a label; a global one or a job (which cannot be scaled
+// to zero: a job's mode cannot change) gets a placement constraint no node can meet. Labels say why it is parked; the spec says whether it is,
 // so a service someone else scaled up with the docker CLI reads as deployed, as it is.
 
 export const LIFECYCLE_LABELS = {
@@ -18,8 +18,12 @@ export const PARKED_CONSTRAINT = "node.id==flotilla-parked";
 
 export type Lifecycle = "registered" | "stopped" | "deployed";
 
+/** Global services and jobs are parked by placement, replicated services by their count. */
+const parkedByPlacement = (spec: ServiceSpec) =>
+  Boolean(spec.Mode?.Global || spec.Mode?.GlobalJob || spec.Mode?.ReplicatedJob);
+
 export function isParked(spec: ServiceSpec): boolean {
-  if (spec.Mode?.Global)
+  if (parkedByPlacement(spec))
     return spec.TaskTemplate?.Placement?.Constraints?.includes(PARKED_CONSTRAINT) ?? false;
   return spec.Mode?.Replicated?.Replicas === 0 && spec.Labels?.[LIFECYCLE_LABELS.instances] !== undefined;
 }
@@ -39,7 +43,7 @@ export function park(spec: ServiceSpec, state: "registered" | "stopped"): Servic
   const copy = structuredClone(spec);
   copy.Labels = { ...copy.Labels, [LIFECYCLE_LABELS.state]: state };
   if (isParked(spec)) return copy;
-  if (copy.Mode?.Global) {
+  if (parkedByPlacement(copy)) {
     const placement = copy.TaskTemplate?.Placement;
     copy.TaskTemplate = {
       ...copy.TaskTemplate,
@@ -55,7 +59,7 @@ export function park(spec: ServiceSpec, state: "registered" | "stopped"): Servic
 
 export function unpark(spec: ServiceSpec): ServiceSpec {
   const copy = structuredClone(spec);
-  if (copy.Mode?.Global) {
+  if (parkedByPlacement(copy)) {
     const placement = copy.TaskTemplate?.Placement;
     if (placement?.Constraints) {
       placement.Constraints = placement.Constraints.filter((c) => c !== PARKED_CONSTRAINT);

@@ -1,8 +1,16 @@
-// The commands of the busybox image that test commands use, each as busybox answers it (texts
+import { date, env, wget } from "./system-applets.js";
+import { cut, grep, head, seq, tail, tr, wc } from "./text-applets.js";
+
+export { ON_IMAGE } from "./image-applets.js";
+
+// The commands of the busybox image that service commands use, each as busybox answers it (texts
 // and exit codes checked against flotilla-test/busybox on Docker 20.10). `executable` marks
 // applets on PATH, which a container's argv[0] may name; the rest are shell builtins.
 
-export type Io = Record<1 | 2, { stream: 1 | 2 } | { path: string } | { discard: true }>;
+/** Where output goes: the container's streams, a file, nowhere, or the next pipeline stage. */
+export type Sink = { stream: 1 | 2 } | { path: string } | { discard: true } | { capture: { text: string } };
+/** Standard input (empty when absent) and output descriptors. */
+export type Io = { 0?: string } & Record<1 | 2, Sink>;
 
 /** What an applet may do to the process running it. */
 export interface Shell {
@@ -19,6 +27,14 @@ export interface Shell {
   exec(name: string, args: string[], io: Io): number;
   resolve(name: string): string;
   runScript(script: string, name: string, args: string[], io: Io): number;
+  /** Names passed to the environment of commands. */
+  readonly exported: Set<string>;
+  /** Set once `sh` runs: it then orders the environment its own way. */
+  inShell: boolean;
+  /** Unix milliseconds now, when the fake knows when the process started. */
+  now(): number | undefined;
+  /** Runs `run` with exactly these variables, all exported, then puts the old ones back. */
+  withEnvironment(environment: Map<string, string>, run: () => number): number;
 }
 
 interface Applet {
@@ -52,6 +68,16 @@ export const APPLETS: Record<string, Applet> = {
   true: applet(() => 0),
   false: applet(() => 1),
   cat: applet(cat),
+  date: applet(date),
+  env: applet(env),
+  wget: applet(wget),
+  seq: applet(seq),
+  head: applet(head),
+  tail: applet(tail),
+  grep: applet(grep),
+  wc: applet(wc),
+  tr: applet(tr),
+  cut: applet(cut),
   hostname: applet((shell, _args, io) => {
     shell.write(io, 1, `${shell.vars.get("HOSTNAME") ?? ""}\n`);
     return 0;
@@ -76,18 +102,22 @@ export const APPLETS: Record<string, Applet> = {
     for (const arg of args) {
       const eq = arg.indexOf("=");
       if (eq > 0) shell.vars.set(arg.slice(0, eq), arg.slice(eq + 1));
+      shell.exported.add(eq > 0 ? arg.slice(0, eq) : arg);
     }
     return 0;
   }),
   unset: builtin((shell, args) => {
-    for (const arg of args) shell.vars.delete(arg);
+    for (const arg of args) {
+      shell.vars.delete(arg);
+      shell.exported.delete(arg);
+    }
     return 0;
   }),
   ...Object.fromEntries(
     UNSIMULATED.map((name) => [
       name,
       builtin((shell, _args, io) => {
-        shell.write(io, 2, `sh: ${name}: not simulated by the fake swarm\n`);
+        shell.write(io, 2, `sh: ${name}: not simulated in the fake\n`);
         return shell.exit(2);
       }),
     ]),
@@ -102,11 +132,16 @@ function sh(shell: Shell, args: string[], io: Io): number {
       if (flag === "c") script = "";
       else if (flag === "e") shell.errexit = true;
       else {
-        shell.write(io, 2, `sh: -${flag}: not simulated by the fake swarm\n`);
+        shell.write(io, 2, `sh: -${flag}: not simulated in the fake\n`);
         return 2;
       }
     }
   }
+  // As busybox sh does on start: one level deeper, and in the working directory (the image's `/`).
+  shell.vars.set("SHLVL", String((Number.parseInt(shell.vars.get("SHLVL") ?? "", 10) || 0) + 1));
+  if (!shell.vars.has("PWD")) shell.vars.set("PWD", "/");
+  shell.exported.add("SHLVL").add("PWD");
+  shell.inShell = true;
   if (script === undefined) {
     // No -c: the script comes from a file (none exist here) or from stdin, which is empty.
     if (i < args.length) {
@@ -263,9 +298,8 @@ function sleep(shell: Shell, args: string[], io: Io): number {
 
 function cat(shell: Shell, args: string[], io: Io): number {
   let status = 0;
-  for (const path of args) {
-    if (path === "-") continue; // stdin is empty
-    const data = shell.files.get(path);
+  for (const path of args.length ? args : ["-"]) {
+    const data = path === "-" ? (io[0] ?? "") : shell.files.get(path);
     if (data === undefined) {
       shell.write(io, 2, `cat: can't open '${path}': No such file or directory\n`);
       status = 1;
@@ -302,6 +336,6 @@ function test(shell: Shell, args: string[], io: Io): number {
     if (op === "!=") return ok(a !== b);
     if (numeric[op]) return ok(numeric[op](Number(a), Number(b)));
   }
-  shell.write(io, 2, `sh: test ${args.join(" ")}: not simulated by the fake swarm\n`);
+  shell.write(io, 2, `sh: test ${args.join(" ")}: not simulated in the fake\n`);
   return 2;
 }

@@ -1,7 +1,7 @@
-// The little of busybox sh's grammar that test commands use: simple commands with quoting,
-// `$VAR` and redirects, joined by `;`, newlines, `&&` and `||`, and `while`/`until`/`for`/`if`
-// and `{ }` blocks. Anything else is refused with a reason, so a test never runs a script the
-// fake only half understood.
+// The little of busybox sh's grammar that service commands use: simple commands with quoting,
+// `$VAR`, `$((...))` and redirects, in pipelines, joined by `;`, newlines, `&&` and `||`, and
+// `while`/`until`/`for`/`if` and `{ }` blocks. Anything else is refused with a reason naming the
+// construct, so a test never runs a script the fake only half understood.
 
 /** A piece of a word: quoted pieces are not field-split, single-quoted ones are not expanded. */
 export interface WordPart {
@@ -10,18 +10,23 @@ export interface WordPart {
 }
 export type Word = WordPart[];
 
-export interface Redirect {
-  fd: 1 | 2;
-  /** Another descriptor (`>&2`), a file path (`> /tmp/x`), or nowhere. */
-  to: { fd: 1 | 2 } | { path: Word; append: boolean };
-}
+export type Redirect =
+  | {
+      fd: 1 | 2;
+      /** Another descriptor (`>&2`), a file path (`> /tmp/x`), or nowhere. */
+      to: { fd: 1 | 2 } | { path: Word; append: boolean };
+    }
+  /** `< FILE`: standard input read from a file. */
+  | { fd: 0; from: Word };
 
 export type Command =
   | { kind: "simple"; assigns: { name: string; value: Word }[]; words: Word[]; redirects: Redirect[] }
   | { kind: "loop"; until: boolean; test: List; body: List }
   | { kind: "for"; name: string; items: Word[]; body: List }
   | { kind: "if"; branches: { test: List; body: List }[]; otherwise?: List }
-  | { kind: "group"; body: List; redirects: Redirect[] };
+  | { kind: "group"; body: List; redirects: Redirect[] }
+  /** `a | b | c`: each stage's standard output is the next one's standard input. */
+  | { kind: "pipeline"; stages: Command[] };
 
 /** `a && b || c`: each command after the first runs only if the previous status allows. */
 export interface AndOr {
@@ -117,6 +122,13 @@ export function tokenize(script: string): Token[] {
             i += 2;
             continue;
           }
+          if (script[i] === "$" && script.startsWith("((", i + 1)) {
+            const end = arithmeticEnd(script, i);
+            text += script.slice(i, end);
+            i = end;
+            continue;
+          }
+          refuseSubstitution(script, i);
           text += script[i];
           i++;
         }
@@ -124,9 +136,13 @@ export function tokenize(script: string): Token[] {
         push(text, "double");
         i++;
       } else {
-        if (ch === "`" || (ch === "$" && script[i + 1] === "(")) {
-          throw new ShellSyntaxError("command substitution is not simulated");
+        if (ch === "$" && script.startsWith("((", i + 1)) {
+          const end = arithmeticEnd(script, i);
+          push(script.slice(i, end), "none");
+          i = end;
+          continue;
         }
+        refuseSubstitution(script, i);
         push(ch, "none");
         i++;
       }
@@ -134,6 +150,22 @@ export function tokenize(script: string): Token[] {
     tokens.push({ kind: "word", word, raw: script.slice(start, i) });
   }
   return tokens;
+}
+
+/** Where the `$((...))` starting at `start` ends: after the `))` that closes its parentheses. */
+function arithmeticEnd(script: string, start: number): number {
+  let depth = 0;
+  for (let i = start + 1; i < script.length; i++) {
+    if (script[i] === "(") depth++;
+    else if (script[i] === ")" && --depth === 0) return i + 1;
+  }
+  throw new ShellSyntaxError("syntax error: unterminated $((");
+}
+
+function refuseSubstitution(script: string, i: number): void {
+  if (script[i] === "`" || (script[i] === "$" && script[i + 1] === "(")) {
+    throw new ShellSyntaxError("command substitution $(...) is not simulated in the fake");
+  }
 }
 
 export function parse(script: string): List {
@@ -160,7 +192,8 @@ class Parser {
       if (!next || (next.kind === "word" && stops.has(next.raw)) || isOp(next, ")")) return list;
       list.push(this.andOr());
       const sep = this.tokens[this.#pos];
-      if (sep && isOp(sep, "&")) throw new ShellSyntaxError("background jobs (&) are not simulated");
+      if (sep && isOp(sep, "&"))
+        throw new ShellSyntaxError("background jobs (&) are not simulated in the fake");
       if (sep && !isOp(sep, ";") && !isOp(sep, "\n") && !(sep.kind === "word" && stops.has(sep.raw))) {
         if (isOp(sep, ")")) return list;
         throw new ShellSyntaxError(`syntax error: unexpected "${describe(sep)}"`);
@@ -174,16 +207,24 @@ class Parser {
       negate = true;
       this.#pos++;
     }
-    const first = this.command();
+    const first = this.pipeline();
     const rest: AndOr["rest"] = [];
     for (let t = this.tokens[this.#pos]; t && (isOp(t, "&&") || isOp(t, "||")); t = this.tokens[this.#pos]) {
       this.#pos++;
-      while (this.tokens[this.#pos] && isOp(this.tokens[this.#pos]!, "\n")) this.#pos++;
-      rest.push({ op: (t as { op: "&&" | "||" }).op, command: this.command() });
+      this.#skipNewlines();
+      rest.push({ op: (t as { op: "&&" | "||" }).op, command: this.pipeline() });
     }
-    const pipe = this.tokens[this.#pos];
-    if (pipe && isOp(pipe, "|")) throw new ShellSyntaxError("pipelines (|) are not simulated");
     return { first, rest, negate };
+  }
+
+  pipeline(): Command {
+    const stages = [this.command()];
+    for (let t = this.tokens[this.#pos]; t && isOp(t, "|"); t = this.tokens[this.#pos]) {
+      this.#pos++;
+      this.#skipNewlines();
+      stages.push(this.command());
+    }
+    return stages.length === 1 ? stages[0]! : { kind: "pipeline", stages };
   }
 
   command(): Command {
@@ -245,7 +286,7 @@ class Parser {
       }
       default:
         if (this.tokens[this.#pos] && isOp(this.tokens[this.#pos]!, "(")) {
-          throw new ShellSyntaxError("subshells ( ) are not simulated");
+          throw new ShellSyntaxError("subshells ( ) are not simulated in the fake");
         }
         return this.simple();
     }
@@ -287,26 +328,35 @@ class Parser {
     let t = this.tokens[this.#pos];
     if (t?.kind !== "op") return undefined;
     let fd = 1;
-    if (/^\d+$/.test(t.op)) {
+    const numbered = /^\d+$/.test(t.op);
+    if (numbered) {
       fd = Number(t.op);
       this.#pos++;
       t = this.tokens[this.#pos];
       if (t?.kind !== "op") throw new ShellSyntaxError("syntax error: bad redirection");
     }
+    if (t.op === "<" && (numbered ? fd === 0 : true)) {
+      this.#pos++;
+      const source = this.tokens[this.#pos];
+      if (source?.kind !== "word") throw new ShellSyntaxError("syntax error: unexpected redirection");
+      this.#pos++;
+      return { fd: 0, from: source.word };
+    }
     if (t.op === "<" || t.op === "<<" || t.op === "<&")
-      throw new ShellSyntaxError("input redirection is not simulated");
+      throw new ShellSyntaxError(`input redirection ${t.op} is not simulated in the fake`);
     if (t.op !== ">" && t.op !== ">>" && t.op !== ">&") {
       if (fd !== 1) throw new ShellSyntaxError("syntax error: bad redirection");
       return undefined;
     }
-    if (fd !== 1 && fd !== 2) throw new ShellSyntaxError(`redirecting descriptor ${fd} is not simulated`);
+    if (fd !== 1 && fd !== 2)
+      throw new ShellSyntaxError(`redirecting descriptor ${fd} is not simulated in the fake`);
     this.#pos++;
     const target = this.tokens[this.#pos];
     if (target?.kind !== "word") throw new ShellSyntaxError("syntax error: unexpected redirection");
     this.#pos++;
     if (t.op === ">&") {
       if (target.raw !== "1" && target.raw !== "2") {
-        throw new ShellSyntaxError(`redirecting to descriptor ${target.raw} is not simulated`);
+        throw new ShellSyntaxError(`redirecting to descriptor ${target.raw} is not simulated in the fake`);
       }
       return { fd, to: { fd: Number(target.raw) as 1 | 2 } };
     }
@@ -326,6 +376,10 @@ class Parser {
       );
     }
     this.#pos++;
+  }
+
+  #skipNewlines(): void {
+    while (this.tokens[this.#pos] && isOp(this.tokens[this.#pos]!, "\n")) this.#pos++;
   }
 
   #skipSeparators(): void {

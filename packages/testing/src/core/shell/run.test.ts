@@ -80,13 +80,29 @@ const TABLE: { given: string[]; lines: object[]; exit?: number; at?: number }[] 
     lines: [out("aa"), out("aaa")],
     exit: 0,
   },
-  { given: sh("echo a | cat"), lines: [err("sh: pipelines (|) are not simulated")], exit: 2 },
-  { given: sh("echo $(date)"), lines: [err("sh: command substitution is not simulated")], exit: 2 },
+  // What is not simulated says so and names the construct: never "not found".
   {
-    given: sh("trap 'exit 0' TERM; sleep 5"),
-    lines: [err("sh: trap: not simulated by the fake swarm")],
+    given: sh("echo $(date)"),
+    lines: [err("sh: command substitution $(...) is not simulated in the fake")],
     exit: 2,
   },
+  {
+    given: sh('echo "`date`"'),
+    lines: [err("sh: command substitution $(...) is not simulated in the fake")],
+    exit: 2,
+  },
+  { given: sh("trap 'exit 0' TERM; sleep 5"), lines: [err("sh: trap: not simulated in the fake")], exit: 2 },
+  {
+    given: sh("echo a; awk 1; echo b"),
+    lines: [out("a"), err("sh: awk: not simulated in the fake")],
+    exit: 2,
+  },
+  {
+    given: sh("echo a | grep -o a; echo rc=$?"),
+    lines: [err("grep: -o: not simulated in the fake"), out("rc=2")],
+    exit: 0,
+  },
+  { given: ["awk", "1"], lines: [err("awk: not simulated in the fake")], exit: 2 },
   { given: sh("echo 'open"), lines: [err("sh: unterminated quoted string")], exit: 2 },
 ];
 
@@ -95,6 +111,25 @@ describe("the shell simulator", () => {
     const trace = runArgv(given, context, 60_000);
     expect(trace.lines).toEqual(lines);
     expect(trace.exit).toEqual(exit === undefined ? undefined : { code: exit, at });
+  });
+
+  it("tells the time from the process's start on the fake's clock, in UTC", () => {
+    const startedAt = Date.UTC(2024, 1, 3, 4, 5, 6);
+    const trace = runArgv(sh("date; sleep 61; date +%s.%H:%M:%S"), { ...context, startedAt }, 120_000);
+    expect(trace.lines).toEqual([out("Sat Feb  3 04:05:06 UTC 2024"), out("1706933167.04:06:07", 61_000)]);
+    // Without a start time (a health probe), date fails loudly rather than inventing one.
+    expect(runArgv(sh("date"), context, 1000).lines).toEqual([
+      err("date: the clock is not simulated in the fake for this command"),
+    ]);
+  });
+
+  it("runs pipeline stages as subshells: their variables and exit stay in them", () => {
+    const trace = runArgv(
+      sh("x=1; x=2 | exit 3; echo x=$x rc=$?; echo a | { read_=1; exit 4; }; echo rc=$?"),
+      context,
+      1000,
+    );
+    expect(trace.lines).toEqual([out("x=1 rc=3"), out("rc=4")]);
   });
 
   it("runs a loop as far as it is asked, and further when asked again", () => {
@@ -113,6 +148,11 @@ describe("the shell simulator", () => {
       until: Number.POSITIVE_INFINITY,
     });
     expect(runArgv(sh("while :; do :; done"), context, 1000).until).toBe(Number.POSITIVE_INFINITY);
+    // The keep-alive service commands use: prints what the file has, then follows it forever.
+    expect(runArgv(["tail", "-f", "/etc/app.conf"], context, 1000)).toEqual({
+      lines: [out("key=value")],
+      until: Number.POSITIVE_INFINITY,
+    });
   });
 
   it("refuses to start what is not on the image, with dockerd's text", () => {

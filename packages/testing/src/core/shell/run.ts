@@ -1,4 +1,5 @@
-import { APPLETS, type Io, type Shell } from "./applets.js";
+import { APPLETS, type Io, ON_IMAGE, type Shell } from "./applets.js";
+import { ArithmeticError, evaluate } from "./arithmetic.js";
 import {
   type AndOr,
   type Command,
@@ -32,6 +33,8 @@ export interface ProcessContext {
   env: Record<string, string>;
   /** Files the container can read: mounted secrets and configs, by absolute path. */
   files: Record<string, string>;
+  /** When the process started, in Unix milliseconds; without it `date` cannot tell the time. */
+  startedAt?: number;
 }
 
 /** Executables found on the busybox image's PATH: what argv[0] may name. */
@@ -51,11 +54,14 @@ function executable(name: string): string | undefined {
   const slash = name.lastIndexOf("/");
   const base = slash < 0 ? name : name.slice(slash + 1);
   if (slash >= 0 && !BIN_DIRS.includes(name.slice(0, slash))) return undefined;
-  return APPLETS[base]?.executable ? base : undefined;
+  return ON_IMAGE.has(base) ? base : undefined;
 }
 
 /** Whether a container of an image the fake knows nothing about should be run from this argv. */
-export const runsAsBusybox = (argv: readonly string[]) => executable(argv[0] ?? "") !== undefined;
+export const runsAsBusybox = (argv: readonly string[]) => {
+  const name = executable(argv[0] ?? "");
+  return name !== undefined && APPLETS[name]?.executable === true;
+};
 
 class Stop {
   constructor(
@@ -95,13 +101,24 @@ class Machine implements Shell {
   scriptName = "sh";
   invokedAs = "sh";
   errexit = false;
+  /** Names passed on to the environment of commands (`export`, and all that came in). */
+  readonly exported: Set<string>;
+  /** Whether a shell has taken over the environment: it then lists variables in its own order. */
+  inShell = false;
+  readonly #startedAt: number | undefined;
 
   constructor(
     context: ProcessContext,
     readonly horizon: number,
   ) {
     this.vars = new Map(Object.entries(context.env));
+    this.exported = new Set(this.vars.keys());
     this.files = new Map(Object.entries(context.files));
+    this.#startedAt = context.startedAt;
+  }
+
+  now(): number | undefined {
+    return this.#startedAt === undefined ? undefined : this.#startedAt + this.t;
   }
 
   finish(stop: Stop): Trace {
@@ -124,6 +141,10 @@ class Machine implements Shell {
   write(io: Io, fd: 1 | 2, text: string): void {
     const sink = io[fd];
     if ("discard" in sink) return;
+    if ("capture" in sink) {
+      sink.capture.text += text;
+      return;
+    }
     if ("path" in sink) {
       this.files.set(sink.path, (this.files.get(sink.path) ?? "") + text);
       return;
@@ -153,11 +174,18 @@ class Machine implements Shell {
   exec(name: string, args: string[], io: Io): number {
     this.#tick();
     const applet = APPLETS[name];
+    if (!applet && ON_IMAGE.has(name)) {
+      // The image has it, so "not found" would be a lie; the script stops, loudly.
+      const prefix = this.inShell ? `${this.invokedAs}: ` : "";
+      this.write(io, 2, `${prefix}${name}: not simulated in the fake\n`);
+      return this.exit(2);
+    }
     if (!applet) {
       this.write(io, 2, `${this.invokedAs}: ${name}: not found\n`);
       return 127;
     }
-    return applet.run(this, args, io);
+    // An applet is a process of its own: what it changes and its `exit` stay in it.
+    return applet.executable ? this.subshell(() => applet.run(this, args, io)) : applet.run(this, args, io);
   }
 
   /** `sh -c SCRIPT [NAME [ARGS...]]`, from a container's argv or from a script. */
@@ -194,8 +222,12 @@ class Machine implements Shell {
     switch (command.kind) {
       case "simple":
         return this.simple(command, io);
-      case "group":
-        return this.list(command.body, this.redirect(command.redirects, io));
+      case "pipeline":
+        return this.pipeline(command.stages, io);
+      case "group": {
+        const redirected = this.redirect(command.redirects, io);
+        return redirected ? this.list(command.body, redirected) : 1;
+      }
       case "loop": {
         let status = 0;
         for (;;) {
@@ -229,6 +261,55 @@ class Machine implements Shell {
     }
   }
 
+  /**
+   * Each stage runs as a subshell (its variables and `exit` stay in it), to its end, before the
+   * next starts: a stage that never ends holds back the stages after it, which a real pipe would
+   * run alongside.
+   */
+  pipeline(stages: Command[], io: Io): number {
+    let input = io[0];
+    let status = 0;
+    stages.forEach((stage, index) => {
+      const capture = { text: "" };
+      const last = index === stages.length - 1;
+      const stageIo: Io = { ...io, 0: input ?? "", 1: last ? io[1] : { capture } };
+      status = this.subshell(() => this.command(stage, stageIo));
+      input = capture.text;
+    });
+    return status;
+  }
+
+  withEnvironment(environment: Map<string, string>, run: () => number): number {
+    return this.subshell(() => {
+      this.vars.clear();
+      this.exported.clear();
+      for (const [name, value] of environment) {
+        this.vars.set(name, value);
+        this.exported.add(name);
+      }
+      return run();
+    }, false);
+  }
+
+  /** Runs `run` with the shell's state saved; `exit` inside ends only it when `contained`. */
+  subshell(run: () => number, contained = true): number {
+    const vars = new Map(this.vars);
+    const exported = new Set(this.exported);
+    const { errexit, positional, scriptName, inShell } = this;
+    try {
+      return run();
+    } catch (stop) {
+      if (contained && stop instanceof Stop && stop.reason === "exit") return stop.code & 255;
+      throw stop;
+    } finally {
+      this.vars.clear();
+      for (const [name, value] of vars) this.vars.set(name, value);
+      this.exported.clear();
+      for (const name of exported) this.exported.add(name);
+      Object.assign(this, { errexit, positional, scriptName, inShell });
+    }
+  }
+
   simple(command: Extract<Command, { kind: "simple" }>, io: Io): number {
     const words = command.words.flatMap((w) => this.expand(w));
     const values = command.assigns.map(
@@ -236,18 +317,23 @@ class Machine implements Shell {
     );
     if (words.length === 0) {
       for (const [name, value] of values) this.vars.set(name, value);
-      this.redirect(command.redirects, io);
-      return 0;
+      return this.redirect(command.redirects, io) ? 0 : 1;
     }
-    const saved = values.map(([name]) => [name, this.vars.get(name)] as const);
-    for (const [name, value] of values) this.vars.set(name, value);
+    const saved = values.map(([name]) => [name, this.vars.get(name), this.exported.has(name)] as const);
+    for (const [name, value] of values) {
+      this.vars.set(name, value);
+      this.exported.add(name);
+    }
     try {
       const [name, ...args] = words as [string, ...string[]];
-      return this.exec(this.resolve(name), args, this.redirect(command.redirects, io));
+      const redirected = this.redirect(command.redirects, io);
+      if (!redirected) return 1;
+      return this.exec(this.resolve(name), args, redirected);
     } finally {
-      for (const [name, value] of saved) {
+      for (const [name, value, exported] of saved) {
         if (value === undefined) this.vars.delete(name);
         else this.vars.set(name, value);
+        if (!exported) this.exported.delete(name);
       }
     }
   }
@@ -258,10 +344,22 @@ class Machine implements Shell {
     return executable(name) ?? name;
   }
 
-  redirect(redirects: Redirect[], io: Io): Io {
+  /** The descriptors after the redirections; undefined (after saying why) when a file is missing. */
+  redirect(redirects: Redirect[], io: Io): Io | undefined {
     if (redirects.length === 0) return io;
     const out: Io = { ...io };
-    for (const { fd, to } of redirects) {
+    for (const redirect of redirects) {
+      if (redirect.fd === 0) {
+        const path = this.expand(redirect.from, false).join("");
+        const data = path === "/dev/null" ? "" : this.files.get(path);
+        if (data === undefined) {
+          this.write(io, 2, `${this.invokedAs}: can't open ${path}: no such file\n`);
+          return undefined;
+        }
+        out[0] = data;
+        continue;
+      }
+      const { fd, to } = redirect;
       if ("fd" in to) out[fd] = out[to.fd];
       else {
         const path = this.expand(to.path, false).join("");
@@ -282,12 +380,13 @@ class Machine implements Shell {
     const fields: string[] = [];
     let current = "";
     let started = false;
-    for (const part of word) {
-      if (part.quote === "single") {
-        current += part.text;
+    for (const original of word) {
+      if (original.quote === "single") {
+        current += original.text;
         started = true;
         continue;
       }
+      const part = { ...original, text: this.arithmetic(original.text) };
       const quoted = part.quote === "double";
       if (quoted) started = true;
       const re = /\$(?:\{(#?)([A-Za-z_]\w*|[0-9?#$@*])(?:(:?[-+=])([^}]*))?\}|([A-Za-z_]\w*|[0-9?#$@*]))/g;
@@ -334,6 +433,32 @@ class Machine implements Shell {
     }
     if (started || current) fields.push(current);
     return split ? fields : [fields.join(" ")];
+  }
+
+  /** Replaces each `$((...))` by its value; a bad expression ends the script, as in busybox. */
+  arithmetic(text: string): string {
+    let start = text.indexOf("$((");
+    while (start >= 0) {
+      let depth = 0;
+      let end = start + 1;
+      for (; end < text.length; end++) {
+        if (text[end] === "(") depth++;
+        else if (text[end] === ")" && --depth === 0) break;
+      }
+      const inner = this.arithmetic(text.slice(start + 3, end - 1));
+      const expanded = this.expand([{ text: inner, quote: "double" }], false).join("");
+      let value: string;
+      try {
+        value = evaluate(expanded, this.vars);
+      } catch (error) {
+        if (!(error instanceof ArithmeticError)) throw error;
+        this.write({ 1: { stream: 1 }, 2: { stream: 2 } }, 2, `${this.invokedAs}: ${error.message}\n`);
+        return this.exit(2);
+      }
+      text = text.slice(0, start) + value + text.slice(end + 1);
+      start = text.indexOf("$((", start + value.length);
+    }
+    return text;
   }
 
   param(name: string): string | undefined {

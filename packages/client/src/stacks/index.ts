@@ -1,0 +1,13 @@
+export { type ComposeFile, type ComposeLoadOptions, type ComposeSource, type LoadedCompose, loadCompose } from "./load.js";
+export type { ComposeDocument } from "./model.js";
+export { IMAGE_LABEL, NAMESPACE_LABEL } from "./namespace.js";
+export type { StackPlan } from "./plan.js";
+export {
+  type ResolveImage,
+  StackDeployError,
+  type StackDeployOptions,
+  type StackDeployResult,
+  type StackEvent,
+  Stacks,
+  type StackSummary,
+} from "./stacks.js";

@@ -1,0 +1,47 @@
+import type { ServiceSpec } from "@flotilla/types";
+import { ValidationError } from "@flotilla/types";
+import { convertObjects, MissingFileProblem, type StackObjects } from "./convert-objects.js";
+import { convertService } from "./convert-service.js";
+import { type ComposeLoadOptions, type ComposeSource, type LoadedCompose, loadCompose } from "./load.js";
+import { type Namespace, namespace } from "./namespace.js";
+import { ComposeProblem } from "./values.js";
+
+// Everything a deploy will send, worked out before anything is sent: a bad file, a variable that
+// must be set and is not, or a secret file that cannot be read stops here.
+
+export interface StackPlan extends StackObjects {
+  namespace: Namespace;
+  /** By compose key, in name order; secret and config references hold names, not yet IDs. */
+  services: Map<string, ServiceSpec>;
+  loaded: LoadedCompose;
+}
+
+// The docker CLI refuses names that would not make valid object names once prefixed.
+const STACK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+export function checkStackName(name: string): void {
+  if (!STACK_NAME.test(name)) {
+    throw new ValidationError("stack name", [
+      { path: "name", message: `"${name}" must start with a letter or digit and hold only letters, digits, "_", "." and "-"` },
+    ]);
+  }
+}
+
+export async function planStack(name: string, source: ComposeSource, options: ComposeLoadOptions = {}): Promise<StackPlan> {
+  checkStackName(name);
+  const loaded = await loadCompose(source, options);
+  const ns = namespace(name);
+  try {
+    const objects = convertObjects(loaded.document, ns);
+    const services = new Map<string, ServiceSpec>();
+    for (const [key, service] of Object.entries(loaded.document.services))
+      services.set(key, convertService(key, service, loaded.document, ns));
+    return { ...objects, namespace: ns, services, loaded };
+  } catch (error) {
+    if (error instanceof ComposeProblem)
+      throw new ValidationError("compose file", [{ path: error.path, message: error.message }]);
+    if (error instanceof MissingFileProblem)
+      throw new ValidationError("compose file", [{ path: `${error.path}.file`, message: `cannot read ${error.file}` }]);
+    throw error;
+  }
+}

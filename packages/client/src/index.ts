@@ -88,8 +88,8 @@ export {
   type StackDeployResult,
   type StackEvent,
   type StackPlan,
-  Stacks,
   type StackSummary,
+  Stacks,
 } from "./stacks/index.js";
 export { type SwarmSpecOptions, swarmSpec } from "./swarm-spec.js";
 export {

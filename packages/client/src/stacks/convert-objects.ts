@@ -95,7 +95,9 @@ export function convertObjects(document: ComposeDocument, namespace: Namespace):
       Labels: labels,
       // A secret from a driver has no data of its own.
       Data: secret.driver ? "" : fileData(secret, `secrets.${key}`),
-      ...(secret.driver && { Driver: { Name: secret.driver, ...(secret.driver_opts && { Options: secret.driver_opts }) } }),
+      ...(secret.driver && {
+        Driver: { Name: secret.driver, ...(secret.driver_opts && { Options: secret.driver_opts }) },
+      }),
       ...(secret.template_driver && { Templating: { Name: secret.template_driver } }),
     });
   }

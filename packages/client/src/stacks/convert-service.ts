@@ -13,11 +13,19 @@ type ConfigReference = NonNullable<ContainerSpec["Configs"]>[number];
 
 const NOT_USER_DEFINED = new Set(["default", "bridge", "host", "none"]);
 
-function networks(service: ComposeService, key: string, document: ComposeDocument, ns: Namespace, path: string) {
-  const wanted = service.networks && Object.keys(service.networks).length > 0 ? service.networks : { default: null };
+function networks(
+  service: ComposeService,
+  key: string,
+  document: ComposeDocument,
+  ns: Namespace,
+  path: string,
+) {
+  const wanted =
+    service.networks && Object.keys(service.networks).length > 0 ? service.networks : { default: null };
   const out: NetworkAttachmentConfig[] = Object.entries(wanted).map(([name, attachment]) => {
     const network = document.networks[name];
-    if (!network && name !== "default") throw new ComposeProblem(`${path}.networks.${name}`, "is not a network of the file");
+    if (!network && name !== "default")
+      throw new ComposeProblem(`${path}.networks.${name}`, "is not a network of the file");
     const target = network?.name ?? ns.scope(name);
     const aliases = [...(attachment?.aliases ?? [])];
     // Only user-defined networks take aliases; the service's own name is always one.
@@ -47,39 +55,62 @@ function byNameThenTarget(a: { name: string; target: string }, b: { name: string
   return a.target < b.target ? -1 : a.target > b.target ? 1 : 0;
 }
 
-function refusingDuplicateTargets<T extends { File?: { Name?: string } }>(refs: T[], kind: string, path: string): T[] {
+function refusingDuplicateTargets<T extends { File?: { Name?: string } }>(
+  refs: T[],
+  kind: string,
+  path: string,
+): T[] {
   const seen = new Set<string>();
   for (const ref of refs) {
     const target = ref.File?.Name;
     if (target === undefined) continue;
-    if (seen.has(target)) throw new ComposeProblem(`${path}.${kind}`, `two ${kind} have the target ${target}`);
+    if (seen.has(target))
+      throw new ComposeProblem(`${path}.${kind}`, `two ${kind} have the target ${target}`);
     seen.add(target);
   }
   return refs;
 }
 
-function secrets(service: ComposeService, document: ComposeDocument, ns: Namespace, path: string): SecretReference[] {
+function secrets(
+  service: ComposeService,
+  document: ComposeDocument,
+  ns: Namespace,
+  path: string,
+): SecretReference[] {
   const refs = (service.secrets ?? [])
     .map((reference, i) => {
       const secret = document.secrets[reference.source];
-      if (!secret) throw new ComposeProblem(`${path}.secrets[${i}]`, `no top-level secret "${reference.source}"`);
+      if (!secret)
+        throw new ComposeProblem(`${path}.secrets[${i}]`, `no top-level secret "${reference.source}"`);
       return { File: fileTarget(reference), SecretName: secret.name ?? ns.scope(reference.source) };
     })
-    .sort((a, b) => byNameThenTarget({ name: a.SecretName, target: a.File.Name }, { name: b.SecretName, target: b.File.Name }));
+    .sort((a, b) =>
+      byNameThenTarget(
+        { name: a.SecretName, target: a.File.Name },
+        { name: b.SecretName, target: b.File.Name },
+      ),
+    );
   return refusingDuplicateTargets(refs, "secrets", path);
 }
 
-function configs(service: ComposeService, document: ComposeDocument, ns: Namespace, path: string): ConfigReference[] {
+function configs(
+  service: ComposeService,
+  document: ComposeDocument,
+  ns: Namespace,
+  path: string,
+): ConfigReference[] {
   const refs: ConfigReference[] = (service.configs ?? []).map((reference, i) => {
     const config = document.configs[reference.source];
-    if (!config) throw new ComposeProblem(`${path}.configs[${i}]`, `no top-level config "${reference.source}"`);
+    if (!config)
+      throw new ComposeProblem(`${path}.configs[${i}]`, `no top-level config "${reference.source}"`);
     return { File: fileTarget(reference), ConfigName: config.name ?? ns.scope(reference.source) };
   });
   // A credential spec held in a config is handed to the runtime, not mounted.
   const credentialConfig = service.credential_spec?.config;
   if (credentialConfig) {
     const config = document.configs[credentialConfig];
-    if (!config) throw new ComposeProblem(`${path}.credential_spec.config`, `no top-level config "${credentialConfig}"`);
+    if (!config)
+      throw new ComposeProblem(`${path}.credential_spec.config`, `no top-level config "${credentialConfig}"`);
     refs.push({ ConfigName: config.name ?? ns.scope(credentialConfig), Runtime: {} });
   }
   const sorted = refs.sort((a, b) =>
@@ -99,7 +130,8 @@ function mount(volume: ServiceVolume, document: ComposeDocument, ns: Namespace, 
     ...(volume.source && { Source: volume.source }),
     ...(volume.consistency && { Consistency: volume.consistency as Mount["Consistency"] }),
   };
-  const conflict = (option: string) => new ComposeProblem(path, `${option} options do not go with type ${volume.type}`);
+  const conflict = (option: string) =>
+    new ComposeProblem(path, `${option} options do not go with type ${volume.type}`);
   switch (volume.type) {
     case "volume": {
       if (volume.bind) throw conflict("bind");
@@ -125,14 +157,29 @@ function mount(volume: ServiceVolume, document: ComposeDocument, ns: Namespace, 
     case "npipe":
       if (volume.volume) throw conflict("volume");
       if (volume.tmpfs) throw conflict("tmpfs");
-      return { ...base, ...(volume.bind && { BindOptions: { ...(volume.bind.propagation && { Propagation: volume.bind.propagation as "rprivate" }) } }) };
+      return {
+        ...base,
+        ...(volume.bind && {
+          BindOptions: {
+            ...(volume.bind.propagation && { Propagation: volume.bind.propagation as "rprivate" }),
+          },
+        }),
+      };
     case "tmpfs":
       if (volume.source) throw new ComposeProblem(`${path}.source`, "a tmpfs mount has no source");
       if (volume.bind) throw conflict("bind");
       if (volume.volume) throw conflict("volume");
-      return { ...base, ...(volume.tmpfs && { TmpfsOptions: { ...(volume.tmpfs.size !== undefined && { SizeBytes: volume.tmpfs.size }) } }) };
+      return {
+        ...base,
+        ...(volume.tmpfs && {
+          TmpfsOptions: { ...(volume.tmpfs.size !== undefined && { SizeBytes: volume.tmpfs.size }) },
+        }),
+      };
     default:
-      throw new ComposeProblem(`${path}.type`, `"${volume.type}" is not a mount type swarm takes (volume, bind, tmpfs, npipe)`);
+      throw new ComposeProblem(
+        `${path}.type`,
+        `"${volume.type}" is not a mount type swarm takes (volume, bind, tmpfs, npipe)`,
+      );
   }
 }
 
@@ -174,7 +221,10 @@ function restartPolicy(service: ComposeService, path: string): TaskSpec["Restart
     case "on-failure":
       return { Condition: "on-failure", ...(attempts > 0 && { MaxAttempts: attempts }) };
     default:
-      throw new ComposeProblem(`${path}.restart`, `"${service.restart}" is not no, always, on-failure or unless-stopped`);
+      throw new ComposeProblem(
+        `${path}.restart`,
+        `"${service.restart}" is not no, always, on-failure or unless-stopped`,
+      );
   }
 }
 
@@ -193,12 +243,17 @@ function mode(service: ComposeService, path: string): ServiceSpec["Mode"] {
       noReplicas();
       return { GlobalJob: {} };
     case "replicated-job":
-      return { ReplicatedJob: replicas === undefined ? {} : { MaxConcurrent: replicas, TotalCompletions: replicas } };
+      return {
+        ReplicatedJob: replicas === undefined ? {} : { MaxConcurrent: replicas, TotalCompletions: replicas },
+      };
     case "replicated":
     case "":
       return { Replicated: replicas === undefined ? {} : { Replicas: replicas } };
     default:
-      throw new ComposeProblem(`${path}.deploy.mode`, `"${kind}" is not replicated, global, replicated-job or global-job`);
+      throw new ComposeProblem(
+        `${path}.deploy.mode`,
+        `"${kind}" is not replicated, global, replicated-job or global-job`,
+      );
   }
 }
 
@@ -220,11 +275,14 @@ function capabilities(add: string[] = [], drop: string[] = []): { add: string[];
 
 function resources(service: ComposeService, path: string): TaskSpec["Resources"] {
   const { limits, reservations } = service.deploy?.resources ?? {};
-  const cpus = (value: string | undefined, at: string) => (value === undefined ? undefined : parseCpus(value, at));
+  const cpus = (value: string | undefined, at: string) =>
+    value === undefined ? undefined : parseCpus(value, at);
   return {
     ...(limits && {
       Limits: {
-        ...(limits.cpus !== undefined && { NanoCPUs: cpus(limits.cpus, `${path}.deploy.resources.limits.cpus`) }),
+        ...(limits.cpus !== undefined && {
+          NanoCPUs: cpus(limits.cpus, `${path}.deploy.resources.limits.cpus`),
+        }),
         ...(limits.memory !== undefined && { MemoryBytes: limits.memory }),
         ...(limits.pids !== undefined && { Pids: limits.pids }),
       },
@@ -237,7 +295,10 @@ function resources(service: ComposeService, path: string): TaskSpec["Resources"]
         ...(reservations.memory !== undefined && { MemoryBytes: reservations.memory }),
         ...(reservations.generic_resources && {
           GenericResources: reservations.generic_resources.map((r) => ({
-            DiscreteResourceSpec: { Kind: r.discrete_resource_spec?.kind, Value: r.discrete_resource_spec?.value },
+            DiscreteResourceSpec: {
+              Kind: r.discrete_resource_spec?.kind,
+              Value: r.discrete_resource_spec?.value,
+            },
           })),
         }),
       },
@@ -268,7 +329,8 @@ function credentialSpec(service: ComposeService, path: string) {
   if (!spec) return undefined;
   const given = (["config", "file", "registry"] as const).filter((k) => spec[k]);
   if (given.length === 0) return undefined;
-  if (given.length > 1) throw new ComposeProblem(`${path}.credential_spec`, `set only one of ${given.join(", ")}`);
+  if (given.length > 1)
+    throw new ComposeProblem(`${path}.credential_spec`, `set only one of ${given.join(", ")}`);
   return {
     ...(spec.config && { Config: spec.config }),
     ...(spec.file && { File: spec.file }),
@@ -276,7 +338,12 @@ function credentialSpec(service: ComposeService, path: string) {
   };
 }
 
-export function convertService(key: string, service: ComposeService, document: ComposeDocument, ns: Namespace): ServiceSpec {
+export function convertService(
+  key: string,
+  service: ComposeService,
+  document: ComposeDocument,
+  ns: Namespace,
+): ServiceSpec {
   const path = `services.${key}`;
   const image = service.image ?? "";
   const caps = capabilities(service.cap_add, service.cap_drop);
@@ -294,7 +361,9 @@ export function convertService(key: string, service: ComposeService, document: C
     ...(environment.length > 0 && { Env: environment }),
     ...(service.working_dir && { Dir: service.working_dir }),
     ...(service.user && { User: service.user }),
-    ...(service.volumes && { Mounts: service.volumes.map((v, i) => mount(v, document, ns, `${path}.volumes[${i}]`)) }),
+    ...(service.volumes && {
+      Mounts: service.volumes.map((v, i) => mount(v, document, ns, `${path}.volumes[${i}]`)),
+    }),
     ...(service.stop_grace_period && { StopGracePeriod: nanoseconds(service.stop_grace_period) }),
     ...(service.stop_signal && { StopSignal: service.stop_signal }),
     ...(service.tty && { TTY: true }),

@@ -26,7 +26,10 @@ export function parseEnvFile(content: string, lookup: (name: string) => string |
 }
 
 /** The variables of an env file as a map; later lines win. */
-export function envFileVariables(content: string, lookup: (name: string) => string | undefined): Record<string, string> {
+export function envFileVariables(
+  content: string,
+  lookup: (name: string) => string | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of parseEnvFile(content, lookup)) {
     const at = line.indexOf("=");

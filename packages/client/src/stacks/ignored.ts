@@ -30,8 +30,10 @@ export const DEPRECATED: Record<string, string> = {
 const USE_RESOURCES = "use deploy.resources instead.";
 export const FORBIDDEN: Record<string, string> = {
   extends: "`extends` is not supported.",
-  volume_driver: "declare the volume under the top-level `volumes` key, with its driver, and mount it by name.",
-  volumes_from: "declare the volume under the top-level `volumes` key and mount it in each service that shares it.",
+  volume_driver:
+    "declare the volume under the top-level `volumes` key, with its driver, and mount it by name.",
+  volumes_from:
+    "declare the volume under the top-level `volumes` key and mount it in each service that shares it.",
   cpu_quota: USE_RESOURCES,
   cpu_shares: USE_RESOURCES,
   cpuset: USE_RESOURCES,
@@ -109,7 +111,8 @@ export function ignoredWarnings(documents: readonly Record<string, unknown>[]): 
     }
   }
   const warnings: string[] = [];
-  if (unsupported.size > 0) warnings.push(`Ignoring unsupported options: ${[...unsupported].sort().join(", ")}`);
+  if (unsupported.size > 0)
+    warnings.push(`Ignoring unsupported options: ${[...unsupported].sort().join(", ")}`);
   if (deprecated.size > 0) {
     const lines = [...deprecated].map(([key, why]) => `${key}: ${why}`).sort();
     warnings.push(`Ignoring deprecated options:\n\n${lines.join("\n\n")}`);

@@ -1,4 +1,10 @@
-export { type ComposeFile, type ComposeLoadOptions, type ComposeSource, type LoadedCompose, loadCompose } from "./load.js";
+export {
+  type ComposeFile,
+  type ComposeLoadOptions,
+  type ComposeSource,
+  type LoadedCompose,
+  loadCompose,
+} from "./load.js";
 export type { ComposeDocument } from "./model.js";
 export { IMAGE_LABEL, NAMESPACE_LABEL } from "./namespace.js";
 export type { StackPlan } from "./plan.js";
@@ -8,6 +14,6 @@ export {
   type StackDeployOptions,
   type StackDeployResult,
   type StackEvent,
-  Stacks,
   type StackSummary,
+  Stacks,
 } from "./stacks.js";

@@ -46,11 +46,18 @@ function evaluate(expression: string, lookup: Lookup): string {
   return lookup(expression) ?? "";
 }
 
-function required(expression: string, operator: string, lookup: Lookup, valid: (v: string) => boolean): string {
+function required(
+  expression: string,
+  operator: string,
+  lookup: Lookup,
+  valid: (v: string) => boolean,
+): string {
   const [name, message] = split(expression, operator);
   const value = lookup(name);
   if (value === undefined || !valid(value)) {
-    throw new InterpolationProblem(`required variable ${name} is missing a value${message ? `: ${message}` : ""}`);
+    throw new InterpolationProblem(
+      `required variable ${name} is missing a value${message ? `: ${message}` : ""}`,
+    );
   }
   return value;
 }
@@ -69,7 +76,8 @@ function toInteger(value: string): number {
 
 function toFloat(value: string): number {
   const number = Number(value);
-  if (value.trim() === "" || Number.isNaN(number)) throw new InterpolationProblem(`"${value}" is not a number`);
+  if (value.trim() === "" || Number.isNaN(number))
+    throw new InterpolationProblem(`"${value}" is not a number`);
   return number;
 }
 
@@ -110,15 +118,19 @@ const SERVICE_CASTS: ReadonlyArray<[string, Cast]> = [
 ];
 const CASTS: ReadonlyArray<[string[], Cast]> = [
   ...SERVICE_CASTS.map(([path, cast]): [string[], Cast] => [["services", "*", ...path.split(".")], cast]),
-  ...["networks.*.external", "networks.*.internal", "networks.*.attachable"].map(
-    (path): [string[], Cast] => [path.split("."), toBoolean],
-  ),
+  ...["networks.*.external", "networks.*.internal", "networks.*.attachable"].map((path): [string[], Cast] => [
+    path.split("."),
+    toBoolean,
+  ]),
   ...["volumes", "secrets", "configs"].map((kind): [string[], Cast] => [[kind, "*", "external"], toBoolean]),
 ];
 
 function castFor(pattern: readonly string[]): Cast | undefined {
   for (const [candidate, cast] of CASTS) {
-    if (candidate.length === pattern.length && candidate.every((part, i) => part === "*" || part === pattern[i]))
+    if (
+      candidate.length === pattern.length &&
+      candidate.every((part, i) => part === "*" || part === pattern[i])
+    )
       return cast;
   }
   return undefined;
@@ -148,7 +160,8 @@ export function interpolate(
     if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i], [...pattern, "[]"]));
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = walk(item, [...path, key], [...pattern, key]);
+      for (const [key, item] of Object.entries(value))
+        out[key] = walk(item, [...path, key], [...pattern, key]);
       return out;
     }
     return value;

@@ -5,7 +5,7 @@ import { ValidationError, type ValidationIssue } from "@flotilla/types";
 import { parseDocument, type ScalarTag } from "yaml";
 import { EnvFileProblem, envFileVariables, parseEnvFile } from "./env-file.js";
 import { forbiddenKeys, ignoredWarnings } from "./ignored.js";
-import { InterpolationProblem, interpolate, type Lookup } from "./interpolate.js";
+import { type InterpolationProblem, interpolate, type Lookup } from "./interpolate.js";
 import { mergeDocuments } from "./merge.js";
 import type { ComposeDocument } from "./model.js";
 import { normaliseDocument } from "./normalise-document.js";
@@ -57,7 +57,11 @@ function fileError(file: string, issues: ValidationIssue[]): ValidationError {
 }
 
 function parseYaml(text: string, file: string): Record<string, unknown> {
-  const document = parseDocument(text, { merge: true, customTags: (tags) => [legacyOctal, ...tags], uniqueKeys: true });
+  const document = parseDocument(text, {
+    merge: true,
+    customTags: (tags) => [legacyOctal, ...tags],
+    uniqueKeys: true,
+  });
   const problem = document.errors[0];
   if (problem) {
     const where = problem.linePos?.[0];
@@ -76,10 +80,18 @@ function versionOf(document: Record<string, unknown>): string {
   return /^\d+$/.test(version) ? `${version}.0` : version;
 }
 
-async function readSource(source: ComposeSource, workingDir: string): Promise<{ files: ComposeFile[]; folder: string }> {
-  if (typeof source === "string") return { files: [{ name: "compose file", content: source }], folder: workingDir };
-  if (!Array.isArray(source)) return { files: [{ name: "compose file", content: source as Record<string, unknown> }], folder: workingDir };
-  if (source.length === 0) throw new ValidationError("compose source", [{ path: "", message: "no compose file given" }]);
+async function readSource(
+  source: ComposeSource,
+  workingDir: string,
+): Promise<{ files: ComposeFile[]; folder: string }> {
+  if (typeof source === "string") return { files: [{ name: "<text>", content: source }], folder: workingDir };
+  if (!Array.isArray(source))
+    return {
+      files: [{ name: "<document>", content: source as Record<string, unknown> }],
+      folder: workingDir,
+    };
+  if (source.length === 0)
+    throw new ValidationError("compose source", [{ path: "", message: "no compose file given" }]);
   const files = await Promise.all(
     source.map(async (entry: string | ComposeFile): Promise<ComposeFile> => {
       if (typeof entry !== "string") return entry;
@@ -87,7 +99,8 @@ async function readSource(source: ComposeSource, workingDir: string): Promise<{ 
         return { name: entry, content: await readFile(entry, "utf8") };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : `cannot be read (${code})`;
+        const why =
+          code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : `cannot be read (${code})`;
         throw fileError(entry, [{ path: "", message: why }]);
       }
     }),
@@ -100,7 +113,12 @@ async function readSource(source: ComposeSource, workingDir: string): Promise<{ 
 
 function environmentLookup(options: ComposeLoadOptions): Lookup {
   const env = options.env ?? process.env;
-  const files = options.envFile === undefined ? [] : typeof options.envFile === "string" ? [options.envFile] : options.envFile;
+  const files =
+    options.envFile === undefined
+      ? []
+      : typeof options.envFile === "string"
+        ? [options.envFile]
+        : options.envFile;
   const fromFiles: Record<string, string> = {};
   for (const file of files) {
     let content: string;
@@ -110,7 +128,10 @@ function environmentLookup(options: ComposeLoadOptions): Lookup {
       throw new ValidationError("env file", [{ path: file, message: "cannot be read" }]);
     }
     try {
-      Object.assign(fromFiles, envFileVariables(content, (name) => env[name]));
+      Object.assign(
+        fromFiles,
+        envFileVariables(content, (name) => env[name]),
+      );
     } catch (error) {
       throw new ValidationError("env file", [{ path: file, message: (error as Error).message }]);
     }
@@ -118,7 +139,11 @@ function environmentLookup(options: ComposeLoadOptions): Lookup {
   return (name) => env[name] ?? fromFiles[name];
 }
 
-function loadFile(file: ComposeFile, lookup: Lookup, folder: string): { raw: Record<string, unknown>; document: ComposeDocument } {
+function loadFile(
+  file: ComposeFile,
+  lookup: Lookup,
+  folder: string,
+): { raw: Record<string, unknown>; document: ComposeDocument } {
   const raw = typeof file.content === "string" ? parseYaml(file.content, file.name) : file.content;
   const forbidden = forbiddenKeys(raw);
   if (Object.keys(forbidden).length > 0) {
@@ -130,7 +155,9 @@ function loadFile(file: ComposeFile, lookup: Lookup, folder: string): { raw: Rec
     );
   }
   const interpolated = interpolate(raw, lookup, (path, problem: InterpolationProblem) =>
-    fileError(file.name, [{ path: path.reduce<string>((out, key) => join(out, key), ""), message: problem.message }]),
+    fileError(file.name, [
+      { path: path.reduce<string>((out, key) => join(out, key), ""), message: problem.message },
+    ]),
   );
   const issues = schemaIssues(interpolated);
   if (issues.length > 0) throw fileError(file.name, issues);
@@ -150,9 +177,13 @@ function loadFile(file: ComposeFile, lookup: Lookup, folder: string): { raw: Rec
     }
   };
   try {
-    return { raw, document: normaliseDocument(interpolated, versionOf(raw), { workingDir: folder, lookup, readEnvFile }) };
+    return {
+      raw,
+      document: normaliseDocument(interpolated, versionOf(raw), { workingDir: folder, lookup, readEnvFile }),
+    };
   } catch (error) {
-    if (error instanceof ComposeProblem) throw fileError(file.name, [{ path: error.path, message: error.message }]);
+    if (error instanceof ComposeProblem)
+      throw fileError(file.name, [{ path: error.path, message: error.message }]);
     throw error;
   }
 }
@@ -163,7 +194,10 @@ const IMAGE_REFERENCE =
   /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,})?$/;
 
 /** Reads, interpolates, validates and merges compose files as `docker stack deploy` does, sending nothing. */
-export async function loadCompose(source: ComposeSource, options: ComposeLoadOptions = {}): Promise<LoadedCompose> {
+export async function loadCompose(
+  source: ComposeSource,
+  options: ComposeLoadOptions = {},
+): Promise<LoadedCompose> {
   const { files, folder } = await readSource(source, resolve(options.workingDir ?? process.cwd()));
   const lookup = environmentLookup(options);
   const loaded = files.map((file) => ({ file, ...loadFile(file, lookup, folder) }));
@@ -171,16 +205,22 @@ export async function loadCompose(source: ComposeSource, options: ComposeLoadOpt
   for (const { file, document } of loaded) {
     if (document.version !== version) {
       throw fileError(file.name, [
-        { path: "version", message: `${document.version} differs from ${version} in ${files[0]!.name}; all files must have one version` },
+        {
+          path: "version",
+          message: `${document.version} differs from ${version} in ${files[0]!.name}; all files must have one version`,
+        },
       ]);
     }
   }
   const document = mergeDocuments(loaded.map((l) => l.document));
   for (const [name, service] of Object.entries(document.services)) {
     const path = `services.${name}.image`;
-    if (!service.image) throw fileError(files[0]!.name, [{ path, message: "is required: swarm runs images only" }]);
+    if (!service.image)
+      throw fileError(files[0]!.name, [{ path, message: "is required: swarm runs images only" }]);
     if (!IMAGE_REFERENCE.test(service.image))
-      throw fileError(files[0]!.name, [{ path, message: `"${service.image}" is not a valid image reference` }]);
+      throw fileError(files[0]!.name, [
+        { path, message: `"${service.image}" is not a valid image reference` },
+      ]);
   }
   return { document, warnings: ignoredWarnings(loaded.map((l) => l.raw)) };
 }

@@ -25,12 +25,16 @@ const PRESENCE = new Set([
   "stop_grace_period",
 ]);
 
-const isObject = (v: Value): v is Record<string, Value> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isObject = (v: Value): v is Record<string, Value> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
 
 function keyedList(key: string): Rule {
   return (base, override) => {
     const merged = new Map<unknown, Record<string, Value>>();
-    for (const item of [...((base as Record<string, Value>[]) ?? []), ...((override as Record<string, Value>[]) ?? [])])
+    for (const item of [
+      ...((base as Record<string, Value>[]) ?? []),
+      ...((override as Record<string, Value>[]) ?? []),
+    ])
       merged.set(item[key] ?? 0, item);
     return [...merged.values()].sort((a, b) => {
       const x = a[key] ?? 0;
@@ -81,7 +85,8 @@ function mergeValue(base: Value, override: Value, path: string): Value {
   if (/^ulimits\./.test(path)) return override;
   if (isObject(base) && isObject(override)) {
     const out: Record<string, Value> = { ...base };
-    for (const [key, value] of Object.entries(override)) out[key] = mergeValue(base[key], value, path ? `${path}.${key}` : key);
+    for (const [key, value] of Object.entries(override))
+      out[key] = mergeValue(base[key], value, path ? `${path}.${key}` : key);
     return out;
   }
   if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override];

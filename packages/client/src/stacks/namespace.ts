@@ -19,7 +19,10 @@ export function namespace(name: string): Namespace {
   };
 }
 
-export function stackLabels(ns: Namespace, labels: Record<string, string> | undefined): Record<string, string> {
+export function stackLabels(
+  ns: Namespace,
+  labels: Record<string, string> | undefined,
+): Record<string, string> {
   return { ...labels, [NAMESPACE_LABEL]: ns.name };
 }
 

@@ -27,7 +27,10 @@ function externalName(
   if (!ext.external) return { external: ext.external, name };
   if (ext.name !== undefined) {
     if (name !== undefined)
-      throw new ComposeProblem(path, `${kind}.external.name and ${kind}.name conflict; only use ${kind}.name`);
+      throw new ComposeProblem(
+        path,
+        `${kind}.external.name and ${kind}.name conflict; only use ${kind}.name`,
+      );
     return { external: true, name: ext.name };
   }
   return { external: true, name: name ?? key };
@@ -42,7 +45,10 @@ function networks(value: unknown): Record<string, ComposeNetwork> {
     out[key] = drop<ComposeNetwork>({
       ...externalName(entry, key, path, "network"),
       driver: text(entry.driver, join(path, "driver")),
-      driver_opts: entry.driver_opts === undefined ? undefined : keyValues(entry.driver_opts, join(path, "driver_opts"), "="),
+      driver_opts:
+        entry.driver_opts === undefined
+          ? undefined
+          : keyValues(entry.driver_opts, join(path, "driver_opts"), "="),
       attachable: boolean(entry.attachable, join(path, "attachable")),
       internal: boolean(entry.internal, join(path, "internal")),
       labels: entry.labels === undefined ? undefined : keyValues(entry.labels, join(path, "labels"), "="),
@@ -50,7 +56,12 @@ function networks(value: unknown): Record<string, ComposeNetwork> {
         ...drop({
           driver: text(ipam.driver, join(path, "ipam.driver")),
           config: (ipam.config as unknown[] | undefined)?.map((c, i) =>
-            drop({ subnet: text(mapping(c, join(path, `ipam.config[${i}]`)).subnet, join(path, `ipam.config[${i}].subnet`)) }),
+            drop({
+              subnet: text(
+                mapping(c, join(path, `ipam.config[${i}]`)).subnet,
+                join(path, `ipam.config[${i}].subnet`),
+              ),
+            }),
           ),
         }),
       },
@@ -67,7 +78,10 @@ function volumes(value: unknown): Record<string, ComposeVolume> {
     const volume = drop<ComposeVolume>({
       ...externalName(entry, key, path, "volume"),
       driver: text(entry.driver, join(path, "driver")),
-      driver_opts: entry.driver_opts === undefined ? undefined : keyValues(entry.driver_opts, join(path, "driver_opts"), "="),
+      driver_opts:
+        entry.driver_opts === undefined
+          ? undefined
+          : keyValues(entry.driver_opts, join(path, "driver_opts"), "="),
       labels: entry.labels === undefined ? undefined : keyValues(entry.labels, join(path, "labels"), "="),
     });
     if (volume.external) {
@@ -80,7 +94,11 @@ function volumes(value: unknown): Record<string, ComposeVolume> {
   return out;
 }
 
-function fileObjects(value: unknown, kind: "secrets" | "configs", workingDir: string): Record<string, ComposeFileObject> {
+function fileObjects(
+  value: unknown,
+  kind: "secrets" | "configs",
+  workingDir: string,
+): Record<string, ComposeFileObject> {
   const out: Record<string, ComposeFileObject> = {};
   const singular = kind.slice(0, -1);
   for (const [key, raw] of Object.entries(mapping(value, kind))) {
@@ -100,7 +118,10 @@ function fileObjects(value: unknown, kind: "secrets" | "configs", workingDir: st
     if (!object.external) {
       if (object.driver) {
         if (object.file !== undefined)
-          throw new ComposeProblem(path, `${singular}.driver and ${singular}.file conflict; only use ${singular}.driver`);
+          throw new ComposeProblem(
+            path,
+            `${singular}.driver and ${singular}.file conflict; only use ${singular}.driver`,
+          );
       } else if (object.file === undefined) {
         throw new ComposeProblem(join(path, "file"), `is required unless the ${singular} is external`);
       } else object.file = absolute(workingDir, object.file);

@@ -59,7 +59,8 @@ function ports(value: unknown, path: string): ServicePort[] | undefined {
   if (value === undefined || value === null) return undefined;
   return (value as unknown[]).flatMap((entry, i) => {
     const at = join(path, i);
-    if (typeof entry === "number" || typeof entry === "string") return syntax(at, () => parsePort(String(entry)));
+    if (typeof entry === "number" || typeof entry === "string")
+      return syntax(at, () => parsePort(String(entry)));
     const port = mapping(entry, at);
     return [
       drop<ServicePort>({
@@ -105,14 +106,18 @@ function volumes(value: unknown, path: string, context: ServiceContext): Service
                   subpath: text(named.subpath, join(at, "volume.subpath")),
                 }),
               },
-        tmpfs: long.tmpfs === undefined ? undefined : { ...drop({ size: bytes(tmpfs.size, join(at, "tmpfs.size")) }) },
+        tmpfs:
+          long.tmpfs === undefined
+            ? undefined
+            : { ...drop({ size: bytes(tmpfs.size, join(at, "tmpfs.size")) }) },
       }) as ServiceVolume;
     }
     if (volume.type === "bind") {
       if (!volume.source) throw new ComposeProblem(at, 'a "bind" mount needs a source');
       const source = expandHome(volume.source, context);
       // Either kind of absolute path stays, so a Windows client can drive a Linux engine and back.
-      volume.source = posix.isAbsolute(source) || win32.isAbsolute(source) ? source : absolute(context.workingDir, source);
+      volume.source =
+        posix.isAbsolute(source) || win32.isAbsolute(source) ? source : absolute(context.workingDir, source);
     }
     return volume;
   });
@@ -157,7 +162,8 @@ function networks(value: unknown, path: string): Record<string, ServiceNetwork |
 function healthcheck(value: unknown, path: string): Healthcheck | undefined {
   if (value === undefined || value === null) return undefined;
   const check = mapping(value, path);
-  const test = typeof check.test === "string" ? ["CMD-SHELL", check.test] : stringList(check.test, join(path, "test"));
+  const test =
+    typeof check.test === "string" ? ["CMD-SHELL", check.test] : stringList(check.test, join(path, "test"));
   return {
     ...drop<Healthcheck>({
       test,
@@ -185,7 +191,10 @@ function extraHosts(value: unknown, path: string): string[] | undefined {
     : Object.entries(keyValues(value, path, ":"))
         .map(([host, ip]): [string, string] => [host, ip])
         .sort(([a, x], [b, y]) => (`${a}:${x}` < `${b}:${y}` ? -1 : 1));
-  return pairs.map(([host, ip]) => `${host}:${ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip}`);
+  return pairs.map(
+    ([host, ip]) =>
+      `${host}:${ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip}`,
+  );
 }
 
 function ulimits(value: unknown, path: string): Record<string, Ulimit> | undefined {
@@ -239,7 +248,10 @@ function resources(value: unknown, path: string): Resources | undefined {
           cpus: text(reservations.cpus, at("reservations", "cpus")),
           memory: bytes(reservations.memory, at("reservations", "memory")),
           generic_resources: (reservations.generic_resources as unknown[] | undefined)?.map((entry, i) => {
-            const spec = mapping(mapping(entry, at("reservations", `generic_resources[${i}]`)).discrete_resource_spec, path);
+            const spec = mapping(
+              mapping(entry, at("reservations", `generic_resources[${i}]`)).discrete_resource_spec,
+              path,
+            );
             return {
               discrete_resource_spec: {
                 kind: text(spec.kind, path) ?? "",
@@ -256,7 +268,8 @@ function resources(value: unknown, path: string): Resources | undefined {
 function deploy(value: unknown, path: string): Deploy | undefined {
   if (value === undefined || value === null) return undefined;
   const d = mapping(value, path);
-  const restart = d.restart_policy === undefined ? undefined : mapping(d.restart_policy, join(path, "restart_policy"));
+  const restart =
+    d.restart_policy === undefined ? undefined : mapping(d.restart_policy, join(path, "restart_policy"));
   const placement = d.placement === undefined ? undefined : mapping(d.placement, join(path, "placement"));
   const at = (part: string, key: string) => join(join(path, part), key);
   return {
@@ -281,9 +294,13 @@ function deploy(value: unknown, path: string): Deploy | undefined {
           preferences: (placement.preferences as unknown[] | undefined)?.map((entry, i) => ({
             spread: text(mapping(entry, at("placement", `preferences[${i}]`)).spread, path) ?? "",
           })),
-          max_replicas_per_node: integer(placement.max_replicas_per_node, at("placement", "max_replicas_per_node"), {
-            min: 0,
-          }),
+          max_replicas_per_node: integer(
+            placement.max_replicas_per_node,
+            at("placement", "max_replicas_per_node"),
+            {
+              min: 0,
+            },
+          ),
         }),
       },
       endpoint_mode: text(d.endpoint_mode, join(path, "endpoint_mode")),
@@ -305,7 +322,12 @@ function environment(
       result[name] = (value === null || value === "") && fromEnv !== undefined ? fromEnv : value;
     }
   };
-  const files = service.env_file === undefined ? [] : Array.isArray(service.env_file) ? service.env_file : [service.env_file];
+  const files =
+    service.env_file === undefined
+      ? []
+      : Array.isArray(service.env_file)
+        ? service.env_file
+        : [service.env_file];
   files.forEach((entry, i) => {
     const at = join(join(path, "env_file"), i);
     const file = isMapping(entry) ? text(entry.path, join(at, "path")) : text(entry, at);
@@ -327,7 +349,8 @@ export function normaliseService(value: unknown, path: string, context: ServiceC
   const s = mapping(value, path);
   const at = (key: string) => join(path, key);
   const extensions = Object.fromEntries(Object.entries(s).filter(([key]) => key.startsWith("x-")));
-  const credential = s.credential_spec === undefined ? undefined : mapping(s.credential_spec, at("credential_spec"));
+  const credential =
+    s.credential_spec === undefined ? undefined : mapping(s.credential_spec, at("credential_spec"));
   const logging = s.logging === undefined ? undefined : mapping(s.logging, at("logging"));
   return {
     ...drop<ComposeService>({
@@ -362,7 +385,10 @@ export function normaliseService(value: unknown, path: string, context: ServiceC
       logging: logging && {
         ...drop({
           driver: text(logging.driver, at("logging.driver")),
-          options: logging.options === undefined ? undefined : keyValues(logging.options, at("logging.options"), "="),
+          options:
+            logging.options === undefined
+              ? undefined
+              : keyValues(logging.options, at("logging.options"), "="),
         }),
       },
       deploy: deploy(s.deploy, at("deploy")),

@@ -22,12 +22,19 @@ const STACK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export function checkStackName(name: string): void {
   if (!STACK_NAME.test(name)) {
     throw new ValidationError("stack name", [
-      { path: "name", message: `"${name}" must start with a letter or digit and hold only letters, digits, "_", "." and "-"` },
+      {
+        path: "name",
+        message: `"${name}" must start with a letter or digit and hold only letters, digits, "_", "." and "-"`,
+      },
     ]);
   }
 }
 
-export async function planStack(name: string, source: ComposeSource, options: ComposeLoadOptions = {}): Promise<StackPlan> {
+export async function planStack(
+  name: string,
+  source: ComposeSource,
+  options: ComposeLoadOptions = {},
+): Promise<StackPlan> {
   checkStackName(name);
   const loaded = await loadCompose(source, options);
   const ns = namespace(name);
@@ -41,7 +48,9 @@ export async function planStack(name: string, source: ComposeSource, options: Co
     if (error instanceof ComposeProblem)
       throw new ValidationError("compose file", [{ path: error.path, message: error.message }]);
     if (error instanceof MissingFileProblem)
-      throw new ValidationError("compose file", [{ path: `${error.path}.file`, message: `cannot read ${error.file}` }]);
+      throw new ValidationError("compose file", [
+        { path: `${error.path}.file`, message: `cannot read ${error.file}` },
+      ]);
     throw error;
   }
 }

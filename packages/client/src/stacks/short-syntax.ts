@@ -12,7 +12,8 @@ function portRange(text: string, what: string): [number, number] {
   if (!match) throw new SyntaxProblem(`invalid ${what} port "${text}"`);
   const start = Number(match[1]);
   const end = match[2] === undefined ? start : Number(match[2]);
-  if (start > 65535 || end > 65535 || end < start) throw new SyntaxProblem(`invalid ${what} port range "${text}"`);
+  if (start > 65535 || end > 65535 || end < start)
+    throw new SyntaxProblem(`invalid ${what} port range "${text}"`);
   return [start, end];
 }
 
@@ -85,7 +86,8 @@ export function parseVolume(spec: string): ServiceVolume {
     } else buffer += char;
   }
   fields.push(buffer);
-  if (fields.some((f) => f === "")) throw new SyntaxProblem(`invalid volume "${spec}": empty section between colons`);
+  if (fields.some((f) => f === ""))
+    throw new SyntaxProblem(`invalid volume "${spec}": empty section between colons`);
   if (fields.length > 3) throw new SyntaxProblem(`invalid volume "${spec}": too many colons`);
   if (fields.length === 1) return { type: "volume", target: fields[0]! };
   const [source, target, mode] = fields as [string, string, string | undefined];

@@ -20,7 +20,12 @@ export type ResolveImage = "always" | "changed" | "never";
 /** What a deploy or remove is doing, for a progress display; the CLI prints these as the docker CLI does. */
 export type StackEvent =
   | { kind: "warning"; message: string }
-  | { kind: "create" | "update" | "remove"; object: "network" | "secret" | "config" | "service"; name: string; id?: string }
+  | {
+      kind: "create" | "update" | "remove";
+      object: "network" | "secret" | "config" | "service";
+      name: string;
+      id?: string;
+    }
   | { kind: "progress"; service: string; progress: ConvergenceProgress };
 
 export interface StackDeployOptions extends ComposeLoadOptions {
@@ -80,7 +85,11 @@ export class Stacks {
     return planStack(name, source, options);
   }
 
-  async deploy(name: string, source: ComposeSource, options: StackDeployOptions = {}): Promise<StackDeployResult> {
+  async deploy(
+    name: string,
+    source: ComposeSource,
+    options: StackDeployOptions = {},
+  ): Promise<StackDeployResult> {
     const resolveImage = options.resolveImage ?? "always";
     if (!["always", "changed", "never"].includes(resolveImage)) {
       throw new ValidationError("stack deploy options", [
@@ -146,7 +155,9 @@ export class Stacks {
     }
 
     const existing = new Map(
-      (await this.#api.raw("GET /services", { query: filters, signal })).map((s) => [s.Spec?.Name, s] as const),
+      (await this.#api.raw("GET /services", { query: filters, signal })).map(
+        (s) => [s.Spec?.Name, s] as const,
+      ),
     );
     const deployed: StackDeployResult["services"] = [];
     const registryAuth = options.registryAuth ?? false;
@@ -169,7 +180,11 @@ export class Stacks {
             what: `service ${name} update`,
             exhausted: (refusal) =>
               new StaleVersionError(
-                { kind: "service", id, hint: `it kept changing during ${DEFAULT_CONFLICT_ATTEMPTS} attempts` },
+                {
+                  kind: "service",
+                  id,
+                  hint: `it kept changing during ${DEFAULT_CONFLICT_ATTEMPTS} attempts`,
+                },
                 { cause: refusal },
               ),
           },
@@ -189,7 +204,9 @@ export class Stacks {
 
   /** Every stack with its number of services, by name (`docker stack ls`). */
   async list(): Promise<StackSummary[]> {
-    const services = await this.#api.raw("GET /services", { query: { filters: filtersQuery({ label: [NAMESPACE_LABEL] }) } });
+    const services = await this.#api.raw("GET /services", {
+      query: { filters: filtersQuery({ label: [NAMESPACE_LABEL] }) },
+    });
     const counts = new Map<string, number>();
     for (const service of services) {
       const stack = service.Spec?.Labels?.[NAMESPACE_LABEL];
@@ -230,25 +247,43 @@ export class Stacks {
     ]);
     if (services.length + networks.length + secrets.length + configs.length === 0) return false;
     const failures: string[] = [];
-    const attempt = async (object: "service" | "secret" | "config" | "network", label: string, id: string, remove: () => Promise<unknown>) => {
+    const attempt = async (
+      object: "service" | "secret" | "config" | "network",
+      label: string,
+      id: string,
+      remove: () => Promise<unknown>,
+    ) => {
       emit({ kind: "remove", object, name: label, id });
       try {
         await remove();
       } catch (error) {
         if (error instanceof NotFoundError) return;
-        failures.push(`${object} ${label}: ${error instanceof ApiError ? error.engineMessage : (error as Error).message}`);
+        failures.push(
+          `${object} ${label}: ${error instanceof ApiError ? error.engineMessage : (error as Error).message}`,
+        );
       }
     };
     for (const s of [...services].sort(byName))
-      await attempt("service", s.Spec?.Name ?? "", s.ID ?? "", () => this.#api.raw("DELETE /services/{id}", { path: { id: s.ID ?? "" } }));
+      await attempt("service", s.Spec?.Name ?? "", s.ID ?? "", () =>
+        this.#api.raw("DELETE /services/{id}", { path: { id: s.ID ?? "" } }),
+      );
     for (const s of secrets)
-      await attempt("secret", s.Spec?.Name ?? "", s.ID ?? "", () => this.#api.raw("DELETE /secrets/{id}", { path: { id: s.ID ?? "" } }));
+      await attempt("secret", s.Spec?.Name ?? "", s.ID ?? "", () =>
+        this.#api.raw("DELETE /secrets/{id}", { path: { id: s.ID ?? "" } }),
+      );
     for (const c of configs)
-      await attempt("config", c.Spec?.Name ?? "", c.ID ?? "", () => this.#api.raw("DELETE /configs/{id}", { path: { id: c.ID ?? "" } }));
+      await attempt("config", c.Spec?.Name ?? "", c.ID ?? "", () =>
+        this.#api.raw("DELETE /configs/{id}", { path: { id: c.ID ?? "" } }),
+      );
     for (const n of networks)
-      await attempt("network", n.Name ?? "", n.Id ?? "", () => this.#api.raw("DELETE /networks/{id}", { path: { id: n.Id ?? "" } }));
+      await attempt("network", n.Name ?? "", n.Id ?? "", () =>
+        this.#api.raw("DELETE /networks/{id}", { path: { id: n.Id ?? "" } }),
+      );
     if (failures.length > 0) {
-      throw new FlotillaError("ERR_STACK_REMOVE", `some objects of stack ${name} were not removed: ${failures.join("; ")}`);
+      throw new FlotillaError(
+        "ERR_STACK_REMOVE",
+        `some objects of stack ${name} were not removed: ${failures.join("; ")}`,
+      );
     }
     return true;
   }
@@ -268,14 +303,21 @@ export class Stacks {
     const issues: { path: string; message: string }[] = [];
     for (const network of plan.externalNetworks) {
       // host, bridge and none exist on every node.
-      if (["host", "bridge", "none", "default"].includes(network) || network.startsWith("container:")) continue;
+      if (["host", "bridge", "none", "default"].includes(network) || network.startsWith("container:"))
+        continue;
       try {
         const found = await this.#api.raw("GET /networks/{id}", { path: { id: network } });
         if (found.Scope !== "swarm")
-          issues.push({ path: `networks`, message: `external network "${network}" has scope ${found.Scope}, not swarm` });
+          issues.push({
+            path: `networks`,
+            message: `external network "${network}" has scope ${found.Scope}, not swarm`,
+          });
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
-        issues.push({ path: "networks", message: `external network "${network}" does not exist; create a swarm-scoped network first` });
+        issues.push({
+          path: "networks",
+          message: `external network "${network}" does not exist; create a swarm-scoped network first`,
+        });
       }
     }
     for (const [kind, names] of [
@@ -292,7 +334,10 @@ export class Stacks {
 
   async #exact(kind: "secrets" | "configs", name: string) {
     const query = { filters: filtersQuery({ name: [name] }) };
-    const found = kind === "secrets" ? await this.#api.raw("GET /secrets", { query }) : await this.#api.raw("GET /configs", { query });
+    const found =
+      kind === "secrets"
+        ? await this.#api.raw("GET /secrets", { query })
+        : await this.#api.raw("GET /configs", { query });
     // The name filter matches prefixes.
     return found.find((item) => item.Spec?.Name === name);
   }
@@ -308,7 +353,10 @@ export class Stacks {
       ...spec,
       TaskTemplate: {
         ...spec.TaskTemplate,
-        ContainerSpec: { ...container, Privileges: { ...container.Privileges, CredentialSpec: { ...credential, Config: config?.ID } } },
+        ContainerSpec: {
+          ...container,
+          Privileges: { ...container.Privileges, CredentialSpec: { ...credential, Config: config?.ID } },
+        },
       },
     };
   }
@@ -335,7 +383,10 @@ export class Stacks {
         ...next,
         TaskTemplate: {
           ...next.TaskTemplate,
-          ContainerSpec: { ...next.TaskTemplate?.ContainerSpec, Image: current.Spec?.TaskTemplate?.ContainerSpec?.Image },
+          ContainerSpec: {
+            ...next.TaskTemplate?.ContainerSpec,
+            Image: current.Spec?.TaskTemplate?.ContainerSpec?.Image,
+          },
         },
       };
     }
@@ -344,7 +395,11 @@ export class Stacks {
 
   // --resolve-image: the registry's digest for the image (and its platforms, for placement). An
   // image the registry cannot be asked about is deployed by name, with a warning, as docker does.
-  async #pinImage(spec: ServiceSpec, warnings: string[], emit: (event: StackEvent) => void): Promise<ServiceSpec> {
+  async #pinImage(
+    spec: ServiceSpec,
+    warnings: string[],
+    emit: (event: StackEvent) => void,
+  ): Promise<ServiceSpec> {
     const container = spec.TaskTemplate?.ContainerSpec;
     const image = container?.Image;
     if (!container || !image || image.includes("@")) return spec;
@@ -361,7 +416,8 @@ export class Stacks {
         TaskTemplate: {
           ...spec.TaskTemplate,
           ContainerSpec: { ...container, Image: `${image}@${digest}` },
-          ...(platforms.length > 0 && !placement.Platforms && { Placement: { ...placement, Platforms: platforms } }),
+          ...(platforms.length > 0 &&
+            !placement.Platforms && { Placement: { ...placement, Platforms: platforms } }),
         },
       };
     } catch (error) {
@@ -373,7 +429,11 @@ export class Stacks {
     }
   }
 
-  async #waitAll(stack: string, deployed: StackDeployResult["services"], options: StackDeployOptions): Promise<void> {
+  async #waitAll(
+    stack: string,
+    deployed: StackDeployResult["services"],
+    options: StackDeployOptions,
+  ): Promise<void> {
     const emit = options.onEvent ?? (() => {});
     const results = await Promise.allSettled(
       deployed.map((service) =>

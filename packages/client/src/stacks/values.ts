@@ -37,7 +37,8 @@ export function text(value: unknown, path: string): string | undefined {
 export function integer(value: unknown, path: string, options: { min?: number } = {}): number | undefined {
   if (value === undefined || value === null) return undefined;
   const number = typeof value === "string" && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof number !== "number" || !Number.isInteger(number)) throw new ComposeProblem(path, "must be an integer");
+  if (typeof number !== "number" || !Number.isInteger(number))
+    throw new ComposeProblem(path, "must be an integer");
   if (options.min !== undefined && number < options.min)
     throw new ComposeProblem(path, `must be at least ${options.min}`);
   return number;
@@ -80,7 +81,8 @@ export function nanoseconds(value: string | undefined): number | undefined {
 /** A size in bytes, from a number or `512m`, `1g`. */
 export function bytes(value: unknown, path: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" && typeof value !== "string") throw new ComposeProblem(path, "must be a size");
+  if (typeof value !== "number" && typeof value !== "string")
+    throw new ComposeProblem(path, "must be a size");
   try {
     return parseBytes(value, path);
   } catch {
@@ -110,7 +112,12 @@ export function command(value: unknown, path: string): string[] | undefined {
 }
 
 /** A mapping, or a list of `KEY<sep>VALUE` entries; a key alone maps to "" (or null when `allowNull`). */
-export function keyValues(value: unknown, path: string, sep: string, allowNull: true): Record<string, string | null>;
+export function keyValues(
+  value: unknown,
+  path: string,
+  sep: string,
+  allowNull: true,
+): Record<string, string | null>;
 export function keyValues(value: unknown, path: string, sep: string, allowNull?: false): StringMap;
 export function keyValues(
   value: unknown,
@@ -130,7 +137,8 @@ export function keyValues(
     return out;
   }
   for (const [key, item] of Object.entries(mapping(value, path))) {
-    out[key] = item === null || item === undefined ? (allowNull ? null : "") : (text(item, join(path, key)) ?? "");
+    out[key] =
+      item === null || item === undefined ? (allowNull ? null : "") : (text(item, join(path, key)) ?? "");
   }
   return out;
 }

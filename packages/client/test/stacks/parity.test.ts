@@ -24,7 +24,11 @@ import {
 const engine = inject("engine");
 const suffix = () => Math.random().toString(36).slice(2, 8);
 
-function describeParity(name: string, makeTarget: () => Promise<Target & { close(): Promise<void> }>, skip: boolean) {
+function describeParity(
+  name: string,
+  makeTarget: () => Promise<Target & { close(): Promise<void> }>,
+  skip: boolean,
+) {
   describe.skipIf(skip)(`stacks on ${name}`, () => {
     let target: Target & { close(): Promise<void> };
     const ofDocker = `fsd${suffix()}`;
@@ -82,14 +86,20 @@ function describeParity(name: string, makeTarget: () => Promise<Target & { close
         ]),
       );
       const theirs = await target.client.stacks.services(ofDocker);
-      expect(theirs.map((s) => s.name)).toEqual(["job", "once", "web", "worker"].map((s) => `${ofDocker}_${s}`));
+      expect(theirs.map((s) => s.name)).toEqual(
+        ["job", "once", "web", "worker"].map((s) => `${ofDocker}_${s}`),
+      );
       const tasks = await target.client.stacks.tasks(ofDocker);
       expect(tasks.map((t) => t.attrs.ServiceID)).toEqual(expect.arrayContaining(theirs.map((s) => s.id)));
     });
 
     it("redeploys with --prune as docker does", { timeout: 300_000 }, async () => {
       const pruned = prunedFile(folder);
-      const ran = await docker(target, ["stack", "deploy", "--prune", "--detach=true", "-c", pruned, ofDocker], dockerEnv);
+      const ran = await docker(
+        target,
+        ["stack", "deploy", "--prune", "--detach=true", "-c", pruned, ofDocker],
+        dockerEnv,
+      );
       expect(ran.code, ran.stderr).toBe(0);
       const events: string[] = [];
       await target.client.stacks.deploy(ofFlotilla, [pruned], {
@@ -103,9 +113,11 @@ function describeParity(name: string, makeTarget: () => Promise<Target & { close
       expect(events).toEqual([`${ofFlotilla}_once`]);
       await converged(target.client, ofDocker);
       const mine = await stackObjects(target.client, ofFlotilla, flotillaEnv);
-      expect(Object.keys((mine as { services: object }).services).sort()).toEqual(
-        ["<stack>_job", "<stack>_web", "<stack>_worker"],
-      );
+      expect(Object.keys((mine as { services: object }).services).sort()).toEqual([
+        "<stack>_job",
+        "<stack>_web",
+        "<stack>_worker",
+      ]);
       expect(mine).toEqual(await stackObjects(target.client, ofDocker, dockerEnv));
     });
 
@@ -113,7 +125,9 @@ function describeParity(name: string, makeTarget: () => Promise<Target & { close
       await expectDeployFailsWithTaskErrors(target, failing);
     });
 
-    it("removes flotilla's stack with docker stack rm, and docker's with flotilla", { timeout: 120_000 }, async () => {
+    it("removes flotilla's stack with docker stack rm, and docker's with flotilla", {
+      timeout: 120_000,
+    }, async () => {
       const rm = await docker(target, ["stack", "rm", ofFlotilla]);
       expect(rm.code, rm.stderr).toBe(0);
       expect(await target.client.stacks.remove(ofDocker)).toBe(true);
@@ -131,7 +145,10 @@ function describeParity(name: string, makeTarget: () => Promise<Target & { close
 describeParity(
   "the real engine",
   async () => {
-    const client = new Client({ transport: new UnixSocketTransport({ socketPath: engine!.socketPath }), registryAuth: false });
+    const client = new Client({
+      transport: new UnixSocketTransport({ socketPath: engine!.socketPath }),
+      registryAuth: false,
+    });
     return { dockerHost: `unix://${engine!.socketPath}`, client, close: () => client.close() };
   },
   !engine,
@@ -140,8 +157,15 @@ describeParity(
 describeParity(
   "the fake swarm",
   async () => {
-    const fake: FakeSwarm = await createFakeSwarm({ nodes: 1, clock: "real", start: Date.now(), timings: { step: 5, stop: 10 } });
-    const server = await fake.listen({ socketPath: join(mkdtempSync(join(tmpdir(), "flotilla-fake-stack-")), "fake.sock") });
+    const fake: FakeSwarm = await createFakeSwarm({
+      nodes: 1,
+      clock: "real",
+      start: Date.now(),
+      timings: { step: 5, stop: 10 },
+    });
+    const server = await fake.listen({
+      socketPath: join(mkdtempSync(join(tmpdir(), "flotilla-fake-stack-")), "fake.sock"),
+    });
     const client = new Client({ transport: fake.transport(), registryAuth: false });
     return {
       dockerHost: server.dockerHost,

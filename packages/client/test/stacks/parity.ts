@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ServiceSpec } from "@flotilla/types";
 import { expect } from "vitest";
 import { stringify } from "yaml";
-import type { ServiceSpec } from "@flotilla/types";
 import type { Client } from "../../src/index.js";
 import { StackDeployError } from "../../src/index.js";
 
@@ -70,7 +70,8 @@ export function prunedFile(folder: string): string {
 let portBase = 21000 + Math.floor(Math.random() * 4000) * 2;
 /** The variables one stack's deploy reads: its own ports and subnet, so two stacks coexist. */
 export function stackEnv(): Record<string, string> {
-  const base = (portBase += 3);
+  portBase += 3;
+  const base = portBase;
   return {
     WEB_PORT: String(base),
     HOST_PORT: String(base + 1),
@@ -118,7 +119,10 @@ export async function stackObjects(client: Client, stack: string, env: Record<st
   // The engine keeps network IDs; an ID says nothing, the name it stands for does.
   const named = (spec: ServiceSpec | undefined) => {
     const container = spec?.TaskTemplate?.ContainerSpec;
-    const refs = <T extends { File?: { Name?: string } }>(list: T[] | undefined, name: (r: T) => string | undefined) =>
+    const refs = <T extends { File?: { Name?: string } }>(
+      list: T[] | undefined,
+      name: (r: T) => string | undefined,
+    ) =>
       list
         ?.map((r) => ({ ...r, SecretID: undefined, ConfigID: undefined }))
         .sort((a, b) => `${name(a)} ${a.File?.Name}`.localeCompare(`${name(b)} ${b.File?.Name}`));
@@ -131,7 +135,10 @@ export async function stackObjects(client: Client, stack: string, env: Record<st
           Secrets: refs(container?.Secrets, (r) => r.SecretName),
           Configs: refs(container?.Configs, (r) => r.ConfigName),
         },
-        Networks: spec?.TaskTemplate?.Networks?.map((n) => ({ ...n, Target: networkNames.get(n.Target) ?? n.Target })),
+        Networks: spec?.TaskTemplate?.Networks?.map((n) => ({
+          ...n,
+          Target: networkNames.get(n.Target) ?? n.Target,
+        })),
       },
     };
   };
@@ -200,7 +207,9 @@ export async function converged(client: Client, stack: string): Promise<void> {
 
 export async function removeQuietly(client: Client, stack: string): Promise<void> {
   // A network goes only once its tasks have; remove again until nothing is left.
-  await eventually(async () => !(await client.stacks.remove(stack).catch(() => true)), 60_000).catch(() => {});
+  await eventually(async () => !(await client.stacks.remove(stack).catch(() => true)), 60_000).catch(
+    () => {},
+  );
 }
 
 export async function expectDeployFailsWithTaskErrors(target: Target, stack: string): Promise<void> {
@@ -220,7 +229,10 @@ export async function expectDeployFailsWithTaskErrors(target: Target, stack: str
   );
   const failure = await target.client.stacks
     .deploy(stack, [file], { env: {}, convergence: { timeout: 60_000 } })
-    .then(() => undefined, (error: unknown) => error);
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
   expect(failure).toBeInstanceOf(StackDeployError);
   const error = failure as StackDeployError;
   expect(error.failures.map((f) => f.service)).toEqual([`${stack}_crash`]);

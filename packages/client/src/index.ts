@@ -80,6 +80,7 @@ export {
   type ComposeFile,
   type ComposeLoadOptions,
   type ComposeSource,
+  composeYaml,
   type LoadedCompose,
   loadCompose,
   type ResolveImage,

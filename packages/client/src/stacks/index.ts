@@ -8,6 +8,7 @@ export {
 export type { ComposeDocument } from "./model.js";
 export { IMAGE_LABEL, NAMESPACE_LABEL } from "./namespace.js";
 export type { StackPlan } from "./plan.js";
+export { composeYaml } from "./print.js";
 export {
   type ResolveImage,
   StackDeployError,

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { ValidationIssue } from "@flotilla/types";
+import { pathToFileURL } from "node:url";
+import { FlotillaError, type ValidationIssue } from "@flotilla/types";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 
 // The Compose Specification's JSON schema, as the compose-spec project publishes it. No npm
@@ -9,14 +10,27 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 // schema from before `start_interval`, `gpus`, `include` and `models`, so it refuses files Compose
 // and `docker stack deploy` accept. dclint (a maintained Compose linter) ships the current schema
 // as a plain file, which is all that is used of it.
-const require = createRequire(import.meta.url);
-
 let compiled: ValidateFunction | undefined;
+
+function readSchema(): Record<string, unknown> {
+  // As an ES module this file knows its URL; bundled into CommonJS (the CLI's executable) it
+  // knows its file name instead, and dclint is then the executable's own dependency.
+  const here = typeof import.meta.url === "string" ? import.meta.url : pathToFileURL(__filename).href;
+  try {
+    const folder = dirname(createRequire(here).resolve("dclint/package.json"));
+    return JSON.parse(readFileSync(join(folder, "schemas", "compose.schema.json"), "utf8"));
+  } catch (error) {
+    throw new FlotillaError(
+      "ERR_COMPOSE_SCHEMA",
+      "cannot read the Compose Specification schema: the dclint package, which carries it, is not installed",
+      { cause: error },
+    );
+  }
+}
 
 function validator(): ValidateFunction {
   if (compiled) return compiled;
-  const folder = dirname(require.resolve("dclint/package.json"));
-  const schema = JSON.parse(readFileSync(join(folder, "schemas", "compose.schema.json"), "utf8"));
+  const schema = readSchema();
   // Ajv knows draft-07 by its canonical URI; the file spells it without the trailing "#".
   delete schema.$schema;
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });

@@ -1,9 +1,12 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files write their variables ${VAR}.
+
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { flotilla } from "./harness.js";
 
 // `flotilla stack ...` on the fake swarm: deploy with -c (merged), the listing commands in their
@@ -104,6 +107,35 @@ describe("flotilla stack", () => {
     expect(ran.stdout).toContain("GREETING: hello");
     expect(ran.stdout).toContain("replicas: 1");
     expect(ran.stdout).toContain(`file: ${join(folder, "token.txt")}`);
+  });
+
+  it("prints what docker stack config prints, but for the keys docker keeps and ignores", async () => {
+    const fixture = new URL("../../../client/test/stacks/fixtures/full/compose.yml", import.meta.url)
+      .pathname;
+    const env = {
+      WEB_PORT: "1",
+      HOST_PORT: "2",
+      UDP_PORT: "3",
+      BACK_SUBNET: "10.9.9.0/24",
+      FROM_ENV: "x",
+      HOME: "/root",
+    };
+    const theirs = spawnSync(
+      process.env.FLOTILLA_DOCKER_CLI ?? "docker",
+      ["stack", "config", "-c", fixture],
+      {
+        env: { PATH: process.env.PATH, ...env },
+      },
+    );
+    if (theirs.status !== 0) throw new Error(`docker stack config failed: ${theirs.stderr}`);
+    const expected = parse(theirs.stdout.toString());
+    for (const key of ["build", "container_name", "depends_on", "env_file"])
+      delete expected.services.web[key];
+    delete expected["x-common"];
+    const ours = await flotilla(["stack", "config", "-c", fixture], { env });
+    expect(ours.code, ours.stderr).toBe(0);
+    // Compared as JSON text, so the order of keys counts too.
+    expect(JSON.stringify(parse(ours.stdout), null, 1)).toBe(JSON.stringify(expected, null, 1));
   });
 
   it("refuses a bad file before sending anything, naming the path and the file", async () => {

@@ -1,9 +1,8 @@
-import type { ServiceSpec } from "@flotilla/types";
-import { ValidationError } from "@flotilla/types";
+import { type ServiceSpec, ValidationError } from "@flotilla/types";
 import { convertObjects, MissingFileProblem, type StackObjects } from "./convert-objects.js";
 import { convertService } from "./convert-service.js";
 import { type ComposeLoadOptions, type ComposeSource, type LoadedCompose, loadCompose } from "./load.js";
-import { type Namespace, namespace } from "./namespace.js";
+import { checkStackName, type Namespace, namespace } from "./namespace.js";
 import { ComposeProblem } from "./values.js";
 
 // Everything a deploy will send, worked out before anything is sent: a bad file, a variable that
@@ -14,20 +13,6 @@ export interface StackPlan extends StackObjects {
   /** By compose key, in name order; secret and config references hold names, not yet IDs. */
   services: Map<string, ServiceSpec>;
   loaded: LoadedCompose;
-}
-
-// The docker CLI refuses names that would not make valid object names once prefixed.
-const STACK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-export function checkStackName(name: string): void {
-  if (!STACK_NAME.test(name)) {
-    throw new ValidationError("stack name", [
-      {
-        path: "name",
-        message: `"${name}" must start with a letter or digit and hold only letters, digits, "_", "." and "-"`,
-      },
-    ]);
-  }
 }
 
 export async function planStack(

@@ -11,9 +11,12 @@ import type { RawApi } from "../raw.js";
 import type { Services } from "../resources/services.js";
 import type { Tasks } from "../resources/tasks.js";
 import type { ComposeLoadOptions, ComposeSource, LoadedCompose } from "./load.js";
-import { loadCompose } from "./load.js";
-import { IMAGE_LABEL, NAMESPACE_LABEL, namespace, stackFilter } from "./namespace.js";
-import { checkStackName, planStack, type StackPlan } from "./plan.js";
+import { checkStackName, IMAGE_LABEL, NAMESPACE_LABEL, namespace, stackFilter } from "./namespace.js";
+import type { StackPlan } from "./plan.js";
+
+// Loading compose files needs a YAML parser and a JSON schema validator; they are loaded on the
+// first stack command, so a client (and every CLI command) that never deploys never pays for them.
+const planning = () => import("./plan.js");
 
 export type ResolveImage = "always" | "changed" | "never";
 
@@ -76,13 +79,14 @@ export class Stacks {
   }
 
   /** The merged, interpolated and validated document (`docker stack config`), and the warnings a deploy would print. */
-  config(source: ComposeSource, options: ComposeLoadOptions = {}): Promise<LoadedCompose> {
+  async config(source: ComposeSource, options: ComposeLoadOptions = {}): Promise<LoadedCompose> {
+    const { loadCompose } = await import("./load.js");
     return loadCompose(source, options);
   }
 
   /** What `deploy` would send, worked out and checked without sending anything. */
-  plan(name: string, source: ComposeSource, options: ComposeLoadOptions = {}): Promise<StackPlan> {
-    return planStack(name, source, options);
+  async plan(name: string, source: ComposeSource, options: ComposeLoadOptions = {}): Promise<StackPlan> {
+    return (await planning()).planStack(name, source, options);
   }
 
   async deploy(
@@ -97,7 +101,7 @@ export class Stacks {
       ]);
     }
     const emit = options.onEvent ?? (() => {});
-    const plan = await planStack(name, source, options);
+    const plan = await (await planning()).planStack(name, source, options);
     const warnings = [...plan.loaded.warnings];
     for (const message of plan.loaded.warnings) emit({ kind: "warning", message });
     await this.#checkManager();

@@ -171,7 +171,7 @@ export async function config(
   const { loadCompose, composeYaml } = await import("@flotilla/client");
   const loaded = await loadCompose(flags.composeFile, { env: context.io.env, envFile: flags.envFile });
   for (const warning of loaded.warnings) context.stderr.write(`${warning}\n\n`);
-  context.stdout.write(composeYaml(loaded.document));
+  context.stdout.write(await composeYaml(loaded.document));
 }
 
 export async function show(context: CommandContext, [name]: string[], flags: { format?: string }) {

@@ -49,6 +49,14 @@ describe.skipIf(!engine)("flotilla stack on the real engine", () => {
     });
     expect(ours.code, ours.stderr).toBe(0);
     expect(ours.stderr).toContain("Ignoring unsupported options: build, restart\n\n");
+    // The same lines as docker's (which come in map order, so both are sorted).
+    const lines = (text: string, stack: string) =>
+      text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.replaceAll(stack, "<stack>"))
+        .sort();
+    expect(lines(ours.stdout, ofFlotilla)).toEqual(lines(theirs.stdout, ofDocker));
     expect(ours.stdout).toContain(`Creating service ${ofFlotilla}_web\n`);
     await converged(client, ofDocker);
     expect(await stackObjects(client, ofFlotilla, flotillaEnv)).toEqual(

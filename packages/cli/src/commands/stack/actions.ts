@@ -52,7 +52,9 @@ export async function deploy(context: CommandContext, [name]: string[], flags: D
         view.finish("Service converged");
       }
     } else {
-      const id = event.kind === "update" && event.object === "service" ? ` (id: ${event.id})` : "";
+      // As the docker CLI: a secret or config that exists is updated without a word.
+      if (event.kind === "update" && event.object !== "service") return;
+      const id = event.kind === "update" ? ` (id: ${event.id})` : "";
       context.stdout.write(`${VERBS[event.kind]} ${event.object} ${event.name}${id}\n`);
     }
   };

@@ -68,7 +68,9 @@ describe("flotilla stack", () => {
       transport: swarm.transport(),
     });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/^Updating service app_web \(id: \w+\)\nUpdating service app_worker \(id: \w+\)\n$/);
+    expect(again.stdout).toMatch(
+      /^Updating service app_web \(id: \w+\)\nUpdating service app_worker \(id: \w+\)\n$/,
+    );
   });
 
   it("lists stacks, services and tasks with -q, --format json and templates", async () => {

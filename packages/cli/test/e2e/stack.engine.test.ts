@@ -7,6 +7,7 @@ import {
   docker,
   fixtureCopy,
   removeQuietly,
+  removeStackVolumes,
   stackEnv,
   stackObjects,
 } from "../../../client/test/stacks/parity.js";
@@ -29,7 +30,10 @@ describe.skipIf(!engine)("flotilla stack on the real engine", () => {
   const file = join(fixtureCopy(), "compose.yml");
 
   afterAll(async () => {
-    for (const stack of [ofDocker, ofFlotilla]) await removeQuietly(client, stack);
+    for (const stack of [ofDocker, ofFlotilla]) {
+      await removeQuietly(client, stack);
+      await removeStackVolumes(target, stack);
+    }
     await client.close();
   });
 

@@ -13,6 +13,7 @@ import {
   fixtureCopy,
   prunedFile,
   removeQuietly,
+  removeStackVolumes,
   stackEnv,
   stackObjects,
   type Target,
@@ -28,6 +29,8 @@ function describeParity(
   name: string,
   makeTarget: () => Promise<Target & { close(): Promise<void> }>,
   skip: boolean,
+  // The engine keeps the volumes a stack's mounts made; the fake's go with it.
+  removesVolumes: boolean,
 ) {
   describe.skipIf(skip)(`stacks on ${name}`, () => {
     let target: Target & { close(): Promise<void> };
@@ -43,7 +46,10 @@ function describeParity(
       target = await makeTarget();
     });
     afterAll(async () => {
-      for (const stack of [ofDocker, ofFlotilla, failing]) await removeQuietly(target.client, stack);
+      for (const stack of [ofDocker, ofFlotilla, failing]) {
+        await removeQuietly(target.client, stack);
+        if (removesVolumes) await removeStackVolumes(target, stack);
+      }
       await target.close();
     });
 
@@ -152,6 +158,7 @@ describeParity(
     return { dockerHost: `unix://${engine!.socketPath}`, client, close: () => client.close() };
   },
   !engine,
+  true,
 );
 
 describeParity(
@@ -176,5 +183,6 @@ describeParity(
       },
     };
   },
+  false,
   false,
 );

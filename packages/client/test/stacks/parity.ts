@@ -205,6 +205,21 @@ export async function converged(client: Client, stack: string): Promise<void> {
   await Promise.all(services.map((s) => client.services.waitUntilConverged(s.id, { timeout: 120_000 })));
 }
 
+/**
+ * The named volumes the stack's mounts made (`docker stack rm` leaves them, by design); a
+ * container that still holds one is gone within moments, so removal is tried again for a while.
+ */
+export async function removeStackVolumes(target: Target, stack: string): Promise<void> {
+  const list = () =>
+    docker(target, ["volume", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`]);
+  await eventually(async () => {
+    const names = (await list()).stdout.split("\n").filter(Boolean);
+    if (names.length === 0) return true;
+    await docker(target, ["volume", "rm", ...names]);
+    return false;
+  }, 60_000).catch(() => {});
+}
+
 export async function removeQuietly(client: Client, stack: string): Promise<void> {
   // A network goes only once its tasks have; remove again until nothing is left.
   await eventually(async () => !(await client.stacks.remove(stack).catch(() => true)), 60_000).catch(

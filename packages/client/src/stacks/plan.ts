@@ -1,7 +1,13 @@
 import { type ServiceSpec, ValidationError } from "@flotilla/types";
 import { convertObjects, MissingFileProblem, type StackObjects } from "./convert-objects.js";
 import { convertService } from "./convert-service.js";
-import { type ComposeLoadOptions, type ComposeSource, type LoadedCompose, loadCompose } from "./load.js";
+import {
+  type ComposeFile,
+  type ComposeLoadOptions,
+  type ComposeSource,
+  type LoadedCompose,
+  loadCompose,
+} from "./load.js";
 import { checkStackName, type Namespace, namespace } from "./namespace.js";
 import { ComposeProblem } from "./values.js";
 
@@ -30,10 +36,16 @@ export async function planStack(
       services.set(key, convertService(key, service, loaded.document, ns));
     return { ...objects, namespace: ns, services, loaded };
   } catch (error) {
+    // The merged document has no single file; the first names the set, as the docker CLI's paths do.
+    const first = Array.isArray(source) ? (source[0] as string | ComposeFile | undefined) : undefined;
+    const file =
+      typeof first === "string"
+        ? first
+        : (first?.name ?? (typeof source === "string" ? "<text>" : "<document>"));
     if (error instanceof ComposeProblem)
-      throw new ValidationError("compose file", [{ path: error.path, message: error.message }]);
+      throw new ValidationError(`compose file ${file}`, [{ path: error.path, message: error.message }]);
     if (error instanceof MissingFileProblem)
-      throw new ValidationError("compose file", [
+      throw new ValidationError(`compose file ${file}`, [
         { path: `${error.path}.file`, message: `cannot read ${error.file}` },
       ]);
     throw error;

@@ -72,6 +72,7 @@ describe("stacks.deploy refuses before sending anything", () => {
     );
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain(message);
+    if (!message.startsWith("external")) expect((error as Error).message).toContain(`compose file ${file}`);
     expect(await client.raw("GET /services")).toEqual([]);
     const after = await Promise.all([
       client.raw("GET /networks"),

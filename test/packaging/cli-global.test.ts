@@ -89,6 +89,27 @@ describe("the CLI installed alone with `npm i -g`", () => {
   });
 });
 
+describe("the CLI installed alone reads compose files", () => {
+  // The Compose schema ships beside the bundle (dist/chunks/compose.schema.json): no dclint installed.
+  it("validates and prints a compose file with `stack config`", async () => {
+    const file = join(scratch, "compose.yml");
+    writeFileSync(file, "services:\n  web:\n    image: busybox\n    deploy:\n      replicas: 2\n");
+    const { code, stdout, stderr } = await flotilla(["stack", "config", "-c", file]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}web:$/m);
+    expect(stdout).toMatch(/replicas: 2/);
+  });
+
+  it("refuses a file the schema refuses, naming the path", async () => {
+    const file = join(scratch, "bad-compose.yml");
+    writeFileSync(file, "services:\n  web:\n    image: busybox\n    deploy:\n      replicas: two\n");
+    const { code, stderr } = await flotilla(["stack", "config", "-c", file]);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain("services.web.deploy.replicas");
+  });
+});
+
 describe.skipIf(!engine)("the CLI installed alone, against the real engine", () => {
   const unix = () => ({ DOCKER_HOST: `unix://${engine!.socketPath}` });
   const listing = ["service", "ls", "--filter", `name=${service}`, "--format", "{{.Name}} {{.Mode}}"];

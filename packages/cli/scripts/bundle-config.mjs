@@ -29,6 +29,18 @@ export async function writeParsers(dir = join(root, "dist/chunks")) {
   }
 }
 
+/**
+ * The Compose Specification's schema (a data file dclint ships), beside the chunks: the client's
+ * stacks look for it beside their own module first, so the installed CLI needs no dclint.
+ */
+export async function writeComposeSchema(dir = join(root, "dist/chunks")) {
+  const dclint = dirname(createRequire(join(root, "../client/package.json")).resolve("dclint/package.json"));
+  await writeFile(
+    join(dir, "compose.schema.json"),
+    await readFile(join(dclint, "schemas/compose.schema.json")),
+  );
+}
+
 const WORKSPACE_SOURCE = /\/packages\/(types|transport|client|testing)\/src\//;
 
 /** @type {import("esbuild").Plugin} */

@@ -6,6 +6,7 @@ import { registerNetworkCommands } from "./commands/network/register.js";
 import { registerNodeCommands } from "./commands/node/register.js";
 import { registerSandboxCommands } from "./commands/sandbox/register.js";
 import { registerServiceCommands } from "./commands/service/register.js";
+import { registerStackCommands } from "./commands/stack/register.js";
 import { registerStoredCommands } from "./commands/stored/register.js";
 import { registerSwarmCommands } from "./commands/swarm/register.js";
 import { registerTaskCommands } from "./commands/task/register.js";
@@ -72,6 +73,7 @@ const GROUPS: ReadonlyMap<string, Register> = new Map<string, Register>([
   ["secret", (program, runner) => registerStoredCommands(program, runner, "secret")],
   ["config", (program, runner) => registerStoredCommands(program, runner, "config")],
   ["network", registerNetworkCommands],
+  ["stack", registerStackCommands],
   ["context", registerContextCommands],
   ["sandbox", registerSandboxCommands],
   ["demo", registerDemoCommand],

@@ -23,6 +23,7 @@ import { Services } from "./resources/services.js";
 import { Swarm } from "./resources/swarm.js";
 import { System } from "./resources/system.js";
 import { Tasks } from "./resources/tasks.js";
+import { Stacks } from "./stacks/stacks.js";
 
 export interface ClientOptions {
   /** Any transport; one without version negotiation is wrapped in it. */
@@ -62,6 +63,7 @@ export class Client implements AsyncDisposable {
   readonly configs: Configs;
   readonly networks: Networks;
   readonly system: System;
+  readonly stacks: Stacks;
   readonly #api: RawApi;
 
   constructor(options: ClientOptions) {
@@ -89,6 +91,7 @@ export class Client implements AsyncDisposable {
     this.configs = new Configs(this.#api);
     this.networks = new Networks(this.#api);
     this.system = new System(this.#api);
+    this.stacks = new Stacks(this.#api, this.services, this.tasks);
   }
 
   /**

@@ -77,6 +77,23 @@ export {
   toServiceSpec,
 } from "./service-options.js";
 export { applyPatch } from "./service-patch.js";
+export {
+  type ComposeDocument,
+  type ComposeFile,
+  type ComposeLoadOptions,
+  type ComposeSource,
+  composeYaml,
+  type LoadedCompose,
+  loadCompose,
+  type ResolveImage,
+  StackDeployError,
+  type StackDeployOptions,
+  type StackDeployResult,
+  type StackEvent,
+  type StackPlan,
+  type StackSummary,
+  Stacks,
+} from "./stacks/index.js";
 export { type SwarmSpecOptions, swarmSpec } from "./swarm-spec.js";
 export {
   type ByteSize,

@@ -17,7 +17,7 @@ async function complete(...words: string[]): Promise<string[]> {
 
 describe("completion candidates", () => {
   it("completes command groups, subcommands and options from the command tree", async () => {
-    expect(await complete("s")).toEqual(["sandbox", "secret", "service", "swarm"]);
+    expect(await complete("s")).toEqual(["sandbox", "secret", "service", "stack", "swarm"]);
     expect(await complete("node", "")).toEqual(["demote", "inspect", "ls", "promote", "ps", "rm", "update"]);
     expect(await complete("node", "update", "--a")).toEqual([
       "--allow-plain-tcp",

@@ -3,6 +3,7 @@ import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
 import { UnixSocketTransport } from "@flotilla/transport";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createAndScale } from "../examples/create-and-scale.js";
+import { deployStack } from "../examples/deploy-stack.js";
 import { updateThroughAnotherManager } from "../examples/failover.js";
 import { updateSafely } from "../examples/update-safely.js";
 import { watchEvents } from "../examples/watch-events.js";
@@ -65,6 +66,17 @@ describe.each(targets)("examples against %s", (_, makeClient, skip) => {
     await using client = await makeClient();
     expect(await updateSafely(client, images.current, images.next)).toEqual(["stale", "team"]);
   });
+
+  it.skipIf(skip)(
+    "deploy-stack deploys a compose file and lists its service by the stack's name",
+    async () => {
+      await using client = await makeClient();
+      const [service, ...others] = await deployStack(client, images.current);
+      expect(others).toEqual([]);
+      expect(service).toMatch(/^example-\d+_web$/);
+    },
+    60_000,
+  );
 
   it.skipIf(skip)("watch-events sees create, update and remove", async () => {
     await using client = await makeClient();

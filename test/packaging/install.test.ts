@@ -2,12 +2,14 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packAll, root, run } from "./pack.js";
 
 // A new user's first hour: the packed tarballs installed with npm into a fresh project, a first
 // program against the in-process fake swarm run as an ES module and as CommonJS (what `npm init -y`
-// makes), and the same program in TypeScript under nodenext (ESM and CommonJS) and bundler.
+// makes), the same program in TypeScript under nodenext (ESM and CommonJS) and bundler, and the
+// testing README's first test, as it stands there, run by vitest.
 
 const versionOf = (name: string) =>
   JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version as string;
@@ -29,6 +31,7 @@ beforeAll(async () => {
       "--prefer-offline",
       ...["@flotilla/types", "@flotilla/transport", "@flotilla/client", "@flotilla/testing"].map(tarball),
       `typescript@${versionOf("typescript")}`,
+      `vitest@${versionOf("vitest")}`,
       `@types/node@${versionOf("@types/node")}`,
     ],
     { cwd: project, env: { ...process.env, npm_config_loglevel: "error" } },
@@ -92,7 +95,26 @@ const tsconfig = (compilerOptions: Record<string, unknown>) =>
     include: ["*.ts"],
   });
 
+/** The first ```ts block of the testing README's "Your first test", as a user copies it. */
+function readmeFirstTest(): { file: string; code: string } {
+  const readme = readFileSync(join(root, "packages/testing/README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Your first test"));
+  const block = /```ts\n\/\/ (\S+)\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error("packages/testing/README.md: no first test under 'Your first test'");
+  return { file: block[1]!, code: block[2]! };
+}
+
 describe("the packed packages in a fresh npm project", () => {
+  it("run the testing README's first test with vitest, as written there", async () => {
+    const { file, code } = readmeFirstTest();
+    write(`first-test/${file}`, code);
+    const { stdout } = await run(join(project, "node_modules/.bin/vitest"), ["run", "--root", "first-test"], {
+      cwd: project,
+      env: { ...process.env, CI: "true", FORCE_COLOR: "0" },
+    });
+    expect(stripVTControlCharacters(stdout)).toMatch(/Tests\s+1 passed \(1\)/);
+  }, 60_000);
+
   it("import as ES modules and run a first program against the fake", async () => {
     write("esm/package.json", JSON.stringify({ type: "module" }));
     const file = write(

@@ -15,7 +15,7 @@ services:
   await client.stacks.deploy(name, compose, { env: { IMAGE: image }, resolveImage: "never" });
   try {
     const services = await client.stacks.services(name);
-    return services.map((service) => service.name);
+    return services.map((service) => service.name ?? service.id);
   } finally {
     await client.stacks.remove(name);
   }

@@ -17,6 +17,8 @@ interface Target {
   name(what: string): string;
   /** Removed after the file's tests. */
   service(what: string): string;
+  /** A secret's name, removed after the file's tests (after the services that use it). */
+  secret(what: string): string;
   image: string;
 }
 
@@ -31,11 +33,7 @@ function messages(
 ) {
   describe.skipIf(skip)(`messages on ${label}`, { timeout: 90_000 }, () => {
     let target: Target & { close(): Promise<void> };
-    const secrets: string[] = [];
-    afterAll(async () => {
-      for (const secret of secrets) await target?.run(["secret", "rm", secret]);
-      await target?.close();
-    });
+    afterAll(() => target?.close());
     const opened = async () => {
       target ??= await open();
       return target;
@@ -58,11 +56,10 @@ function messages(
 
     it.runIf(engineOnly)("a secret linked twice: says it is already linked, and as which file", async () => {
       const t = await opened();
+      const secret = t.secret("pw");
       const name = t.service("secret");
-      const secret = t.name("pw");
       expect((await t.run(["service", "create", name, t.image])).code).toBe(0);
       expect((await t.run(["secret", "create", secret, "-"], "s3cret")).code).toBe(0);
-      secrets.push(secret);
       expect((await t.run(["service", "secret", "link", name, secret])).code).toBe(0);
       const twice = await t.run(["service", "secret", "link", name, secret]);
       expect(twice.stderr).toBe(
@@ -151,6 +148,7 @@ messages("the fake swarm", async () => {
     follow: (argv: string[], options: RunOptions) => flotilla(argv, { transport, ...options }),
     name: (what: string) => what,
     service: (what: string) => what,
+    secret: (what: string) => what,
     image: "flotilla-test/busybox:latest",
     close: () => swarm.close(),
   };
@@ -164,6 +162,11 @@ messages(
     follow: (argv: string[], options: RunOptions) => flotilla(argv, { env: session.env, ...options }),
     name: (what: string) => session.name(what),
     service: (what: string) => session.service(what),
+    secret: (what: string) => {
+      const secret = session.name(what);
+      session.cleanUp(["secret", "rm", secret]);
+      return secret;
+    },
     image: engine!.images.current,
     close: async () => {},
   }),

@@ -57,7 +57,14 @@ export class CommandContext {
     this.#client ??= Promise.all([import("@flotilla/client"), this.transport()]).then(
       // The run's signal goes to every request: Ctrl-C drops what is in flight at once.
       ([{ Client }, transport]) =>
-        new Client({ transport, registryAuth: { env: this.io.env }, signal: this.io.signal }),
+        new Client({
+          transport,
+          registryAuth: { env: this.io.env },
+          signal: this.io.signal,
+          // What the client went on past (a credential helper not installed): one line each, as
+          // the CLI's other warnings, never Node's `(node:PID) Warning:` report.
+          onWarning: (warning) => this.io.stderr.write(`flotilla: warning: ${warning.message}\n`),
+        }),
     );
     return this.#client;
   }

@@ -1,4 +1,5 @@
 import { FlotillaError, isFlotillaError } from "@flotilla/types";
+import { sentenceFor } from "./error-sentences.js";
 
 // What the CLI adds to the one error tree, and how any error becomes one line and an exit code:
 // 1 for failure, 2 for usage (bad input, refused options), 3 for waits that did not converge,
@@ -41,8 +42,8 @@ export class CommandFailedError extends FlotillaError {
 
 /** A wait that ended before the service converged: time ran out, tasks kept failing, or the update paused. */
 export class NotConvergedError extends FlotillaError {
-  constructor(message: string) {
-    super("ERR_NOT_CONVERGED", message);
+  constructor(message: string, cause?: unknown) {
+    super("ERR_NOT_CONVERGED", message, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -71,8 +72,13 @@ export function exitCodeFor(error: unknown): number {
   return EXIT_FAILURE;
 }
 
-/** The one line a user sees; the engine's own words when it gave some. */
+/** The one line a user sees: the engine's own words when they say it plainly, else a sentence for them. */
 export function describeError(error: unknown): string {
+  return sentenceFor(rawMessage(error));
+}
+
+/** The message as the engine (or the code that failed) wrote it; `--debug` shows it when it was reworded. */
+export function rawMessage(error: unknown): string {
   if (error instanceof Error) {
     const engineMessage = (error as { engineMessage?: unknown }).engineMessage;
     if (typeof engineMessage === "string" && engineMessage !== "") return engineMessage;

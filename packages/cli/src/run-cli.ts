@@ -1,5 +1,5 @@
 import { CommanderError } from "commander";
-import { describeError, EXIT_USAGE, exitCodeFor, InterruptedError } from "./errors.js";
+import { describeError, EXIT_USAGE, exitCodeFor, InterruptedError, rawMessage } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { ActionRunner, createProgram } from "./program.js";
 
@@ -21,9 +21,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // Stopped by the user: what failed is only what the signal cut short; the shell shows ^C.
     const stopped = io.signal?.aborted ? io.signal.reason : undefined;
     if (stopped instanceof InterruptedError) return stopped.exitCode;
-    io.stderr.write(`flotilla: ${describeError(error)}\n`);
-    if (argv.includes("--debug") && error instanceof Error && error.stack)
-      io.stderr.write(`${error.stack}\n`);
+    const said = describeError(error);
+    io.stderr.write(`flotilla: ${said}\n`);
+    if (argv.includes("--debug")) {
+      // A reworded error keeps what it rewords as its cause.
+      const raw = rawMessage(error instanceof Error && error.cause !== undefined ? error.cause : error);
+      if (raw !== said) io.stderr.write(`flotilla: as reported: ${raw}\n`);
+      if (error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    }
     return exitCodeFor(error);
   } finally {
     for (const context of runner.contexts) await context.close();

@@ -12,7 +12,9 @@ export function parseKeyValue(
   const value = fallback?.[text];
   if (fallback && value !== undefined) return [text, value];
   if (fallback)
-    throw new UsageError(`${option}: "${text}" has no value and is not set here; write ${text}=VALUE`);
+    throw new UsageError(
+      `${option}: "${text}" has no "=VALUE", and no ${text} is set in this shell to pass on; write ${text}=VALUE`,
+    );
   return [text, ""];
 }
 

@@ -211,7 +211,10 @@ export function addServiceFlags(command: Command, kind: "create" | "update"): Co
       .addOption(typed(option(`--${phase}-delay <duration>`, `delay between ${phase} batches`), "duration"))
       .addOption(
         typed(
-          option(`--${phase}-failure-action <action>`, "pause, continue or rollback"),
+          option(
+            `--${phase}-failure-action <action>`,
+            phase === "update" ? "pause, continue or rollback" : "pause or continue",
+          ),
           phase === "update" ? "updateFailureAction" : "rollbackFailureAction",
         ),
       )

@@ -28,7 +28,7 @@ export function palette(enabled: boolean): Palette {
 /** Colours a task or service state: running green, failures red, the way there yellow. */
 export function paintState(colors: Palette, state: string, text = state): string {
   if (/^(running|complete|ready|active|deployed)$/.test(state)) return colors.green(text);
-  if (/^(failed|rejected|orphaned|down|error|unreachable|update paused|rollback paused)$/.test(state))
+  if (/^(failed|rejected|orphaned|down|error|unreachable|failing|update paused|rollback paused)$/.test(state))
     return colors.red(text);
   if (/^(shutdown|remove|stopped|registered|scaled to 0)$/.test(state)) return colors.dim(text);
   return colors.yellow(text);

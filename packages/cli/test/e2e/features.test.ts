@@ -122,7 +122,7 @@ describe("stats and monitor", () => {
       },
     });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^web {2}replicated 2, 2\/2 running, deployed/);
+    expect(stdout).toMatch(/^web {2}replicated, 2\/2, running/);
     expect(stdout).toMatch(/\nnode-\d \(ready, active\)\n {2}■ web\.\d {2}running\n/);
     expect(stdout).not.toContain("\x1b[");
   });

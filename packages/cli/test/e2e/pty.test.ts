@@ -56,7 +56,7 @@ describe.skipIf(!ready)("live views on a terminal", () => {
     await tty.waitFor(/created=0/);
     tty.type(`clear; node ${bin} service monitor ${name} --interval 0.2; echo "exit=$?"`);
     const frame = await tty.waitFor(/Ctrl-C to quit[\s\S]*■ /);
-    expect(frame).toMatch(new RegExp(`^${name} {2}replicated 1, 1/1 running, deployed`, "m"));
+    expect(frame).toMatch(new RegExp(`^${name} {2}replicated, 1/1, running`, "m"));
     expect(frame).toMatch(/\(ready, active\)\n {2}■ .*\.1 {2}running/);
     tty.interrupt();
     const after = await tty.waitFor(/exit=\d+/);

@@ -20,7 +20,10 @@ export abstract class Model<Attrs extends SwarmObject> {
     return this.attrs.ID ?? "";
   }
 
-  /** The first 12 characters of the ID, as `docker` prints it. */
+  /**
+   * The first 12 characters of the ID, as the docker CLI and `flotilla` print it (docker-py's
+   * `short_id` is 10): a logged ID then matches `docker service ls`.
+   */
   get shortId(): string {
     return this.id.slice(0, 12);
   }

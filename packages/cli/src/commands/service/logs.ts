@@ -19,6 +19,12 @@ export async function run(context: CommandContext, [name]: string[], flags: LogF
   const since = flags.since === undefined ? undefined : parseSince(flags.since, context.now());
   const client = await context.client();
   const service = await findService(client, name!);
+  // The engine answers such a service's logs with nothing at all, as if it had written none.
+  const driver = service.attrs.Spec?.TaskTemplate?.LogDriver?.Name;
+  if (driver === "none")
+    context.stderr.write(
+      `flotilla: service "${service.name ?? name}" logs to the "none" driver: the engine keeps no logs of it to show (\`service update --log-driver json-file\` keeps them)\n`,
+    );
   const tasks = await client.tasks.listAttrs({ service: service.id });
   const prefix = await instanceNamer(client, service.name ?? name!, tasks);
   const options = {

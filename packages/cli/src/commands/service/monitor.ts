@@ -3,8 +3,9 @@ import type { CommandContext } from "../../context.js";
 import type { Palette } from "../../output/color.js";
 import { paintState } from "../../output/color.js";
 import { compareNatural, compareText } from "../../output/compare.js";
-import { lifecycleOf } from "./lifecycle.js";
+import { failureText, instanceFailures } from "./failures.js";
 import { findService } from "./lookup.js";
+import { countsOf, replicasText, serviceState } from "./service-rows.js";
 import { instanceKey } from "./task-rows.js";
 
 // A full-screen view on the terminal's alternate screen, redrawn every --interval: each node and
@@ -26,14 +27,17 @@ export async function run(
   if (live) context.stdout.write(ENTER);
   try {
     while (!context.signal?.aborted) {
-      const [current, tasks, nodes] = await Promise.all([
-        client.services.get(service.id),
-        client.tasks.listAttrs({ service: service.id, desiredState: "running" }),
+      const [listed, history, nodes] = await Promise.all([
+        // The list (not inspect) carries ServiceStatus: the counts `service ls` shows.
+        client.services.list({ filters: { id: [service.id] } }),
+        // All tasks: an instance's last failure is in an older task than the one it runs now.
+        client.tasks.listAttrs({ service: service.id }),
         client.nodes.list(),
       ]);
+      const current = listed.find((s) => s.id === service.id) ?? service;
       const frame = renderFrame(
         current.attrs,
-        tasks,
+        history,
         nodes.map((n) => n.attrs),
         {
           colors: context.colors,
@@ -52,18 +56,26 @@ export async function run(
   }
 }
 
+/** One frame; `history` is all the service's tasks, of which those wanted running or ready are shown. */
 export function renderFrame(
   service: Service,
-  tasks: readonly Task[],
+  history: readonly Task[],
   nodes: readonly Node[],
   options: { colors: Palette; interval: string; time: string },
 ): string {
   const spec = service.Spec ?? {};
-  const running = tasks.filter((t) => t.Status?.State === "running").length;
-  const mode = spec.Mode?.Global ? "global" : `replicated ${spec.Mode?.Replicated?.Replicas ?? 0}`;
+  const tasks = history.filter((t) => t.DesiredState === "running" || t.DesiredState === "ready");
+  const failures = instanceFailures(history);
+  // The same counts and word as `service ls`: REPLICAS remembers a stopped service's size.
+  const counts = countsOf(service, {
+    running: tasks.filter((t) => t.Status?.State === "running").length,
+    desired: tasks.length,
+  });
+  const state = serviceState(service, counts, failures.size > 0);
+  const mode = spec.Mode?.Global ? "global" : "replicated";
   const lines = [
     options.colors.bold(`${spec.Name}`) +
-      `  ${mode}, ${running}/${tasks.length} running, ${lifecycleOf(spec)}  (every ${options.interval}s, Ctrl-C to quit)`,
+      `  ${mode}, ${replicasText(service, counts)}, ${paintState(options.colors, state)}  (every ${options.interval}s, Ctrl-C to quit)`,
     options.colors.dim(options.time),
     "",
   ];
@@ -82,8 +94,10 @@ export function renderFrame(
     if (here.length === 0) lines.push(options.colors.dim("  -"));
     for (const task of here) {
       const taskState = task.Status?.State ?? "";
+      const failure = failures.get(instanceKey(task));
+      const why = failure ? `  last failure: ${options.colors.red(failureText(failure))}` : "";
       lines.push(
-        `  ${paintState(options.colors, taskState, "■")} ${spec.Name}.${instanceKey(task)}  ${paintState(options.colors, taskState)}`,
+        `  ${paintState(options.colors, taskState, "■")} ${spec.Name}.${instanceKey(task)}  ${paintState(options.colors, taskState)}${why}`,
       );
     }
   }

@@ -1,5 +1,7 @@
+import type { Task } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
 import { printList } from "../../output/format.js";
+import { instanceFailures } from "./failures.js";
 import { findService } from "./lookup.js";
 import { TASK_LIST_VIEW, type TaskRow, taskRows } from "./task-rows.js";
 
@@ -13,16 +15,26 @@ export async function run(
   const rows: TaskRow[] = [];
   for (const name of names) {
     const service = await findService(client, name);
-    const filters = options.all ? {} : { desiredState: "running" };
-    const tasks = await client.tasks.listAttrs({ service: service.id, ...filters });
+    // One request for the history too: the last failure of an instance is in an older task.
+    const tasks = await client.tasks.listAttrs({ service: service.id });
     rows.push(
       ...taskRows(
         service.name ?? name,
-        tasks,
+        options.all ? tasks : currentTasks(tasks),
         nodes.map((n) => n.attrs),
         { now: context.now(), trunc: options.trunc !== false },
       ),
     );
   }
   printList(context.stdout, rows, TASK_LIST_VIEW, { format: options.format, quiet: options.quiet });
+}
+
+/**
+ * What each instance is doing now: tasks wanted running, or "ready" (a restart waiting out its
+ * --restart-delay), and for an instance that is failing the task that failed last, so its error
+ * and exit code show without --all.
+ */
+export function currentTasks(tasks: readonly Task[]): Task[] {
+  const failed = new Set([...instanceFailures(tasks).values()].map((f) => f.task));
+  return tasks.filter((t) => t.DesiredState === "running" || t.DesiredState === "ready" || failed.has(t));
 }

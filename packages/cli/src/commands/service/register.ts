@@ -39,7 +39,10 @@ export function registerServiceCommands(program: Command, runner: ActionRunner, 
     .description("List the tasks of one or more services")
     .option("-q, --quiet", "only print task IDs")
     .option("--format <format>", "table, json, or a Go template")
-    .option("-a, --all", "include tasks that were replaced or shut down (default: only desired-running)")
+    .option(
+      "-a, --all",
+      "include every task the engine keeps (default: what each instance runs now, and its last failure)",
+    )
     .option("--no-trunc", "do not truncate IDs and errors")
     .action(lazy(() => import("./ps.js")));
 

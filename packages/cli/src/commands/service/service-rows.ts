@@ -3,14 +3,17 @@ import type { Service } from "@flotilla/types";
 import { formatPort } from "../../options/ports.js";
 import { compareText } from "../../output/compare.js";
 import type { ListView } from "../../output/format.js";
+import { instanceFailures } from "./failures.js";
 import { type Lifecycle, lifecycleOf, rememberedInstances } from "./lifecycle.js";
 
 /**
  * What a service is doing, one word for `service ls` and `service show` alike:
  * - registered, stopped: parked by flotilla (`service create` without --deploy, `service stop`)
  * - running: every task it wants is running (a job: some of its tasks are running)
- * - starting: fewer tasks running than it wants, none of them being updated (placed, pulled,
- *   started, or restarted after a failure: `service ps` says which)
+ * - starting: fewer tasks running than it wants, none of them being updated (placed, pulled or
+ *   started: `service ps` says which), and none of the missing ones failed
+ * - failing: fewer tasks running than it wants, and an instance that is not running failed last
+ *   time it ran (or was rejected): a crash loop, a bad image; `service show` and `ps` say why
  * - updating, rolling back: an update or rollback is under way (UpdateStatus)
  * - update paused, rollback paused: it stopped part way, after tasks failed (FailureAction pause)
  * - complete: a job whose tasks have all completed
@@ -21,6 +24,7 @@ export type ServiceState =
   | Exclude<Lifecycle, "deployed">
   | "running"
   | "starting"
+  | "failing"
   | "updating"
   | "rolling back"
   | "update paused"
@@ -56,9 +60,32 @@ export interface ServiceRow {
 
 export async function serviceRows(client: Client, services: readonly Service[]): Promise<ServiceRow[]> {
   const counts = await taskCounts(client, services);
+  const failing = await failingServices(client, services, counts);
   return services
-    .map((service) => toRow(service, counts.get(service.ID ?? "")))
+    .map((service) => toRow(service, counts.get(service.ID ?? ""), failing.has(service.ID ?? "")))
     .sort((a, b) => compareText(a.Name, b.Name));
+}
+
+/**
+ * The services short of running tasks whose missing instances failed. Only those short (they
+ * would read "starting") need their tasks read, all in one request; a swarm where everything
+ * runs costs `service ls` no request more.
+ */
+async function failingServices(
+  client: Client,
+  services: readonly Service[],
+  counted: Map<string, Partial<TaskCounts>>,
+): Promise<Set<string>> {
+  const short = services.filter(
+    (s) => serviceState(s, countsOf(s, counted.get(s.ID ?? ""))) === "starting" && s.ID !== undefined,
+  );
+  if (short.length === 0) return new Set();
+  const tasks = await client.tasks.listAttrs({ service: short.map((s) => s.ID!) });
+  return new Set(
+    short
+      .map((s) => s.ID!)
+      .filter((id) => instanceFailures(tasks.filter((t) => t.ServiceID === id)).size > 0),
+  );
 }
 
 /** Running, wanted and completed tasks, from ServiceStatus or (without it) counted tasks. */
@@ -73,7 +100,8 @@ export function countsOf(service: Service, counted: Partial<TaskCounts> = {}): T
   return { running, desired, completed: status?.CompletedTasks ?? counted.completed ?? 0 };
 }
 
-export function serviceState(service: Service, counts: TaskCounts): ServiceState {
+/** `failing` says the instances that are not running failed last time (see instanceFailures). */
+export function serviceState(service: Service, counts: TaskCounts, failing = false): ServiceState {
   const spec = service.Spec ?? {};
   const lifecycle = lifecycleOf(spec);
   if (lifecycle !== "deployed") return lifecycle;
@@ -85,10 +113,12 @@ export function serviceState(service: Service, counts: TaskCounts): ServiceState
     const total = jobCompletions(service);
     if (total !== undefined ? counts.completed >= total : counts.desired === 0 && counts.completed > 0)
       return "complete";
-    return mode.GlobalJob && counts.desired === 0 ? "no nodes" : "starting";
+    if (mode.GlobalJob && counts.desired === 0) return "no nodes";
+    return failing ? "failing" : "starting";
   }
   if (counts.desired === 0) return mode.Global ? "no nodes" : "scaled to 0";
-  return counts.running >= counts.desired ? "running" : "starting";
+  if (counts.running >= counts.desired) return "running";
+  return failing ? "failing" : "starting";
 }
 
 /** RUNNING/WANTED, and for jobs how many completed, as `docker service ls` writes them. */
@@ -109,7 +139,7 @@ function jobCompletions(service: Service): number | undefined {
   return job && (job.TotalCompletions ?? job.MaxConcurrent ?? 1);
 }
 
-function toRow(service: Service, counted: Partial<TaskCounts> | undefined): ServiceRow {
+function toRow(service: Service, counted: Partial<TaskCounts> | undefined, failing: boolean): ServiceRow {
   const spec = service.Spec ?? {};
   const counts = countsOf(service, counted);
   return {
@@ -117,7 +147,7 @@ function toRow(service: Service, counted: Partial<TaskCounts> | undefined): Serv
     Name: spec.Name ?? "",
     Mode: modeWord(spec.Mode),
     Replicas: replicasText(service, counts),
-    State: serviceState(service, counts),
+    State: serviceState(service, counts, failing),
     Image: (spec.TaskTemplate?.ContainerSpec?.Image ?? "").replace(/@sha256:[0-9a-f]+$/, ""),
     Ports: (service.Endpoint?.Ports ?? spec.EndpointSpec?.Ports ?? []).map(formatPort).join(", "),
   };

@@ -4,32 +4,45 @@ import { formatPort } from "../../options/ports.js";
 import { paintState } from "../../output/color.js";
 import { compareNatural } from "../../output/compare.js";
 import { formatBytes, formatNanoseconds } from "../../output/units.js";
+import { exitCodeOf, failureText, type InstanceFailure, instanceFailures, newestFirst } from "./failures.js";
 import { LIFECYCLE_LABELS, lifecycleOf, rememberedInstances, unpark } from "./lifecycle.js";
 import { findService } from "./lookup.js";
 import { countsOf, replicasText, serviceState, type TaskCounts } from "./service-rows.js";
 import { ago, instanceKey } from "./task-rows.js";
 
+/** Where `--deploy-min-health` keeps its ratio, so each deploy and scale can apply it again. */
+const MIN_HEALTH_LABEL = "io.flotilla.min-health";
+
 export async function run(context: CommandContext, [name]: string[]): Promise<void> {
   const client = await context.client();
   const found = (await findService(client, name!)).attrs;
   const job = found.Spec?.Mode?.ReplicatedJob !== undefined || found.Spec?.Mode?.GlobalJob !== undefined;
-  const [tasks, nodes, listed] = await Promise.all([
-    // A job's tasks are wanted "complete", not "running": all of them are its instances.
-    client.tasks.listAttrs({ service: found.ID, ...(!job && { desiredState: "running" }) }),
+  const [history, nodes, listed] = await Promise.all([
+    // All of them: an instance's last failure is in an older task than the one it runs now.
+    client.tasks.listAttrs({ service: found.ID }),
     client.nodes.list(),
     // The list (not inspect) carries ServiceStatus, the counts `service ls` shows.
     client.services.list({ filters: { id: [found.ID!] } }),
   ]);
   const service = listed.map((s) => s.attrs).find((s) => s.ID === found.ID) ?? found;
+  // A job's tasks are wanted "complete", not "running": all of them are its instances.
+  const tasks = job ? history : history.filter((t) => LIVE.has(t.DesiredState ?? ""));
   context.stdout.write(
     describeService(
       service,
       tasks,
       nodes.map((n) => n.attrs),
-      { now: context.now(), paint: (state, text) => paintState(context.colors, state, text) },
+      {
+        now: context.now(),
+        failures: instanceFailures(history),
+        paint: (state, text) => paintState(context.colors, state, text),
+      },
     ),
   );
 }
+
+/** What an instance's current task is wanted as: running, or ready (a restart waiting its delay). */
+const LIVE = new Set(["running", "ready"]);
 
 /** Without ServiceStatus (API < 1.41), the counts come from the service's tasks. */
 function countedTasks(tasks: readonly Task[]): Partial<TaskCounts> {
@@ -58,8 +71,14 @@ export function describeService(
   service: Service,
   tasks: readonly Task[],
   nodes: readonly Node[],
-  options: { now: number; paint?: (state: string, text: string) => string },
+  options: {
+    now: number;
+    /** Instances' last failures, from the whole task history (see instanceFailures). */
+    failures?: ReadonlyMap<string, InstanceFailure>;
+    paint?: (state: string, text: string) => string;
+  },
 ): string {
+  const failures = options.failures ?? new Map<string, InstanceFailure>();
   const paint = options.paint ?? ((_: string, text: string) => text);
   const parked = service.Spec ?? {};
   const lifecycle = lifecycleOf(parked);
@@ -76,7 +95,7 @@ export function describeService(
     for (const value of values) lines.push(`    - ${value}`);
   };
   const counts = countsOf(service, countedTasks(tasks));
-  const state = serviceState(service, counts);
+  const state = serviceState(service, counts, failures.size > 0);
   field("id", service.ID);
   field("state", paint(state, state));
   field("replicas", replicasText(service, counts));
@@ -90,6 +109,14 @@ export function describeService(
   field("entrypoint", container.Command?.join(" "));
   field("cmd", container.Args?.join(" "));
   field("user", container.User);
+  list("cap add", container.CapabilityAdd);
+  list("cap drop", container.CapabilityDrop);
+  const log = spec.TaskTemplate?.LogDriver;
+  field("log driver", log?.Name);
+  list(
+    "log options",
+    Object.entries(log?.Options ?? {}).map(([k, v]) => `${k}=${v}`),
+  );
   list("env", container.Env);
   list("ports", (spec.EndpointSpec?.Ports ?? []).map(formatPort));
   list(
@@ -126,18 +153,37 @@ export function describeService(
   lines.push(`    delay: ${formatNanoseconds(update.Delay ?? 0)}`);
   lines.push(`    failure action: ${update.FailureAction ?? "pause"}`);
   lines.push(`    order: ${update.Order ?? "stop-first"}`);
+  const minHealth = spec.Labels?.[MIN_HEALTH_LABEL];
+  if (minHealth) lines.push(`    min health: ${minHealth}`);
   const hostname = new Map(nodes.map((n) => [n.ID ?? "", n.Description?.Hostname ?? n.ID ?? ""]));
   lines.push("  instances:");
   if (tasks.length === 0) lines.push("    (none running)");
-  const sorted = [...tasks].sort((a, b) => compareNatural(instanceKey(a), instanceKey(b)));
+  const sorted = [...tasks].sort(
+    (a, b) => compareNatural(instanceKey(a), instanceKey(b)) || newestFirst(a, b),
+  );
   for (const task of sorted) {
     const state = task.Status?.State ?? "";
     lines.push(`    ${spec.Name}.${instanceKey(task)}:`);
     lines.push(`      node: ${hostname.get(task.NodeID ?? "") ?? "(not assigned)"}`);
     lines.push(`      state: ${paint(state, state)} (${ago(task.Status?.Timestamp, options.now)})`);
     if (task.Status?.Err) lines.push(`      error: ${task.Status.Err}`);
-    const exit = task.Status?.ContainerStatus?.ExitCode;
+    const exit = exitCodeOf(task);
     if (exit !== undefined && exit !== 0) lines.push(`      exit code: ${exit}`);
+    const failure = failures.get(instanceKey(task));
+    if (failure && failure.task !== task) {
+      lines.push(
+        `      last failure: ${paint("failed", failureText(failure))} (${ago(failure.at, options.now)})`,
+      );
+    }
+  }
+  // An instance that failed and was not restarted (--restart-max-attempts spent) has no current task.
+  const shown = new Set(tasks.map(instanceKey));
+  for (const failure of failures.values()) {
+    if (shown.has(failure.instance)) continue;
+    lines.push(`    ${spec.Name}.${failure.instance}:`);
+    lines.push(
+      `      last failure: ${paint("failed", failureText(failure))} (${ago(failure.at, options.now)})`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

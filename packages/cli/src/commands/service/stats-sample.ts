@@ -2,6 +2,7 @@ import type { Client } from "@flotilla/client";
 import type { Task } from "@flotilla/types";
 import { compareText } from "../../output/compare.js";
 import { formatBytes } from "../../output/units.js";
+import { failureText, instanceFailures, instanceKey } from "./failures.js";
 
 // Per-instance resource use from the engine's container stats. Only containers on the node the
 // endpoint runs on can be asked; the rest are listed with the reason instead of numbers.
@@ -32,12 +33,14 @@ export async function sampleStats(
   serviceName: string,
   tasks: readonly Task[],
 ): Promise<StatsRow[]> {
+  const failures = instanceFailures(tasks);
   const info = await client.system.info();
   const localNode = info.Swarm?.NodeID ?? "";
   const nodes = await client.nodes.list();
   const hostname = new Map(nodes.map((n) => [n.id, n.attrs.Description?.Hostname ?? n.id]));
   const running = tasks
-    .filter((t) => t.DesiredState === "running")
+    // Ready: a restart waiting out its delay, still an instance that should be running.
+    .filter((t) => t.DesiredState === "running" || t.DesiredState === "ready")
     .sort((a, b) => (a.Slot ?? 0) - (b.Slot ?? 0) || compareText(a.NodeID ?? "", b.NodeID ?? ""));
   return Promise.all(
     running.map(async (task) => {
@@ -51,8 +54,11 @@ export async function sampleStats(
         Note: "",
       };
       const container = task.Status?.ContainerStatus?.ContainerID;
-      if (task.Status?.State !== "running" || !container)
-        return { ...row, Note: `not running (${task.Status?.State})` };
+      if (task.Status?.State !== "running" || !container) {
+        const failure = failures.get(instanceKey(task));
+        const why = failure ? `; last failure: ${failureText(failure)}` : "";
+        return { ...row, Note: `not running (${task.Status?.State})${why}` };
+      }
       if (task.NodeID !== localNode)
         return { ...row, Note: `on node ${row.Node}, which this endpoint cannot reach` };
       try {

@@ -12,6 +12,9 @@ export async function run(context: CommandContext, [name]: string[], flags: Wait
     context.stderr.write(`${name}: already ${lifecycleOf(spec)}\n`);
     return;
   }
-  await client.services.updateSpec(service.id, park(spec, "stopped"), service.version);
+  await client.services.updateSpec(service.id, park(spec, "stopped"), service.version, {
+    // What was read above: the client gates fields against it instead of reading again.
+    basedOn: spec,
+  });
   await waitForService(context, client, service.id, name!, flags);
 }

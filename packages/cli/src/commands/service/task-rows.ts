@@ -1,6 +1,9 @@
 import type { Node, Task } from "@flotilla/types";
 import { compareNatural } from "../../output/compare.js";
 import type { ListView } from "../../output/format.js";
+import { exitCodeOf, instanceKey, newestFirst } from "./failures.js";
+
+export { instanceKey };
 
 /** One line of `service ps`, named as the docker CLI names its columns. */
 export interface TaskRow {
@@ -24,8 +27,7 @@ export function taskRows(
 ): TaskRow[] {
   const hostname = new Map(nodes.map((n) => [n.ID ?? "", n.Description?.Hostname ?? n.ID ?? ""]));
   const sorted = [...tasks].sort(
-    (a, b) =>
-      compareNatural(instanceKey(a), instanceKey(b)) || (b.Version?.Index ?? 0) - (a.Version?.Index ?? 0),
+    (a, b) => compareNatural(instanceKey(a), instanceKey(b)) || newestFirst(a, b),
   );
   let previous = "";
   return sorted.map((task) => {
@@ -40,19 +42,13 @@ export function taskRows(
       CurrentState:
         `${capitalise(task.Status?.State ?? "")} ${ago(task.Status?.Timestamp, options.now)}`.trim(),
       Error: truncateError(task.Status?.Err ?? "", options.trunc),
-      ExitCode:
-        task.Status?.ContainerStatus?.ExitCode === undefined
-          ? ""
-          : String(task.Status.ContainerStatus.ExitCode),
+      // A running container's status says 0 too: only a task that has ended has exited.
+      ExitCode: String(exitCodeOf(task) ?? ""),
       Ports: "",
     };
     previous = key;
     return row;
   });
-}
-
-export function instanceKey(task: Task): string {
-  return task.Slot !== undefined && task.Slot !== 0 ? String(task.Slot) : (task.NodeID ?? "");
 }
 
 function capitalise(text: string): string {

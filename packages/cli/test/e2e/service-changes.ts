@@ -82,6 +82,7 @@ export async function minHealthHoldsAfterScale(cli: Cli): Promise<void> {
   const parallelism = async () => (await specOf(cli, name)).UpdateConfig?.Parallelism;
   expect(await parallelism()).toBe(1);
   expect((await specOf(cli, name)).Labels["io.flotilla.min-health"]).toBe("0.5");
+  expect((await cli.ok(["service", "show", name])).stdout).toMatch(/^ {4}min health: 0\.5$/m);
   await cli.ok(["service", "scale", name, "8"]);
   expect(await parallelism()).toBe(4);
   await cli.ok(["service", "update", name, "--instances", "4", "-q"]);

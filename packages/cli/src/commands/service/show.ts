@@ -1,6 +1,7 @@
 import type { Node, Service, ServiceSpec, Task } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
 import { formatPort } from "../../options/ports.js";
+import { LABELS } from "../../options/service-spec.js";
 import { paintState } from "../../output/color.js";
 import { compareNatural } from "../../output/compare.js";
 import { formatBytes, formatNanoseconds } from "../../output/units.js";
@@ -9,9 +10,6 @@ import { LIFECYCLE_LABELS, lifecycleOf, rememberedInstances, unpark } from "./li
 import { findService } from "./lookup.js";
 import { countsOf, replicasText, serviceState, type TaskCounts } from "./service-rows.js";
 import { ago, instanceKey } from "./task-rows.js";
-
-/** Where `--deploy-min-health` keeps its ratio, so each deploy and scale can apply it again. */
-const MIN_HEALTH_LABEL = "io.flotilla.min-health";
 
 export async function run(context: CommandContext, [name]: string[]): Promise<void> {
   const client = await context.client();
@@ -153,7 +151,7 @@ export function describeService(
   lines.push(`    delay: ${formatNanoseconds(update.Delay ?? 0)}`);
   lines.push(`    failure action: ${update.FailureAction ?? "pause"}`);
   lines.push(`    order: ${update.Order ?? "stop-first"}`);
-  const minHealth = spec.Labels?.[MIN_HEALTH_LABEL];
+  const minHealth = spec.Labels?.[LABELS.minHealth];
   if (minHealth) lines.push(`    min health: ${minHealth}`);
   const hostname = new Map(nodes.map((n) => [n.ID ?? "", n.Description?.Hostname ?? n.ID ?? ""]));
   lines.push("  instances:");

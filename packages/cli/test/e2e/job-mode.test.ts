@@ -25,9 +25,9 @@ function jobTests(cli: () => Cli) {
       "--format",
       "{{.Name}} {{.Mode}} {{.Replicas}} {{.State}}",
     ]);
-  const ps = async (name: string) =>
+  const ps = async (name: string, ...flags: string[]) =>
     (
-      await cli().ok(["service", "ps", name, "--all", "--format", "{{.DesiredState}} {{.CurrentState}}"])
+      await cli().ok(["service", "ps", name, ...flags, "--format", "{{.DesiredState}} {{.CurrentState}}"])
     ).stdout
       .trim()
       .split("\n")
@@ -52,6 +52,8 @@ function jobTests(cli: () => Cli) {
     ]);
     expect(created.stderr).toMatch(new RegExp(`${name}: Service converged\\n$`));
     expect((await ls(name)).stdout).toBe(`${name} replicated job 0/2 (2/2 completed) complete\n`);
+    expect(await ps(name, "--all")).toEqual(["Complete Complete", "Complete Complete"]);
+    // A finished job's tasks are wanted "complete": they are its tasks now, as docker shows them.
     expect(await ps(name)).toEqual(["Complete Complete", "Complete Complete"]);
     const [inspected] = JSON.parse((await cli().ok(["service", "inspect", name])).stdout);
     expect(inspected.Spec.Mode).toEqual({ ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 2 } });
@@ -65,6 +67,7 @@ function jobTests(cli: () => Cli) {
     const listed = (await ls(name)).stdout;
     expect(listed).toMatch(new RegExp(`^${name} global job 0/0 \\(\\d+ completed\\) complete\\n$`));
     const nodes = Number(/\((\d+) completed\)/.exec(listed)![1]);
+    expect(await ps(name, "--all")).toEqual(Array(nodes).fill("Complete Complete"));
     expect(await ps(name)).toEqual(Array(nodes).fill("Complete Complete"));
   });
 

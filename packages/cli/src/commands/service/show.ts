@@ -5,6 +5,7 @@ import { paintState } from "../../output/color.js";
 import { compareNatural } from "../../output/compare.js";
 import { formatBytes, formatNanoseconds } from "../../output/units.js";
 import { LIFECYCLE_LABELS, lifecycleOf, rememberedInstances, unpark } from "./lifecycle.js";
+import { describeNetworks } from "./links.js";
 import { findService } from "./lookup.js";
 import { countsOf, replicasText, serviceState, type TaskCounts } from "./service-rows.js";
 import { ago, instanceKey } from "./task-rows.js";
@@ -21,14 +22,21 @@ export async function run(context: CommandContext, [name]: string[]): Promise<vo
     client.services.list({ filters: { id: [found.ID!] } }),
   ]);
   const service = listed.map((s) => s.attrs).find((s) => s.ID === found.ID) ?? found;
+  // The spec holds network IDs; people know the networks (and links) by name.
+  const networks = await describeNetworks(client, shownSpec(service.Spec ?? {}));
   context.stdout.write(
     describeService(
       service,
       tasks,
       nodes.map((n) => n.attrs),
-      { now: context.now(), paint: (state, text) => paintState(context.colors, state, text) },
+      { now: context.now(), networks, paint: (state, text) => paintState(context.colors, state, text) },
     ),
   );
+}
+
+/** The spec `show` describes: a stopped or undeployed service's parked spec, unparked. */
+function shownSpec(parked: ServiceSpec): ServiceSpec {
+  return lifecycleOf(parked) === "deployed" ? parked : unpark(parked);
 }
 
 /** Without ServiceStatus (API < 1.41), the counts come from the service's tasks. */
@@ -58,12 +66,16 @@ export function describeService(
   service: Service,
   tasks: readonly Task[],
   nodes: readonly Node[],
-  options: { now: number; paint?: (state: string, text: string) => string },
+  options: {
+    now: number;
+    /** The networks as `describeNetworks` names them; without it, the spec's network IDs. */
+    networks?: readonly string[];
+    paint?: (state: string, text: string) => string;
+  },
 ): string {
   const paint = options.paint ?? ((_: string, text: string) => text);
   const parked = service.Spec ?? {};
-  const lifecycle = lifecycleOf(parked);
-  const spec = lifecycle === "deployed" ? parked : unpark(parked);
+  const spec = shownSpec(parked);
   const container = spec.TaskTemplate?.ContainerSpec ?? {};
   const global = spec.Mode?.Global !== undefined;
   const lines: string[] = [`${spec.Name}:`];
@@ -100,9 +112,10 @@ export function describeService(
   );
   list(
     "networks",
-    spec.TaskTemplate?.Networks?.map(
-      (n) => n.Target + (n.Aliases?.length ? ` (as ${n.Aliases.join(", ")})` : ""),
-    ),
+    options.networks ??
+      spec.TaskTemplate?.Networks?.map(
+        (n) => n.Target + (n.Aliases?.length ? ` (as ${n.Aliases.join(", ")})` : ""),
+      ),
   );
   list(
     "secrets",

@@ -71,6 +71,24 @@ function jobTests(cli: () => Cli) {
     expect(await ps(name)).toEqual(Array(nodes).fill("Complete Complete"));
   });
 
+  it("lists a failed job's waiting retry without --all, and its failed run with it", {
+    timeout: 60_000,
+  }, async () => {
+    const name = cli().name("fjob");
+    const flags = ["--mode", "replicated-job", "--restart-delay", "60s", "--deploy", "-d"];
+    await cli().ok(["service", "create", name, IMAGE, "--cmd", "sh -c 'exit 2'", ...flags]);
+    // The run fails at once; its retry, assigned, then waits out the restart delay as "ready".
+    const settled = ["Ready Ready", "Shutdown Failed"];
+    const deadline = Date.now() + 30_000;
+    let all = await ps(name, "--all");
+    while (JSON.stringify(all) !== JSON.stringify(settled) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      all = await ps(name, "--all");
+    }
+    expect(all).toEqual(settled);
+    expect(await ps(name)).toEqual(["Ready Ready"]);
+  });
+
   it("refuses --replicas for a global job and an unknown mode, naming the flag", async () => {
     const global = await cli().run([
       "service",

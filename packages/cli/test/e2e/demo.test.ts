@@ -32,6 +32,10 @@ describe("flotilla demo", () => {
       "service stop",
       "service ls",
       "service start",
+      "stack deploy",
+      "stack services",
+      "stack ps",
+      "stack rm",
       "service rm",
     ]);
     // The nodes, the spread of 6 instances, the drain, and the rollback back to version 2.
@@ -45,6 +49,22 @@ describe("flotilla demo", () => {
     expect(stdout).toContain("updatestate.new=rollback_completed");
     expect(stdout).toContain("    - VERSION=2\n");
     expect(stdout).toMatch(/web +replicated +0\/6 +stopped/);
+    // The stack: its compose file, the objects deployed as docker names them, its tasks, its removal.
+    const stack = stdout.slice(
+      stdout.indexOf("$ flotilla stack deploy"),
+      stdout.indexOf("$ flotilla service rm"),
+    );
+    expect(stdout).toMatch(/^# \S+shop\.yml:\nservices:\n {2}front:\n/m);
+    expect(stack).toContain(
+      "Creating network shop_default\nCreating service shop_cache\nCreating service shop_front\n",
+    );
+    expect(stderr).toContain("shop_front: 2/2 running\nshop_front: Service converged\n");
+    expect(stack).toMatch(/shop_cache +replicated +1\/1 +running/);
+    expect(stack).toMatch(/shop_front +replicated +2\/2 +running/);
+    expect(stack.match(/^shop_(front|cache)\.\d +node-\d +Running/gm)).toHaveLength(3);
+    expect(stack).toContain(
+      "Removing service shop_cache\nRemoving service shop_front\nRemoving network shop_default\n",
+    );
     expect(stdout).toMatch(/That was flotilla\./);
     expect(Date.now() - started).toBeLessThan(30_000);
   });

@@ -25,9 +25,9 @@ function jobTests(cli: () => Cli) {
       "--format",
       "{{.Name}} {{.Mode}} {{.Replicas}} {{.State}}",
     ]);
-  const ps = async (name: string) =>
+  const ps = async (name: string, ...flags: string[]) =>
     (
-      await cli().ok(["service", "ps", name, "--all", "--format", "{{.DesiredState}} {{.CurrentState}}"])
+      await cli().ok(["service", "ps", name, ...flags, "--format", "{{.DesiredState}} {{.CurrentState}}"])
     ).stdout
       .trim()
       .split("\n")
@@ -52,6 +52,8 @@ function jobTests(cli: () => Cli) {
     ]);
     expect(created.stderr).toMatch(new RegExp(`${name}: Service converged\\n$`));
     expect((await ls(name)).stdout).toBe(`${name} replicated job 0/2 (2/2 completed) complete\n`);
+    expect(await ps(name, "--all")).toEqual(["Complete Complete", "Complete Complete"]);
+    // A finished job's tasks are wanted "complete": they are its tasks now, as docker shows them.
     expect(await ps(name)).toEqual(["Complete Complete", "Complete Complete"]);
     const [inspected] = JSON.parse((await cli().ok(["service", "inspect", name])).stdout);
     expect(inspected.Spec.Mode).toEqual({ ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 2 } });
@@ -65,7 +67,26 @@ function jobTests(cli: () => Cli) {
     const listed = (await ls(name)).stdout;
     expect(listed).toMatch(new RegExp(`^${name} global job 0/0 \\(\\d+ completed\\) complete\\n$`));
     const nodes = Number(/\((\d+) completed\)/.exec(listed)![1]);
+    expect(await ps(name, "--all")).toEqual(Array(nodes).fill("Complete Complete"));
     expect(await ps(name)).toEqual(Array(nodes).fill("Complete Complete"));
+  });
+
+  it("lists a failed job's waiting retry without --all, and its failed run with it", {
+    timeout: 60_000,
+  }, async () => {
+    const name = cli().name("fjob");
+    const flags = ["--mode", "replicated-job", "--restart-delay", "60s", "--deploy", "-d"];
+    await cli().ok(["service", "create", name, IMAGE, "--cmd", "sh -c 'exit 2'", ...flags]);
+    // The run fails at once; its retry, assigned, then waits out the restart delay as "ready".
+    const settled = ["Ready Ready", "Shutdown Failed"];
+    const deadline = Date.now() + 30_000;
+    let all = await ps(name, "--all");
+    while (JSON.stringify(all) !== JSON.stringify(settled) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      all = await ps(name, "--all");
+    }
+    expect(all).toEqual(settled);
+    expect(await ps(name)).toEqual(["Ready Ready"]);
   });
 
   it("refuses --replicas for a global job and an unknown mode, naming the flag", async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,6 +20,30 @@ function home() {
 
 async function until(done: () => boolean | Promise<boolean>): Promise<void> {
   for (let i = 0; i < 200 && !(await done()); i++) await new Promise((r) => setTimeout(r, 25));
+}
+
+/** Starts the sandbox in this process with `flags`, runs `work`, and stops it. */
+async function withSandbox(
+  flags: string[],
+  work: (env: Record<string, string>, printed: string) => Promise<void>,
+) {
+  const { env } = home();
+  const stop = new AbortController();
+  let out = "";
+  const running = flotilla(["sandbox", "--foreground", "--nodes", "1", ...flags], {
+    env,
+    signal: stop.signal,
+    onStdout: (text) => {
+      out += text;
+    },
+  });
+  await until(() => out.includes("Stop it with Ctrl-C."));
+  try {
+    await work(env, out);
+  } finally {
+    stop.abort();
+    expect((await running).code).toBe(0);
+  }
 }
 
 describe("flotilla sandbox --foreground", () => {
@@ -69,27 +93,46 @@ describe("flotilla sandbox --foreground", () => {
   });
 });
 
-describe("flotilla sandbox's swarm init flags", () => {
-  /** Starts the sandbox in this process with `flags`, runs `work`, and stops it. */
-  const withSandbox = async (flags: string[], work: (env: Record<string, string>) => Promise<void>) => {
-    const { env } = home();
-    const stop = new AbortController();
-    let out = "";
-    const running = flotilla(["sandbox", "--foreground", "--nodes", "1", ...flags], {
-      env,
-      signal: stop.signal,
-      onStdout: (text) => {
-        out += text;
-      },
+describe("a stack on the sandbox", () => {
+  it("deploys a compose file with flotilla stack deploy, which the docker CLI sees as a stack", {
+    timeout: 30_000,
+  }, async () => {
+    const { dir } = home();
+    const compose = join(dir, "compose.yml");
+    writeFileSync(
+      compose,
+      "services:\n  web:\n    image: busybox:1.36\n    command: sleep 3600\n    deploy:\n      replicas: 2\n",
+    );
+    await withSandbox(["--nodes", "2"], async (env, printed) => {
+      expect(printed).toContain("flotilla --context sandbox stack deploy -c compose.yml app\n");
+      const sandbox = (argv: string[]) => flotilla(["--context", "sandbox", ...argv], { env });
+      const deployed = await sandbox(["stack", "deploy", "-c", compose, "--resolve-image", "never", "app"]);
+      expect(deployed.stdout).toBe("Creating network app_default\nCreating service app_web\n");
+      expect(deployed.stderr).toContain("app_web: Service converged\n");
+      expect(deployed.code).toBe(0);
+      expect((await sandbox(["stack", "ls", "--format", "{{.Name}} {{.Services}}"])).stdout).toBe("app 1\n");
+      const tasks = await sandbox(["stack", "ps", "app", "--format", "{{.Name}} {{.CurrentState}}"]);
+      expect(tasks.stdout).toMatch(/^app_web\.1 Running .*\napp_web\.2 Running .*\n$/);
+      if (hasDocker) {
+        const listed = spawnSync(
+          docker,
+          ["--context", "sandbox", "stack", "services", "app", "--format", "{{.Name}} {{.Replicas}}"],
+          {
+            encoding: "utf8",
+            env: { ...process.env, ...env, DOCKER_HOST: "" },
+          },
+        );
+        expect(listed.stdout).toBe("app_web 2/2\n");
+      }
+      expect((await sandbox(["stack", "rm", "app"])).stdout).toBe(
+        "Removing service app_web\nRemoving network app_default\n",
+      );
+      expect((await sandbox(["stack", "ls", "-q"])).stdout).toBe("");
     });
-    await until(() => out.includes("Stop it with Ctrl-C."));
-    try {
-      await work(env);
-    } finally {
-      stop.abort();
-      expect((await running).code).toBe(0);
-    }
-  };
+  });
+});
+
+describe("flotilla sandbox's swarm init flags", () => {
   const addresses = async (env: Record<string, string>) => {
     const swarm = await flotilla(["--context", "sandbox", "swarm", "inspect"], { env });
     const node = await flotilla(["--context", "sandbox", "node", "inspect", "self"], { env });

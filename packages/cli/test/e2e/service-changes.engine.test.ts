@@ -6,6 +6,7 @@ import {
   linksSayWhatRestartsAndRemovalReleases,
   minHealthHoldsAfterScale,
   networkFlagsResolveAndRefuse,
+  showNamesLinkNetworks,
 } from "./service-changes.js";
 
 // service-changes.ts against the real engine. Names are unique per run; what is made is removed.
@@ -46,5 +47,9 @@ describe.skipIf(!engine)("service changes on the real engine", () => {
 
   it("says what a link restarts, and releases the link network on removal", { timeout: 120_000 }, () =>
     linksSayWhatRestartsAndRemovalReleases({ ...cli, service: (what) => linkNetwork(cli.service(what)) }),
+  );
+
+  it("names a service's link networks in show", { timeout: 60_000 }, () =>
+    showNamesLinkNetworks({ ...cli, service: (what) => linkNetwork(cli.service(what)) }),
   );
 });

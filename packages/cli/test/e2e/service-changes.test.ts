@@ -6,6 +6,7 @@ import {
   linksSayWhatRestartsAndRemovalReleases,
   minHealthHoldsAfterScale,
   networkFlagsResolveAndRefuse,
+  showNamesLinkNetworks,
 } from "./service-changes.js";
 
 // service-changes.ts against the fake (a fresh swarm per test).
@@ -25,6 +26,7 @@ describe("service changes on the fake", () => {
   it("changes no link target when the create is refused", () => linksChangeNothingForAFailedCreate(cli));
   it("says what a link restarts, and releases the link network on removal", () =>
     linksSayWhatRestartsAndRemovalReleases(cli));
+  it("names a service's link networks in show", () => showNamesLinkNetworks(cli));
 });
 
 describe("stateful services from the image's volumes on the fake", () => {

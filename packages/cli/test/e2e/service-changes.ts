@@ -148,3 +148,22 @@ export async function linksSayWhatRestartsAndRemovalReleases(cli: Cli): Promise<
   // removed it, until the node's agent tears it down.
   expect(await settles(async () => (await networkNames(cli)).includes(network), false, 30_000)).toBe(false);
 }
+
+export async function showNamesLinkNetworks(cli: Cli): Promise<void> {
+  const db = cli.service("sdb");
+  const app = cli.service("sapp");
+  const network = `flotilla-link-${db}`;
+  await cli.ok(["service", "create", db, cli.image]);
+  await cli.ok(["service", "create", app, cli.image, "--link", `${db}:database`]);
+  const networksOf = async (name: string) => {
+    const after = (await cli.ok(["service", "show", name])).stdout.split("\n  networks:\n")[1] ?? "";
+    const lines = after.split("\n");
+    const end = lines.findIndex((line) => !line.startsWith("    - "));
+    return lines.slice(0, end);
+  };
+  // The spec holds the network's ID; show names it, the link it carries and the target's alias.
+  expect(await networksOf(app)).toEqual([`    - ${network} (link to ${db})`]);
+  expect(await networksOf(db)).toEqual([`    - ${network} (link to ${db}) (as database)`]);
+  await cli.ok(["service", "unlink", app, db]);
+  await cli.ok(["service", "rm", app, db]);
+}

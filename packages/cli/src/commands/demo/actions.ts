@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CommandContext } from "../../context.js";
 import { CommandFailedError } from "../../errors.js";
 import type { CliIo } from "../../io.js";
@@ -15,6 +18,8 @@ const BROKEN = `"echo version $VERSION: missing config file >&2; exit 1"`;
 
 interface Step {
   say: string;
+  /** A file the step's commands read, printed before them. */
+  file?: { path: string; text: string };
   /** Command lines as a person types them after `flotilla`. */
   commands: { line: string; expect?: readonly number[]; forMs?: number }[];
   /** In the `--short` tour as well. */
@@ -26,6 +31,31 @@ interface Step {
 type FakeSwarm = Awaited<ReturnType<typeof import("@flotilla/testing").createFakeSwarm>>;
 
 const PS = "service ps web --format 'table {{.Name}}\t{{.Node}}\t{{.CurrentState}}'";
+
+// A stack: two services and their default network, from a compose file as `docker stack deploy` reads it.
+const COMPOSE = `services:
+  front:
+    image: busybox:1.36
+    command: ["sh", "-c", "echo front ready on $$HOSTNAME; while true; do sleep 2; done"]
+    deploy:
+      replicas: 2
+  cache:
+    image: busybox:1.36
+    command: ["sh", "-c", "while true; do sleep 2; done"]
+`;
+
+function stackStep(composeFile: string): Step {
+  return {
+    say: "A stack from a compose file, as `docker stack deploy` makes it: services shop_front and shop_cache on the network shop_default (the simulated swarm has no registry to resolve images on, hence --resolve-image never).",
+    file: { path: composeFile, text: COMPOSE },
+    commands: [
+      { line: `stack deploy -c ${composeFile} --resolve-image never shop` },
+      { line: "stack services shop" },
+      { line: "stack ps shop --format 'table {{.Name}}\t{{.Node}}\t{{.CurrentState}}'" },
+      { line: "stack rm shop" },
+    ],
+  };
+}
 
 const STEPS: Step[] = [
   {
@@ -97,10 +127,7 @@ export interface DemoFlags {
 }
 
 export async function tour(context: CommandContext, _operands: string[], flags: DemoFlags): Promise<void> {
-  const [{ createFakeSwarm }, { runCli }] = await Promise.all([
-    import("@flotilla/testing"),
-    import("../../run-cli.js"),
-  ]);
+  const { createFakeSwarm } = await import("@flotilla/testing");
   await using swarm = await createFakeSwarm({
     nodes: 3,
     seed: 9,
@@ -115,11 +142,35 @@ export async function tour(context: CommandContext, _operands: string[], flags: 
     convergedFor: 200,
   };
   const out = context.stdout;
-  const { bold, yellow: dim } = context.colors;
+  const { bold } = context.colors;
   out.write(bold("flotilla demo: a tour of flotilla on a simulated swarm\n"));
-  for (const step of flags.short ? STEPS.filter((s) => s.short) : STEPS) {
+  const dir = mkdtempSync(join(tmpdir(), "flotilla-demo-"));
+  try {
+    await runSteps(context, swarm, io, dir, flags);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (context.signal?.aborted) return;
+  out.write(
+    `\n${bold("That was flotilla.")} The same commands work on a sandbox that keeps running\n` +
+      "(`flotilla sandbox`, then `flotilla --context sandbox service ls`) and on a real swarm.\n",
+  );
+}
+
+async function runSteps(context: CommandContext, swarm: FakeSwarm, io: CliIo, dir: string, flags: DemoFlags) {
+  const { runCli } = await import("../../run-cli.js");
+  const out = context.stdout;
+  const { bold, yellow: dim } = context.colors;
+  // The stack step goes just before the clean-up, the last step.
+  const all = [...STEPS];
+  all.splice(all.length - 1, 0, stackStep(join(dir, "shop.yml")));
+  for (const step of flags.short ? all.filter((s) => s.short) : all) {
     if (context.signal?.aborted) return;
     out.write(`\n${dim(`# ${step.say}`)}\n`);
+    if (step.file) {
+      writeFileSync(step.file.path, step.file.text);
+      out.write(`${dim(`# ${step.file.path}:`)}\n${step.file.text}`);
+    }
     for (const command of step.commands) {
       out.write(`${bold(`$ flotilla ${command.line}`)}\n`);
       const signal = command.forMs
@@ -132,10 +183,6 @@ export async function tour(context: CommandContext, _operands: string[], flags: 
     }
     await step.settle?.(swarm);
   }
-  out.write(
-    `\n${bold("That was flotilla.")} The same commands work on a sandbox that keeps running\n` +
-      "(`flotilla sandbox`, then `flotilla --context sandbox service ls`) and on a real swarm.\n",
-  );
 }
 
 async function untilRescheduled(swarm: FakeSwarm, hostname: string): Promise<void> {

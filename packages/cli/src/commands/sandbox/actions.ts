@@ -279,6 +279,7 @@ function instructions(paths: Paths, pid: number | undefined, state: string | und
     "Point flotilla or the docker CLI at it:",
     "  flotilla --context sandbox node ls",
     "  docker --context sandbox service ls",
+    "  flotilla --context sandbox stack deploy -c compose.yml app",
     "  flotilla context use sandbox       # the current context for both tools",
     `  export DOCKER_HOST=${host}`,
     "",

@@ -31,10 +31,13 @@ export async function run(
 
 /**
  * What each instance is doing now: tasks wanted running, or "ready" (a restart waiting out its
- * --restart-delay), and for an instance that is failing the task that failed last, so its error
- * and exit code show without --all.
+ * --restart-delay), or "complete" (a job's task: never wanted running, so a running-only view
+ * would hide every task of a finished job, which `docker service ps` shows), and for an instance
+ * that is failing the task that failed last, so its error and exit code show without --all.
  */
 export function currentTasks(tasks: readonly Task[]): Task[] {
   const failed = new Set([...instanceFailures(tasks).values()].map((f) => f.task));
-  return tasks.filter((t) => t.DesiredState === "running" || t.DesiredState === "ready" || failed.has(t));
+  return tasks.filter((t) => CURRENT.has(t.DesiredState ?? "") || failed.has(t));
 }
+
+const CURRENT = new Set(["running", "ready", "complete"]);

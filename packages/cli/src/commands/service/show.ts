@@ -7,6 +7,7 @@ import { compareNatural } from "../../output/compare.js";
 import { formatBytes, formatNanoseconds } from "../../output/units.js";
 import { exitCodeOf, failureText, type InstanceFailure, instanceFailures, newestFirst } from "./failures.js";
 import { LIFECYCLE_LABELS, lifecycleOf, rememberedInstances, unpark } from "./lifecycle.js";
+import { describeNetworks } from "./links.js";
 import { findService } from "./lookup.js";
 import { countsOf, replicasText, serviceState, type TaskCounts } from "./service-rows.js";
 import { ago, instanceKey } from "./task-rows.js";
@@ -25,6 +26,8 @@ export async function run(context: CommandContext, [name]: string[]): Promise<vo
   const service = listed.map((s) => s.attrs).find((s) => s.ID === found.ID) ?? found;
   // A job's tasks are wanted "complete", not "running": all of them are its instances.
   const tasks = job ? history : history.filter((t) => LIVE.has(t.DesiredState ?? ""));
+  // The spec holds network IDs; people know the networks (and links) by name.
+  const networks = await describeNetworks(client, shownSpec(service.Spec ?? {}));
   context.stdout.write(
     describeService(
       service,
@@ -33,6 +36,7 @@ export async function run(context: CommandContext, [name]: string[]): Promise<vo
       {
         now: context.now(),
         failures: instanceFailures(history),
+        networks,
         paint: (state, text) => paintState(context.colors, state, text),
       },
     ),
@@ -41,6 +45,11 @@ export async function run(context: CommandContext, [name]: string[]): Promise<vo
 
 /** What an instance's current task is wanted as: running, or ready (a restart waiting its delay). */
 const LIVE = new Set(["running", "ready"]);
+
+/** The spec `show` describes: a stopped or undeployed service's parked spec, unparked. */
+function shownSpec(parked: ServiceSpec): ServiceSpec {
+  return lifecycleOf(parked) === "deployed" ? parked : unpark(parked);
+}
 
 /** Without ServiceStatus (API < 1.41), the counts come from the service's tasks. */
 function countedTasks(tasks: readonly Task[]): Partial<TaskCounts> {
@@ -73,14 +82,15 @@ export function describeService(
     now: number;
     /** Instances' last failures, from the whole task history (see instanceFailures). */
     failures?: ReadonlyMap<string, InstanceFailure>;
+    /** The networks as `describeNetworks` names them; without it, the spec's network IDs. */
+    networks?: readonly string[];
     paint?: (state: string, text: string) => string;
   },
 ): string {
   const failures = options.failures ?? new Map<string, InstanceFailure>();
   const paint = options.paint ?? ((_: string, text: string) => text);
   const parked = service.Spec ?? {};
-  const lifecycle = lifecycleOf(parked);
-  const spec = lifecycle === "deployed" ? parked : unpark(parked);
+  const spec = shownSpec(parked);
   const container = spec.TaskTemplate?.ContainerSpec ?? {};
   const global = spec.Mode?.Global !== undefined;
   const lines: string[] = [`${spec.Name}:`];
@@ -125,9 +135,10 @@ export function describeService(
   );
   list(
     "networks",
-    spec.TaskTemplate?.Networks?.map(
-      (n) => n.Target + (n.Aliases?.length ? ` (as ${n.Aliases.join(", ")})` : ""),
-    ),
+    options.networks ??
+      spec.TaskTemplate?.Networks?.map(
+        (n) => n.Target + (n.Aliases?.length ? ` (as ${n.Aliases.join(", ")})` : ""),
+      ),
   );
   list(
     "secrets",

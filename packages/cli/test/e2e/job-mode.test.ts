@@ -86,7 +86,8 @@ function jobTests(cli: () => Cli) {
       all = await ps(name, "--all");
     }
     expect(all).toEqual(settled);
-    expect(await ps(name)).toEqual(["Ready Ready"]);
+    // Without --all too: the retry, and the run that failed last (its error is why it waits).
+    expect(await ps(name)).toEqual(settled);
   });
 
   it("refuses --replicas for a global job and an unknown mode, naming the flag", async () => {

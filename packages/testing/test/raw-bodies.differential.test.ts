@@ -167,6 +167,27 @@ async function spreadTwice(send: Send, path: string, change: Record<string, unkn
   };
 }
 
+/**
+ * The swarm's own spec sent back twice, dockerode's way, with a field neither knows inside Raft:
+ * its values are the shared engine's history, so what is compared is that nothing changed.
+ */
+async function swarmRoundTrip(send: Send) {
+  type Swarm = { Version: { Index: number }; Spec: Record<string, unknown> & { Raft: object } };
+  const before = (await send("GET", "/swarm")).body as Swarm;
+  const statuses: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const current = (await send("GET", "/swarm")).body as Swarm;
+    const answer = await send("POST", `/swarm/update?version=${current.Version.Index}`, {
+      version: current.Version.Index,
+      ...before.Spec,
+      Raft: { ...before.Spec.Raft, Bogus: 1 },
+    });
+    statuses.push(answer.status);
+  }
+  const after = (await send("GET", "/swarm")).body as Swarm;
+  return { statuses, unchanged: JSON.stringify(after.Spec) === JSON.stringify(before.Spec) };
+}
+
 async function session(socketPath: string, image: string) {
   const unique = uniqueName("fraw");
   const send = target(socketPath, unique);
@@ -184,6 +205,16 @@ async function session(socketPath: string, image: string) {
   };
   out.secret = await spreadTwice(send, `/secrets/${secret.ID}`, { Labels: { a: "1" } });
   await send("DELETE", `/secrets/${secret.ID}`);
+  const service = (
+    await send("POST", "/services/create", {
+      Name: "{u}-rt",
+      TaskTemplate: { ContainerSpec: { Image: image } },
+      Mode: { Replicated: { Replicas: 0 } },
+    })
+  ).body as { ID: string };
+  out["service round trip (unordered)"] = await spreadTwice(send, `/services/${service.ID}`, { Labels: { a: "1" } });
+  await send("DELETE", `/services/${service.ID}`);
+  out.swarm = await swarmRoundTrip(send);
   return JSON.parse(JSON.stringify(out).split(self).join("<node>"));
 }
 

@@ -212,7 +212,9 @@ async function session(socketPath: string, image: string) {
       Mode: { Replicated: { Replicas: 0 } },
     })
   ).body as { ID: string };
-  out["service round trip (unordered)"] = await spreadTwice(send, `/services/${service.ID}`, { Labels: { a: "1" } });
+  out["service round trip (unordered)"] = await spreadTwice(send, `/services/${service.ID}`, {
+    Labels: { a: "1" },
+  });
   await send("DELETE", `/services/${service.ID}`);
   out.swarm = await swarmRoundTrip(send);
   return JSON.parse(JSON.stringify(out).split(self).join("<node>"));

@@ -75,7 +75,10 @@ function side(socketPath: string) {
 /** Per slot: how many tasks are kept, by desired state. */
 function history(tasks: Task[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const t of tasks) (out[String(t.Slot)] ??= []).push(`${t.DesiredState}/${t.Status.State}`);
+  for (const t of tasks) {
+    const slot = String(t.Slot);
+    out[slot] = [...(out[slot] ?? []), `${t.DesiredState}/${t.Status.State}`];
+  }
   for (const list of Object.values(out)) list.sort();
   return out;
 }

@@ -188,6 +188,21 @@ async function swarmRoundTrip(send: Send) {
   return { statuses, unchanged: JSON.stringify(after.Spec) === JSON.stringify(before.Spec) };
 }
 
+/** The node's spec with every name lower-cased and a field neither knows, then restored. */
+async function lowerCasedNodeUpdate(send: Send, path: string, unique: string) {
+  type Node = { Version: { Index: number }; Spec: Record<string, unknown> & { Labels?: object } };
+  const before = (await send("GET", path)).body as Node;
+  const lowered = Object.fromEntries(Object.entries(before.Spec).map(([k, v]) => [k.toLowerCase(), v]));
+  const answer = await send("POST", `${path}/update?version=${before.Version.Index}`, {
+    ...lowered,
+    labels: { ...before.Spec.Labels, [`${unique}.lower`]: "1" },
+    Extra: { Depth: 1 },
+  });
+  const stored = (await send("GET", path)).body as Node;
+  const restore = await send("POST", `${path}/update?version=${stored.Version.Index}`, before.Spec);
+  return { status: answer.status, stored: mask(stored.Spec), restored: restore.status };
+}
+
 async function session(socketPath: string, image: string) {
   const unique = uniqueName("fraw");
   const send = target(socketPath, unique);
@@ -200,6 +215,7 @@ async function session(socketPath: string, image: string) {
   out.node = await spreadTwice(send, `/nodes/${self}`, {
     Labels: { ...node.Spec.Labels, [`${unique}.zone`]: "a" },
   });
+  out.nodeLowerCased = await lowerCasedNodeUpdate(send, `/nodes/${self}`, unique);
   const secret = (await send("POST", "/secrets/create", { Name: "{u}-rt", Data: DATA })).body as {
     ID: string;
   };

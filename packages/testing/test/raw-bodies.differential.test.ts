@@ -89,6 +89,8 @@ function createCases(image: string): [string, string, unknown, "ordered"?][] {
     ["configs", "lower-cased and unknown", { name: "{u}-c2", Data: DATA, labels: { a: "1" }, Junk: [1] }],
     ["configs", "wrong type", { Name: "{u}-c3", Data: DATA, Labels: ["a"] }, "ordered"],
     ["configs", "wrong type of data", { Name: "{u}-c4", Data: 5 }, "ordered"],
+    ["configs", "data as an array of bytes", { Name: "{u}-c5", Data: [104, 105] }],
+    ["secrets", "data as an array of strings", { Name: "{u}-s4", Data: ["a"] }, "ordered"],
     [
       "networks",
       "lower-cased and unknown at depth",

@@ -119,4 +119,13 @@ describe("decodeBody", () => {
     const got = decode("ServiceSpec", '{"Labels": {"__proto__": "x"}}') as { Labels: object };
     expect(Object.keys(got.Labels)).toEqual(["__proto__"]);
   });
+  // Docker 20.10: `"Data": [104,105]` creates a config holding "hi"; 5 and ["a"] are refused.
+  it.each([
+    ['{"Name": "c", "Data": [104, 105]}', { Name: "c", Data: Buffer.from("hi").toString("base64") }],
+    ['{"Name": "c", "Data": 5}', misfit("number", "ConfigSpec.Data", "[]uint8")],
+    ['{"Name": "c", "Data": ["a"]}', misfit("string", "ConfigSpec.Data", "uint8")],
+    ['{"Name": "c", "Data": [256]}', misfit("number 256", "ConfigSpec.Data", "uint8")],
+  ])("reads a []byte field %s as Go does", (text, want) => {
+    expect(decode("ConfigSpec", text)).toEqual(want);
+  });
 });

@@ -71,6 +71,8 @@ class Decoder {
       case "any":
         return value;
       case "string":
+        if (kind === "array" && node.go === "[]uint8")
+          return this.bytes(value as unknown[], place, value as object);
         return kind === "string" ? value : this.misfit(kind, node, place);
       case "boolean":
         return kind === "bool" ? value : this.misfit(kind, node, place);
@@ -92,6 +94,16 @@ class Decoder {
         return this.object(target, value as Record<string, unknown>, place);
       }
     }
+  }
+
+  /**
+   * A []byte field (spec/ types it as a base64 string, as Go writes it) read from a JSON array:
+   * Go reads the array element by element into uint8s; the value kept is the base64 it writes.
+   */
+  private bytes(items: unknown[], place: Place | undefined, holder: object): string {
+    const byte: GoTypeNode = { kind: "integer", number: "uint8", go: "uint8" };
+    const read = items.map((item, i) => this.read(byte, item, place, holder, i) as number);
+    return Buffer.from(read).toString("base64");
   }
 
   private object(node: GoTypeNode, value: Record<string, unknown>, place: Place | undefined): unknown {

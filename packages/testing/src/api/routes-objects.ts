@@ -130,7 +130,10 @@ export const objectRoutes: Route[] = [
     false,
   ),
   route("POST", "/networks/create", async ({ cluster, request }) => {
-    const network = createNetwork(cluster, (await readJson(request)) as NetworkCreateRequest);
+    const network = createNetwork(
+      cluster,
+      (await readJson(request, "NetworkCreateRequest")) as NetworkCreateRequest,
+    );
     return json(201, { Id: network.Id, Warning: "" });
   }),
   route(

@@ -75,6 +75,9 @@ function serviceStatus(cluster: Cluster, service: StoredService) {
     else if (isLive(task)) live++;
   }
   const mode = service.Spec.Mode ?? {};
+  // dockerd counts completed tasks for jobs only: a replicated service whose tasks exited 0
+  // (restart condition none) reads 0 completed on Docker 20.10.
+  if (!mode.ReplicatedJob && !mode.GlobalJob) completed = 0;
   const desired = mode.Replicated
     ? (mode.Replicated.Replicas ?? 1)
     : mode.ReplicatedJob

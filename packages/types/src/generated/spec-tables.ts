@@ -284,7 +284,7 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Data": {
         "kind": "string",
-        "go": "string"
+        "go": "[]uint8"
       },
       "Templating": {
         "kind": "ref",
@@ -1639,7 +1639,7 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Data": {
         "kind": "string",
-        "go": "string"
+        "go": "[]uint8"
       },
       "Driver": {
         "kind": "ref",

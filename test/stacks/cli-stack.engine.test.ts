@@ -1,7 +1,8 @@
 import { join } from "node:path";
+import { Client } from "@flotilla/client";
 import { UnixSocketTransport } from "@flotilla/transport";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { Client } from "../../../client/src/index.js";
+import { flotilla } from "../../packages/cli/test/e2e/harness.js";
 import {
   converged,
   docker,
@@ -10,11 +11,11 @@ import {
   removeStackVolumes,
   stackEnv,
   stackObjects,
-} from "../../../client/test/stacks/parity.js";
-import { flotilla } from "./harness.js";
+} from "../../packages/client/test/stacks/parity.js";
 
 // `flotilla stack deploy` (the CLI, not only the library) makes what `docker stack deploy` makes
 // from the file with every field (the client's fixture), and `docker stack ps/rm` take its stack.
+// It sits with the repo's cross-package tests: it uses the CLI's harness and the client's fixture.
 
 const engine = inject("engine");
 

@@ -1,6 +1,6 @@
+import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { eventually, rawRequest, uniqueName } from "../../../test/support/raw-engine.js";
-import { createFakeSwarm, type FakeSwarm } from "../src/index.js";
+import { eventually, rawRequest, uniqueName } from "../support/raw-engine.js";
 
 // Task counts after the same raw requests on the real engine and on the fake (served on a
 // socket): `ServiceStatus` of `GET /services?status=true`, and the shut-down history a service

@@ -1,6 +1,6 @@
+import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { rawRequest, uniqueName } from "../../../test/support/raw-engine.js";
-import { createFakeSwarm, type FakeSwarm } from "../src/index.js";
+import { rawRequest, uniqueName } from "../support/raw-engine.js";
 
 // Raw bodies, as curl would send them, to the real engine and to the fake (served on a socket):
 // keys shuffled, names lower-cased, fields neither knows at several depths, wrong JSON types,

@@ -228,10 +228,12 @@ stop_pid() { # stop_pid WHAT PID: TERM, a bounded wait, then KILL
 }
 
 unmount_under() { # unmount_under DIR...: every mount below them, deepest first
-  local dir
+  # /proc/mounts names a mount by its resolved path (/var/run is a link to /run), so both count.
+  local dir real
   for dir in "$@"; do
-    { grep -F " $dir/" /proc/mounts || true; } | awk '{ print $2 }' | sort -r |
-      while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
+    real=$(realpath -m "$dir")
+    awk -v a="$dir/" -v b="$real/" 'index($2, a) == 1 || index($2, b) == 1 { print $2 }' /proc/mounts |
+      sort -r | while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
   done
 }
 
@@ -239,7 +241,11 @@ unmount_under() { # unmount_under DIR...: every mount below them, deepest first
 wipe_everything() {
   bash "$(dirname "$0")/swarm-down.sh"
   local ns name
-  for ns in $(ip netns list | awk '{ print $1 }' | grep -E '^flotilla-' | grep -vE '^flotilla-node-[0-9]+$' || true); do
+  # Every scratch engine ever started, whether its namespace or only its run folder is left.
+  for ns in $( {
+    ip netns list | awk '{ print $1 }'
+    ls /var/run
+  } | grep -E '^flotilla-[a-z0-9-]+$' | grep -vE '^flotilla-node-[0-9]+$' | sort -u || true); do
     name=${ns#flotilla-}
     stop_pid "scratch engine $name" "$(cat "/var/run/flotilla-$name/dockerd.pid" 2>/dev/null || true)"
     # A containerd or shim left in the namespace by the engine would keep its folders busy.

@@ -37,8 +37,11 @@ export interface CliRun {
   exitedAt: number;
 }
 
-/** Runs the built CLI with its own DOCKER_CONFIG; `running` resolves on exit. */
-export function runCli(args: string[], config: string): { running: Promise<CliRun>; exited: () => boolean } {
+/** Runs the built CLI with its own DOCKER_CONFIG; `running` resolves on exit, `stdout` is what it printed so far. */
+export function runCli(
+  args: string[],
+  config: string,
+): { running: Promise<CliRun>; exited: () => boolean; stdout: () => string; kill: () => void } {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: config, DOCKER_CONFIG: config, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -58,7 +61,7 @@ export function runCli(args: string[], config: string): { running: Promise<CliRu
       resolve({ code, stdout, stderr, exitedAt: performance.now() });
     });
   });
-  return { running, exited: () => done };
+  return { running, exited: () => done, stdout: () => stdout, kill: () => child.kill("SIGKILL") };
 }
 
 export interface UpdateUnderKill {

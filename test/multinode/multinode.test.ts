@@ -1,7 +1,16 @@
+import { StackDeployInterruptedError } from "@flotilla/client";
 import { ConnectionError } from "@flotilla/transport";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { logStreamWhileManagerDies, updateWhileManagerDies } from "./failover.js";
 import { type Outcome, SCENARIOS } from "./scenarios.js";
+import {
+  deployCutWhileWaiting,
+  deployWhileLeaderDies,
+  inFirstDeploy,
+  parseStanding,
+  SERVICES,
+  serviceKey,
+} from "./stack-faults.js";
 import { DEFAULT_SHAPE, EngineSwarmTarget, FakeSwarmTarget, type SwarmShape } from "./target.js";
 
 // The multi-node scenarios (scenarios.ts) on the real swarm of scripts/swarm-up.sh, on the fake
@@ -78,6 +87,70 @@ describe.skipIf(!swarm)("the multi-node swarm of scripts/swarm-up.sh", () => {
     // A liveness bound (the stream must end, not hang), not a speed measure.
     expect(result.ms).toBeLessThan(1000);
   }, 120_000);
+
+  // Faults in stack deploys (stack-faults.ts).
+  it("a stack deploy whose connection is cut while it waits for convergence ends with a typed error at once", async () => {
+    const result = await deployCutWhileWaiting(target, image);
+    const error = result.error as StackDeployInterruptedError;
+    console.info(
+      `stack deploy (${result.services} services), connection cut in the convergence wait: ` +
+        `${error?.name} (${(error?.cause as { code?: string } | undefined)?.code}) ${Math.round(result.ms)} ms after the cut`,
+    );
+    expect(error).toBeInstanceOf(StackDeployInterruptedError);
+    expect(error).toMatchObject({ code: "ERR_STACK_DEPLOY_INTERRUPTED", stage: "wait", notDone: [] });
+    expect(error.created).toHaveLength(result.services);
+    expect(error.cause).toBeInstanceOf(ConnectionError);
+    // A liveness bound (the wait must end, not poll a dead connection), not a speed measure.
+    expect(result.ms).toBeLessThan(1000);
+  }, 120_000);
+
+  it("a stack deploy whose leader is killed completes through failover or says which services it wrote; again, it converges", async () => {
+    const next = engine?.images.next ?? "flotilla-test/busybox:next";
+    const result = await deployWhileLeaderDies(target, { 1: image, 2: next });
+    // The CLI's progress goes to stderr too; its error is the one line it starts with "flotilla: ".
+    const errors = result.cli.stderr.split("\n").filter((line) => line.startsWith("flotilla: "));
+    const failedWith = errors.join("\n");
+    console.info(
+      `stack deploy of ${SERVICES} services: killed the leader ${result.killed} (context: ${result.hosts.join(", ")}) ` +
+        `after ${result.linesAtKill} services were being written; the CLI exited ${result.cli.code} ` +
+        `${Math.round(result.cli.exitedAt - result.killedAt)} ms later ` +
+        `(${result.cli.code === 0 ? "completed through failover" : `failed: ${failedWith}`}); ` +
+        `a new leader answered ${Math.round(result.electionMs)} ms after the kill; ` +
+        `the second deploy exited ${result.again.code}; the swarm healed in ${Math.round(result.healMs)} ms`,
+    );
+    expect(result.linesAtKill, "the kill came after the deploy had finished writing").toBeLessThan(SERVICES);
+    // Each service is at the old spec, the new one, or (a create not done) absent: never a mix.
+    const name = (i: number) => `${result.stack}_${serviceKey(i)}`;
+    for (let i = 1; i <= SERVICES; i++) {
+      expect(["2", inFirstDeploy(i) ? "1" : "absent"]).toContain(result.afterKill?.[name(i)]);
+    }
+    const everyService = Array.from({ length: SERVICES }, (_, i) => name(i + 1));
+    if (result.cli.code === 0 || / every service was created or updated /.test(failedWith)) {
+      // The writes completed through failover (and at most the wait for convergence was cut).
+      expect(everyService.map((s) => result.afterKill?.[s])).toEqual(Array(SERVICES).fill("2"));
+    } else {
+      expect(result.cli.code).toBe(1);
+      expect(errors).toHaveLength(1);
+      expect(failedWith).toMatch(/^flotilla: stack \S+ was deployed only in part because /);
+      const said = parseStanding(failedWith);
+      expect(said, failedWith).toBeDefined();
+      for (const service of [...said!.created, ...said!.updated])
+        expect(result.afterKill?.[service]).toBe("2");
+      for (const service of said!.notDone) expect(result.afterKill?.[service]).not.toBe("2");
+      const named = [
+        ...said!.created,
+        ...said!.updated,
+        ...said!.notDone,
+        ...(said!.inDoubt ? [said!.inDoubt] : []),
+      ];
+      expect(named.sort()).toEqual(everyService.sort());
+    }
+    expect(failedWith).not.toMatch(/Error\b|\bat \S+:\d+|undefined|NaN|Cannot read|Maximum call stack/);
+    expect(result.again.code, result.again.stderr).toBe(0);
+    expect(Object.values(result.afterAgain ?? {})).toEqual(Array(SERVICES).fill("2"));
+    expect(result.runningAfterAgain).toBe(SERVICES);
+    expect(result.healed).toEqual({ reachable: target.shape.managers.length, leaders: 1 });
+  }, 420_000);
 });
 
 async function runOnFake(key: string): Promise<Outcome> {

@@ -1,6 +1,7 @@
 import type { ComposeLoadOptions, ComposeSource, LoadedCompose } from "./load.js";
 import type { ComposeDocument } from "./model.js";
 
+export { type DeployStanding, StackDeployInterruptedError } from "./interrupted.js";
 export type { ComposeFile, ComposeLoadOptions, ComposeSource, LoadedCompose } from "./load.js";
 export type { ComposeDocument } from "./model.js";
 export { IMAGE_LABEL, NAMESPACE_LABEL } from "./namespace.js";

@@ -1,7 +1,7 @@
-import { ApiError, NotFoundError } from "@flotilla/transport";
+import { ApiError, ConflictError, NotFoundError, UncertainWriteError } from "@flotilla/transport";
 import type { Service as ServiceAttrs, ServiceSpec } from "@flotilla/types";
 import { FlotillaError, ValidationError } from "@flotilla/types";
-import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict } from "../conflict-retry.js";
+import { DEFAULT_CONFLICT_ATTEMPTS, retryOnConflict, UNCERTAIN_WRITE_RETRIES } from "../conflict-retry.js";
 import type { ConvergenceOptions, ConvergenceProgress } from "../convergence.js";
 import { ConvergenceError, StaleVersionError } from "../errors.js";
 import { filtersQuery } from "../filters.js";
@@ -10,6 +10,7 @@ import type { Task } from "../models/task.js";
 import type { RawApi } from "../raw.js";
 import type { Services } from "../resources/services.js";
 import type { Tasks } from "../resources/tasks.js";
+import { type DeployStanding, isLostContact, StackDeployInterruptedError } from "./interrupted.js";
 import type { ComposeLoadOptions, ComposeSource, LoadedCompose } from "./load.js";
 import { checkStackName, IMAGE_LABEL, NAMESPACE_LABEL, namespace, stackFilter } from "./namespace.js";
 import type { StackPlan } from "./plan.js";
@@ -66,6 +67,14 @@ export class StackDeployError extends FlotillaError {
   }
 }
 
+/** What every service write of one deploy shares. */
+interface ServiceWrite {
+  resolveImage: ResolveImage;
+  warnings: string[];
+  emit: (event: StackEvent) => void;
+  registryAuth: boolean;
+}
+
 /** Stacks: compose files deployed to swarm, indistinguishable from `docker stack deploy`'s. */
 export class Stacks {
   readonly #api: RawApi;
@@ -107,6 +116,49 @@ export class Stacks {
     await this.#checkManager();
     await this.#checkExternal(plan);
 
+    const deployed: StackDeployResult["services"] = [];
+    // The service being written: if contact is lost now, its write may or may not be in.
+    let writing: string | undefined;
+    try {
+      await this.#writeShared(plan, options, emit);
+      const filters = { filters: filtersQuery(stackFilter(plan.namespace)) };
+      const existing = new Map(
+        (await this.#api.raw("GET /services", { query: filters, signal: options.signal })).map(
+          (s) => [s.Spec?.Name, s] as const,
+        ),
+      );
+      const write = { resolveImage, warnings, emit, registryAuth: options.registryAuth ?? false };
+      for (const [key, planned] of plan.services) {
+        const spec = await this.#withCredentialSpecId(planned);
+        const service = spec.Name ?? "";
+        writing = service;
+        const before = existing.get(service);
+        if (before) {
+          emit({ kind: "update", object: "service", name: service, id: before.ID });
+          await this.#updateService(before, spec, write, options.signal);
+          deployed.push({ key, name: service, id: before.ID ?? "", created: false });
+        } else {
+          emit({ kind: "create", object: "service", name: service });
+          const id = await this.#createService(spec, write, options.signal);
+          deployed.push({ key, name: service, id, created: true });
+        }
+        writing = undefined;
+      }
+    } catch (error) {
+      if (!isLostContact(error)) throw error;
+      throw new StackDeployInterruptedError(name, "write", standing(plan, deployed, writing), error);
+    }
+
+    if (options.wait ?? true) await this.#waitAll(name, deployed, options);
+    return { services: deployed, warnings };
+  }
+
+  // Prune, then the stack's networks, secrets and configs, which its services refer to.
+  async #writeShared(
+    plan: StackPlan,
+    options: StackDeployOptions,
+    emit: (event: StackEvent) => void,
+  ): Promise<void> {
     const filters = { filters: filtersQuery(stackFilter(plan.namespace)) };
     const signal = options.signal;
     if (options.prune) {
@@ -157,53 +209,74 @@ export class Stacks {
         await this.#api.raw("POST /configs/create", { body: spec, signal });
       }
     }
+  }
 
-    const existing = new Map(
-      (await this.#api.raw("GET /services", { query: filters, signal })).map(
-        (s) => [s.Spec?.Name, s] as const,
-      ),
+  // Read-modify-write at the version read. A write whose manager died before answering may have
+  // been applied: the next read, through the manager now in use, shows whether it was.
+  async #updateService(
+    before: ServiceAttrs,
+    spec: ServiceSpec,
+    write: ServiceWrite,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const id = before.ID ?? "";
+    let sent: { spec: ServiceSpec; version: number } | undefined;
+    await retryOnConflict(
+      async (attempt, afterUncertainWrite) => {
+        const current = attempt === 1 ? before : (await this.#services.get(id)).attrs;
+        if (afterUncertainWrite && sent && wasApplied(sent, current)) return;
+        const next = await this.#updatedSpec(spec, current, write.resolveImage, write.warnings, write.emit);
+        sent = { spec: next, version: current.Version?.Index ?? 0 };
+        await this.#services.updateSpec(id, next, current.Version?.Index, {
+          registryAuth: write.registryAuth,
+          signal,
+        });
+      },
+      {
+        attempts: DEFAULT_CONFLICT_ATTEMPTS,
+        uncertainWrites: UNCERTAIN_WRITE_RETRIES,
+        signal,
+        what: `service ${spec.Name} update`,
+        exhausted: (refusal) =>
+          new StaleVersionError(
+            {
+              kind: "service",
+              id,
+              hint: `it kept changing during ${DEFAULT_CONFLICT_ATTEMPTS} attempts`,
+            },
+            { cause: refusal },
+          ),
+      },
     );
-    const deployed: StackDeployResult["services"] = [];
-    const registryAuth = options.registryAuth ?? false;
-    for (const [key, planned] of plan.services) {
-      const spec = await this.#withCredentialSpecId(planned);
-      const name = spec.Name ?? "";
-      const before = existing.get(name);
-      if (before) {
-        emit({ kind: "update", object: "service", name, id: before.ID });
-        const id = before.ID ?? "";
-        await retryOnConflict(
-          async (attempt) => {
-            const current = attempt === 1 ? before : (await this.#services.get(id)).attrs;
-            const next = await this.#updatedSpec(spec, current, resolveImage, warnings, emit);
-            await this.#services.updateSpec(id, next, current.Version?.Index, { registryAuth, signal });
-          },
-          {
-            attempts: DEFAULT_CONFLICT_ATTEMPTS,
-            signal,
-            what: `service ${name} update`,
-            exhausted: (refusal) =>
-              new StaleVersionError(
-                {
-                  kind: "service",
-                  id,
-                  hint: `it kept changing during ${DEFAULT_CONFLICT_ATTEMPTS} attempts`,
-                },
-                { cause: refusal },
-              ),
-          },
-        );
-        deployed.push({ key, name, id, created: false });
-      } else {
-        emit({ kind: "create", object: "service", name });
-        const pinned = resolveImage === "never" ? spec : await this.#pinImage(spec, warnings, emit);
-        const created = await this.#services.createFromSpec(pinned, { registryAuth, signal });
-        deployed.push({ key, name, id: created.id, created: true });
+  }
+
+  // A create whose manager died before answering may have been applied: the service then shows
+  // under its name through the manager now in use, and creating it again would be refused.
+  async #createService(
+    spec: ServiceSpec,
+    write: ServiceWrite,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    const pinned =
+      write.resolveImage === "never" ? spec : await this.#pinImage(spec, write.warnings, write.emit);
+    for (let uncertain = 0; ; ) {
+      try {
+        return (await this.#services.createFromSpec(pinned, { registryAuth: write.registryAuth, signal })).id;
+      } catch (error) {
+        const afterLostWrite =
+          error instanceof UncertainWriteError || (uncertain > 0 && error instanceof ConflictError);
+        if (!afterLostWrite || uncertain >= UNCERTAIN_WRITE_RETRIES) throw error;
+        uncertain++;
+        const found = await this.#serviceNamed(spec.Name ?? "", signal);
+        if (found) return found.ID ?? "";
       }
     }
+  }
 
-    if (options.wait ?? true) await this.#waitAll(name, deployed, options);
-    return { services: deployed, warnings };
+  async #serviceNamed(name: string, signal: AbortSignal | undefined): Promise<ServiceAttrs | undefined> {
+    const query = { filters: filtersQuery({ name: [name] }) };
+    // The name filter matches prefixes.
+    return (await this.#api.raw("GET /services", { query, signal })).find((s) => s.Spec?.Name === name);
   }
 
   /** Every stack with its number of services, by name (`docker stack ls`). */
@@ -439,15 +512,31 @@ export class Stacks {
     options: StackDeployOptions,
   ): Promise<void> {
     const emit = options.onEvent ?? (() => {});
+    // The first wait that fails for want of the swarm stops the others: they would fail the same
+    // way, each at its next poll, and the user would wait for the slowest to find out.
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    let lost: unknown;
     const results = await Promise.allSettled(
       deployed.map((service) =>
-        this.#services.waitUntilConverged(service.id, {
-          ...options.convergence,
-          signal: options.signal,
-          onProgress: (progress) => emit({ kind: "progress", service: service.name, progress }),
-        }),
+        this.#services
+          .waitUntilConverged(service.id, {
+            ...options.convergence,
+            signal,
+            onProgress: (progress) => emit({ kind: "progress", service: service.name, progress }),
+          })
+          .catch((error: unknown) => {
+            if (lost === undefined && !stop.signal.aborted && isLostContact(error)) {
+              lost = error;
+              stop.abort(error);
+            }
+            throw error;
+          }),
       ),
     );
+    if (lost !== undefined && !options.signal?.aborted) {
+      throw new StackDeployInterruptedError(stack, "wait", standing(deployed, deployed, undefined), lost);
+    }
     const failures: { service: string; error: ConvergenceError }[] = [];
     results.forEach((result, i) => {
       if (result.status === "fulfilled") return;
@@ -456,6 +545,47 @@ export class Stacks {
     });
     if (failures.length > 0) throw new StackDeployError(stack, failures);
   }
+}
+
+/** Which of the planned services were written, in the order they were deployed. */
+function standing(
+  planned: StackPlan | StackDeployResult["services"],
+  deployed: StackDeployResult["services"],
+  writing: string | undefined,
+): DeployStanding {
+  const names = Array.isArray(planned)
+    ? planned.map((s) => s.name)
+    : [...planned.services.values()].map((spec) => spec.Name ?? "");
+  const written = new Set(deployed.map((s) => s.name));
+  return {
+    created: deployed.filter((s) => s.created).map((s) => s.name),
+    updated: deployed.filter((s) => !s.created).map((s) => s.name),
+    ...(writing !== undefined && { inDoubt: writing }),
+    notDone: names.filter((n) => !written.has(n) && n !== writing),
+  };
+}
+
+/**
+ * Whether the service, read after a write whose answer was lost, has that write in: a version
+ * past the one written at, and every field sent (the engine adds defaults, and secret IDs, to
+ * what it keeps). A write taken for not applied is sent again at the version read, which is safe.
+ */
+function wasApplied(sent: { spec: ServiceSpec; version: number }, current: ServiceAttrs): boolean {
+  return (current.Version?.Index ?? 0) > sent.version && includes(current.Spec, sent.spec);
+}
+
+function includes(whole: unknown, part: unknown): boolean {
+  if (part === undefined) return true;
+  if (typeof part !== "object" || part === null) return whole === part;
+  if (typeof whole !== "object" || whole === null || Array.isArray(part) !== Array.isArray(whole))
+    return false;
+  if (Array.isArray(part)) {
+    const items = whole as unknown[];
+    return part.length === items.length && part.every((item, i) => includes(items[i], item));
+  }
+  return Object.entries(part).every(([key, value]) =>
+    includes((whole as Record<string, unknown>)[key], value),
+  );
 }
 
 function byName(a: ServiceAttrs, b: ServiceAttrs): number {

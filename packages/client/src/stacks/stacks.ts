@@ -567,11 +567,14 @@ function standing(
 
 /**
  * Whether the service, read after a write whose answer was lost, has that write in: a version
- * past the one written at, and every field sent (the engine adds defaults, and secret IDs, to
- * what it keeps). A write taken for not applied is sent again at the version read, which is safe.
+ * past the one written at, and every field sent (the engine adds defaults, and secret IDs, to what
+ * it keeps, and keeps networks by ID where the stack names them). A write taken for not applied is
+ * sent again at the version read, which is safe.
  */
 function wasApplied(sent: { spec: ServiceSpec; version: number }, current: ServiceAttrs): boolean {
-  return (current.Version?.Index ?? 0) > sent.version && includes(current.Spec, sent.spec);
+  const { Networks: _, ...template } = sent.spec.TaskTemplate ?? {};
+  const comparable = { ...sent.spec, TaskTemplate: template };
+  return (current.Version?.Index ?? 0) > sent.version && includes(current.Spec, comparable);
 }
 
 function includes(whole: unknown, part: unknown): boolean {

@@ -217,8 +217,9 @@ export async function deployWhileLeaderDies(
         .filter((l) => /^(Creating|Updating) service /.test(l)).length;
     while (!cli.exited() && written() < KILL_AFTER_LINE) await sleep(5);
     linesAtKill = written();
-    const killedAt = await target.killEngine(leader);
+    // Set first: a kill that fails part way still leaves the swarm to heal.
     killed = true;
+    const killedAt = await target.killEngine(leader);
     const run = await finished(cli);
 
     const electedAt = await until(

@@ -73,6 +73,7 @@ export { IterableResponse, type ResponseInit } from "./iterable-response.js";
 export { encodeFilters, type FilterValue, withQuery } from "./query.js";
 export { redactHeaders } from "./redact.js";
 export { type OpenSocket, SocketTransport, type SocketTransportOptions } from "./socket-transport.js";
+export { stackTransports, type TransportStackOptions } from "./stack-transports.js";
 export {
   demultiplex,
   encodeFrame,
@@ -93,4 +94,16 @@ export type {
   TransportRequest,
   TransportResponse,
 } from "./transport.js";
-export { type ApiVersionOptions, VersionedTransport, withApiVersion } from "./versioned-transport.js";
+export {
+  type ApiVersionOptions,
+  isVersionedTransport,
+  VersionedTransport,
+  withApiVersion,
+} from "./versioned-transport.js";
+export {
+  composeTransport,
+  ForwardingTransport,
+  type RequestStep,
+  type TransportWrapper,
+  wrapTransport,
+} from "./wrap.js";

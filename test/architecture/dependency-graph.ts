@@ -124,3 +124,27 @@ export function findCycle(graph: ReadonlyMap<string, ReadonlySet<string>>): stri
   }
   return undefined;
 }
+
+/**
+ * One package's production modules and the modules each imports (relative specifiers, static,
+ * dynamic and type-only alike: a type import is still a dependency of the design).
+ */
+export function moduleGraph(
+  packageRoot: string,
+  readFile: (path: string) => string = (p) => readFileSync(p, "utf8"),
+  listFiles: (dir: string) => string[] = sourceFiles,
+): Map<string, Set<string>> {
+  const files = listFiles(join(packageRoot, "src")).filter((file) => !isTestFile(file));
+  const known = new Set(files);
+  const graph = new Map<string, Set<string>>();
+  for (const file of files) {
+    const targets = new Set<string>();
+    for (const spec of importSpecifiers(readFile(file))) {
+      if (!spec.startsWith(".")) continue;
+      const target = resolve(dirname(file), spec).replace(/\.js$/, ".ts");
+      if (known.has(target)) targets.add(relative(packageRoot, target));
+    }
+    graph.set(relative(packageRoot, file), targets);
+  }
+  return graph;
+}

@@ -4,6 +4,9 @@ import type { GlobalOptions } from "./engine/global-options.js";
 import { type CliIo, sleep } from "./io.js";
 import { type Palette, palette } from "./output/color.js";
 
+/** Runs one more command line in this process, as `flotilla ARGV...` would; returns its exit code. */
+export type RunCommandLine = (argv: readonly string[], io: CliIo) => Promise<number>;
+
 /**
  * What a command's action works with: the streams, the global options, colours, and a client
  * opened on first use (so `--help` and bad input never touch the engine) and closed at exit.
@@ -12,12 +15,15 @@ export class CommandContext {
   readonly io: CliIo;
   readonly globals: GlobalOptions;
   readonly colors: Palette;
+  /** For a command that runs others (the demo); given by the runner that runs this one. */
+  readonly runCommandLine: RunCommandLine | undefined;
   #transport: Promise<Transport> | undefined;
   #client: Promise<Client> | undefined;
 
-  constructor(io: CliIo, globals: GlobalOptions) {
+  constructor(io: CliIo, globals: GlobalOptions, runCommandLine?: RunCommandLine) {
     this.io = io;
     this.globals = globals;
+    this.runCommandLine = runCommandLine;
     const wanted = globals.color !== false && io.env.NO_COLOR === undefined && io.env.TERM !== "dumb";
     this.colors = palette(wanted && io.stdout.isTTY === true);
   }

@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { ActionRunner } from "./action-runner.js";
 import { registerCompletionCommands } from "./commands/completion/register.js";
 import { registerContextCommands } from "./commands/context/register.js";
 import { registerDemoCommand } from "./commands/demo/register.js";
@@ -10,56 +11,10 @@ import { registerStackCommands } from "./commands/stack/register.js";
 import { registerStoredCommands } from "./commands/stored/register.js";
 import { registerSwarmCommands } from "./commands/swarm/register.js";
 import { registerTaskCommands } from "./commands/task/register.js";
-import { CommandContext } from "./context.js";
 import type { GlobalOptions } from "./engine/global-options.js";
 import type { CliIo } from "./io.js";
 import { typed } from "./options/typed-option.js";
 import { VERSION } from "./version.js";
-
-/** Loads a command's implementation on first use, so start-up parses only what the command needs. */
-export type CommandModule = {
-  /** Operands and options come read by their kinds (options/typed-option.ts), so each module types its own. */
-  run: (context: CommandContext, operands: never, options: never) => Promise<void>;
-};
-
-/** The exports of a command module that are actions. */
-export type ActionNames<M> = { [K in keyof M]: M[K] extends CommandModule["run"] ? K : never }[keyof M];
-
-/** Opens contexts for actions and remembers them, so the runner can close what they opened. */
-export class ActionRunner {
-  readonly #io: CliIo;
-  readonly contexts: CommandContext[] = [];
-
-  constructor(io: CliIo) {
-    this.#io = io;
-  }
-
-  /**
-   * An action handler for commander that loads `load()` and runs it with a fresh context. Every
-   * marked option and operand (options/typed-option.ts) is read first: a bad value is refused
-   * before the action can send anything.
-   */
-  lazy(load: () => Promise<CommandModule>) {
-    return async (...args: unknown[]) => {
-      const command = args.at(-1) as Command;
-      const [{ readOperands, readOptions }, module] = await Promise.all([
-        import("./options/option-values.js"),
-        load(),
-      ]);
-      const options = readOptions(command, this.#io.env);
-      const operands = readOperands(command, args.slice(0, -2), this.#io.env).flat();
-      this.#io.onCommand?.();
-      const context = new CommandContext(this.#io, options.all as GlobalOptions);
-      this.contexts.push(context);
-      await module.run(context, operands as never, options.own as never);
-    };
-  }
-
-  /** Like lazy(), for a module that exports several actions: runs the one called `name`. */
-  action<M>(load: () => Promise<M>, name: ActionNames<M>) {
-    return this.lazy(() => load().then((m) => ({ run: m[name] as CommandModule["run"] })));
-  }
-}
 
 /** Adds a group's commands; `lazy`: only what the command line runs needs to be complete. */
 type Register = (program: Command, runner: ActionRunner, lazy: boolean) => void;
@@ -77,7 +32,9 @@ const GROUPS: ReadonlyMap<string, Register> = new Map<string, Register>([
   ["context", registerContextCommands],
   ["sandbox", registerSandboxCommands],
   ["demo", registerDemoCommand],
-  ["completion", registerCompletionCommands],
+  // Completion walks the whole tree whatever the command line registered, so it is handed a way to
+  // build one rather than importing this module back.
+  ["completion", (program, runner) => registerCompletionCommands(program, runner, createProgram)],
 ]);
 
 /**

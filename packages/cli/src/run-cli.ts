@@ -1,7 +1,8 @@
 import { CommanderError } from "commander";
+import { ActionRunner } from "./action-runner.js";
 import { describeError, EXIT_USAGE, exitCodeFor, InterruptedError, rawMessage } from "./errors.js";
 import type { CliIo } from "./io.js";
-import { ActionRunner, createProgram } from "./program.js";
+import { createProgram } from "./program.js";
 
 const CLEAN_EXITS = new Set(["commander.helpDisplayed", "commander.version"]);
 
@@ -11,7 +12,7 @@ const CLEAN_EXITS = new Set(["commander.helpDisplayed", "commander.version"]);
  * line, when the run's signal was aborted with an InterruptedError (Ctrl-C, SIGTERM).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const runner = new ActionRunner(io);
+  const runner = new ActionRunner(io, runCli);
   const program = createProgram(io, runner, argv);
   try {
     await program.parseAsync([...argv], { from: "user" });

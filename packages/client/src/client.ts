@@ -1,9 +1,10 @@
 import {
+  isVersionedTransport,
   type OpenTransportOptions,
   openTransport,
   type Transport,
   type TransportResponse,
-  VersionedTransport,
+  type VersionedTransport,
   withApiVersion,
 } from "@flotilla/transport";
 import { clockOf, type ResponseBody, type Route } from "@flotilla/types";
@@ -69,7 +70,7 @@ export class Client implements AsyncDisposable {
   constructor(options: ClientOptions) {
     const { transport, apiVersion } = options;
     this.transport =
-      transport instanceof VersionedTransport && apiVersion === undefined
+      isVersionedTransport(transport) && apiVersion === undefined
         ? transport
         : withApiVersion(transport, { version: apiVersion });
     // Known before any request only when pinned (by `apiVersion` or DOCKER_API_VERSION).

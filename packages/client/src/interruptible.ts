@@ -1,9 +1,4 @@
-import {
-  AbortError,
-  type Transport,
-  type TransportRequest,
-  type TransportResponse,
-} from "@flotilla/transport";
+import { AbortError, type Transport, wrapTransport } from "@flotilla/transport";
 import type { VersionSource } from "./raw.js";
 
 // A client given a signal (a CLI's Ctrl-C) stops waiting the moment it fires, whatever is in
@@ -23,17 +18,12 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, what: str
 
 /** `transport` with `signal` added to every request (beside the request's own, if any). */
 export function interruptibleTransport(transport: Transport, signal: AbortSignal): Transport {
-  return {
-    get endpoint() {
-      return transport.endpoint;
-    },
-    request(request: TransportRequest): Promise<TransportResponse> {
-      const both = request.signal ? AbortSignal.any([request.signal, signal]) : signal;
-      return transport.request({ ...request, signal: both });
-    },
-    close: () => transport.close(),
-    [Symbol.asyncDispose]: () => transport.close(),
-  };
+  return wrapTransport(transport, (request, inner) =>
+    inner.request({
+      ...request,
+      signal: request.signal ? AbortSignal.any([request.signal, signal]) : signal,
+    }),
+  );
 }
 
 /** Negotiation that stops waiting when `signal` fires. */

@@ -10,9 +10,10 @@ import {
 } from "./endpoint/resolve-endpoint.js";
 import type { Environment } from "./environment.js";
 import { EndpointError } from "./errors.js";
-import { FailoverTransport, type FailoverTransportOptions } from "./failover-transport.js";
+import type { FailoverTransportOptions } from "./failover-transport.js";
+import { stackTransports } from "./stack-transports.js";
 import type { StageTimeouts, Transport } from "./transport.js";
-import { type VersionedTransport, withApiVersion } from "./versioned-transport.js";
+import type { VersionedTransport } from "./versioned-transport.js";
 
 export interface CreateTransportOptions {
   /** Plain HTTP over TCP lets anyone on the network drive the engine; it must be asked for. */
@@ -77,10 +78,9 @@ export function createTransports(
   endpoints: readonly ResolvedEndpoint[],
   options: CreateTransportOptions & { failover?: FailoverTransportOptions } = {},
 ): Transport {
-  if (endpoints.length === 1) return createTransport(endpoints[0]!, options);
-  return new FailoverTransport(
+  return stackTransports(
     endpoints.map((endpoint) => createTransport(endpoint, options)),
-    options.failover,
+    { failover: options.failover, apiVersion: false },
   );
 }
 
@@ -89,8 +89,9 @@ export function createTransports(
  * FailoverTransport when there are several), and negotiates the API version.
  */
 export function openTransport(options: OpenTransportOptions = {}): VersionedTransport {
-  return withApiVersion(createTransports(resolveEndpoints(options), options), {
-    version: options.apiVersion,
-    env: options.environment?.env,
+  const adapters = resolveEndpoints(options).map((endpoint) => createTransport(endpoint, options));
+  return stackTransports(adapters, {
+    failover: options.failover,
+    apiVersion: { version: options.apiVersion, env: options.environment?.env },
   });
 }

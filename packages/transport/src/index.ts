@@ -1,10 +1,8 @@
+// The public surface: what a program needs to reach an engine. Building blocks that only other
+// Flotilla packages (and fakes) need are in ./internal.ts, the `@flotilla/transport/internal` entry.
+
 export { type FetchHandler, MemoryTransport, type MemoryTransportOptions } from "./adapters/memory.js";
-export {
-  DEFAULT_PIPE_PATH,
-  NamedPipeTransport,
-  type NamedPipeTransportOptions,
-  pipePathFromHost,
-} from "./adapters/named-pipe.js";
+export { NamedPipeTransport, type NamedPipeTransportOptions } from "./adapters/named-pipe.js";
 export { SshTransport, type SshTransportOptions } from "./adapters/ssh.js";
 export { TcpTransport, type TcpTransportOptions } from "./adapters/tcp.js";
 export {
@@ -18,26 +16,12 @@ export {
   UnixSocketTransport,
   type UnixSocketTransportOptions,
 } from "./adapters/unix-socket.js";
-export { BaseTransport, DEFAULT_TIMEOUTS, type PreparedRequest } from "./base-transport.js";
 export {
   type CreateTransportOptions,
   createTransport,
-  createTransports,
   type OpenTransportOptions,
   openTransport,
 } from "./create-transport.js";
-export {
-  contextDirectoryName,
-  contextHosts,
-  type DockerContext,
-  readDockerContext,
-} from "./endpoint/context-store.js";
-export {
-  DEFAULT_NPIPE_HOST,
-  DEFAULT_UNIX_HOST,
-  type HostScheme,
-  normalizeHost,
-} from "./endpoint/parse-host.js";
 export {
   type EndpointSource,
   type EndpointTls,
@@ -69,14 +53,12 @@ export {
   NoEndpointAnsweredError,
   UncertainWriteError,
 } from "./failover-transport.js";
-export { IterableResponse, type ResponseInit } from "./iterable-response.js";
-export { encodeFilters, type FilterValue, withQuery } from "./query.js";
+export { encodeFilters, type FilterValue } from "./query.js";
 export { redactHeaders } from "./redact.js";
-export { type OpenSocket, SocketTransport, type SocketTransportOptions } from "./socket-transport.js";
+export { stackTransports, type TransportStackOptions } from "./stack-transports.js";
 export {
   demultiplex,
   encodeFrame,
-  FrameDecoder,
   isMultiplexed,
   type OutputChunk,
   rawOutput,
@@ -93,4 +75,10 @@ export type {
   TransportRequest,
   TransportResponse,
 } from "./transport.js";
-export { type ApiVersionOptions, VersionedTransport, withApiVersion } from "./versioned-transport.js";
+export {
+  type ApiVersionOptions,
+  isVersionedTransport,
+  VersionedTransport,
+  withApiVersion,
+} from "./versioned-transport.js";
+export { composeTransport, type RequestStep, type TransportWrapper, wrapTransport } from "./wrap.js";

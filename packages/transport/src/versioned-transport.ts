@@ -1,6 +1,7 @@
 import { compareApiVersions, NEWEST_API_VERSION, OLDEST_API_VERSION } from "@flotilla/types";
 import { VersionError } from "./errors.js";
 import type { Transport, TransportRequest, TransportResponse } from "./transport.js";
+import { ForwardingTransport } from "./wrap.js";
 
 export interface ApiVersionOptions {
   /** Pins the version and skips negotiation; DOCKER_API_VERSION does the same. */
@@ -9,29 +10,27 @@ export interface ApiVersionOptions {
 }
 
 const VERSION = /^\d+\.\d+$/;
+/** On Symbol.for, so that a second installed copy of this package still recognises it. */
+const VERSIONED: unique symbol = Symbol.for("flotilla.transport.versioned") as never;
 const VERSIONED_PATH = /^\/v\d+\.\d+\//;
 
 /**
  * Prefixes every path with the API version: a pinned one, or else the lower of the engine's
  * (from its first `GET /_ping`) and the newest Flotilla describes, as the docker CLI negotiates.
  */
-export class VersionedTransport implements Transport {
-  readonly #inner: Transport;
+export class VersionedTransport extends ForwardingTransport {
+  readonly [VERSIONED] = true;
   readonly #pinned: string | undefined;
   #negotiating: Promise<string> | undefined;
   #version: string | undefined;
 
   constructor(inner: Transport, options: ApiVersionOptions = {}) {
-    this.#inner = inner;
+    super(inner);
     const pinned = options.version ?? (options.env ?? process.env).DOCKER_API_VERSION;
     if (pinned !== undefined && pinned !== "") {
       this.#pinned = checkPinned(pinned);
       this.#version = this.#pinned;
     }
-  }
-
-  get endpoint(): string {
-    return this.#inner.endpoint;
   }
 
   /** The version in use: pinned, or negotiated; undefined until the first request negotiates it. */
@@ -55,33 +54,25 @@ export class VersionedTransport implements Transport {
     return this.#negotiating;
   }
 
-  request(request: TransportRequest): Promise<TransportResponse> {
+  override request(request: TransportRequest): Promise<TransportResponse> {
     // Not async: once the version is known, the inner request's promise is handed straight back.
     try {
       if (request.path.startsWith("/v") && VERSIONED_PATH.test(request.path)) {
-        return this.#inner.request(request);
+        return this.inner.request(request);
       }
       const version = this.#version;
       if (version !== undefined)
-        return this.#inner.request({ ...request, path: `/v${version}${request.path}` });
+        return this.inner.request({ ...request, path: `/v${version}${request.path}` });
     } catch (error) {
       return Promise.reject(error);
     }
     return this.negotiate().then((negotiated) =>
-      this.#inner.request({ ...request, path: `/v${negotiated}${request.path}` }),
+      this.inner.request({ ...request, path: `/v${negotiated}${request.path}` }),
     );
   }
 
-  close(): Promise<void> {
-    return this.#inner.close();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
   async #ping(): Promise<string> {
-    const response = await this.#inner.request({ method: "GET", path: "/_ping" });
+    const response = await this.inner.request({ method: "GET", path: "/_ping" });
     await response.cancel();
     // An engine that sends no API-Version predates negotiation: the docker CLI assumes 1.24 then.
     const engine = response.headers["api-version"] || OLDEST_API_VERSION;
@@ -103,6 +94,11 @@ function checkPinned(version: string): string {
     throw new VersionError(`API ${bare} is older than ${OLDEST_API_VERSION}, the oldest Flotilla speaks`);
   }
   return bare;
+}
+
+/** Whether `transport` negotiates versions itself (by brand, not instanceof: see VERSIONED). */
+export function isVersionedTransport(transport: Transport): transport is VersionedTransport {
+  return (transport as unknown as Record<symbol, unknown>)[VERSIONED] === true;
 }
 
 /** Wraps any transport with version negotiation. */

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { contextDirectoryName, contextHosts } from "@flotilla/transport";
+import { contextDirectoryName, contextHosts } from "@flotilla/transport/internal";
 import { NotFoundInSwarmError, UsageError } from "../errors.js";
 
 // The docker CLI's context store, read and written the way the docker CLI does it, so both tools

@@ -1,16 +1,15 @@
 import { readFileSync } from "node:fs";
 import {
   type EndpointTls,
-  FailoverTransport,
   type ResolvedEndpoint,
   resolveEndpoints,
+  stackTransports,
   type Transport,
   UnixSocketTransport,
-  withApiVersion,
 } from "@flotilla/transport";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { DebugLogTransport } from "./debug-log.js";
+import { debugLog } from "./debug-log.js";
 import type { GlobalOptions } from "./global-options.js";
 
 // Global options → endpoint → transport. The local socket, what nearly every run uses, is opened
@@ -18,14 +17,16 @@ import type { GlobalOptions } from "./global-options.js";
 // dependencies (ssh2 above all) cost nothing at start-up.
 
 export async function openTransport(options: GlobalOptions, io: CliIo): Promise<Transport> {
-  const inner = io.transport ?? (await connect(options, io));
-  const logged = options.debug ? new DebugLogTransport(inner, io.stderr) : inner;
-  // The fake swarm and a test's transport are already versioned or speak any version.
-  if (io.transport && !options.apiVersion) return logged;
-  return withApiVersion(logged, { version: options.apiVersion, env: io.env });
+  const adapters = io.transport ? [io.transport] : await connect(options, io);
+  return stackTransports(adapters, {
+    wrappers: options.debug ? [debugLog(io.stderr)] : [],
+    // The fake swarm and a test's transport are already versioned or speak any version.
+    apiVersion: io.transport && !options.apiVersion ? false : { version: options.apiVersion, env: io.env },
+  });
 }
 
-async function connect(options: GlobalOptions, io: CliIo): Promise<Transport> {
+/** One adapter per endpoint; a context may name several managers, used one at a time. */
+async function connect(options: GlobalOptions, io: CliIo): Promise<Transport[]> {
   const context = options.context ?? options.grid;
   if (options.host && context) throw new UsageError("--host and --context cannot be used together");
   const env = {
@@ -33,7 +34,6 @@ async function connect(options: GlobalOptions, io: CliIo): Promise<Transport> {
     ...(options.tlsverify && { DOCKER_TLS_VERIFY: "1" }),
     ...(options.tls && { DOCKER_TLS: "1" }),
   };
-  // A context may name several managers: all of them are used, one at a time (FailoverTransport).
   const endpoints = resolveEndpoints({ host: options.host, context, environment: { env } }).map((endpoint) =>
     withTlsFiles(endpoint, options),
   );
@@ -47,10 +47,7 @@ async function connect(options: GlobalOptions, io: CliIo): Promise<Transport> {
     if (!allowedBy) throw new UsageError(plainTcpRefusal(endpoint));
     io.stderr.write(`flotilla: warning: ${plainTcpRisk(endpoint, allowedBy)}\n`);
   }
-  const transports = await Promise.all(
-    endpoints.map((endpoint) => connectTo(endpoint, env, allowedBy !== undefined)),
-  );
-  return transports.length === 1 ? transports[0]! : new FailoverTransport(transports);
+  return Promise.all(endpoints.map((endpoint) => connectTo(endpoint, env, allowedBy !== undefined)));
 }
 
 async function connectTo(

@@ -7,7 +7,7 @@ import { parsePort } from "./ports.js";
 import { REFUSED_OPTIONS } from "./refused.js";
 import { parseSecret } from "./secrets.js";
 import { splitCommand } from "./split-command.js";
-import { kindOf } from "./typed-option.js";
+import { kindOf, type ValueKind } from "./typed-option.js";
 import {
   parseBytes,
   parseCount,
@@ -101,9 +101,7 @@ const READERS = {
     const refused = REFUSED_OPTIONS.find((r) => r.flags.replace(/ <.*$/, "").split(", ").includes(name))!;
     throw new UnsupportedOptionError(name, refused.why, refused.instead);
   },
-} satisfies Record<string, Reader>;
-
-export type ValueKind = keyof typeof READERS;
+} satisfies Record<ValueKind, Reader>;
 
 function read(kind: ValueKind, value: unknown, name: string, env: Env): unknown {
   const reader: Reader = READERS[kind];

@@ -3,7 +3,6 @@ import type { Command, Option } from "commander";
 import { CommandContext } from "../../context.js";
 import { ContextStore } from "../../contexts/context-store.js";
 import type { GlobalOptions } from "../../engine/global-options.js";
-import { createProgram } from "../../program.js";
 
 // Completion: the shell scripts are thin; `__complete` walks the same commander tree that parses
 // the command line, so options and commands never drift from what the program accepts. Names of
@@ -16,16 +15,22 @@ export async function script(context: CommandContext, [shell]: string[]): Promis
   context.stdout.write(SCRIPTS[shell as keyof typeof SCRIPTS]);
 }
 
-/** `words`: what follows `flotilla` on the line, the last one being the word under the cursor. */
-export async function complete(context: CommandContext, words: string[]): Promise<void> {
-  const candidates = await candidatesFor(context, words);
+/**
+ * Prints the candidates for the word under the cursor, read off `root` (the whole command tree).
+ * `words`: what follows `flotilla` on the line, the last one being the word under the cursor.
+ */
+export async function complete(context: CommandContext, words: string[], root: Command): Promise<void> {
+  const candidates = await candidatesFor(context, words, root);
   if (candidates.length > 0) context.stdout.write(`${candidates.join("\n")}\n`);
 }
 
-export async function candidatesFor(context: CommandContext, words: readonly string[]): Promise<string[]> {
+export async function candidatesFor(
+  context: CommandContext,
+  words: readonly string[],
+  root: Command,
+): Promise<string[]> {
   const current = words.at(-1) ?? "";
   const before = words.slice(0, -1);
-  const root = createProgram(context.io);
   const globals: GlobalOptions = {};
   let command: Command = root;
   let operands = 0;

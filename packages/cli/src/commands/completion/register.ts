@@ -1,23 +1,35 @@
 import { Argument, type Command, Option } from "commander";
-import type { ActionNames, ActionRunner } from "../../program.js";
+import type { ActionRunner } from "../../action-runner.js";
+import type { CliIo } from "../../io.js";
 
 // `flotilla completion bash|zsh|fish` prints a script that asks `flotilla __complete WORDS...` for
 // candidates, so every shell completes from the same command tree, and names from the engine.
 
-type Actions = typeof import("./actions.js");
+/** Builds the whole command tree, whatever part of it this run registered. */
+export type WholeProgram = (io: CliIo) => Command;
 
-export function registerCompletionCommands(program: Command, runner: ActionRunner): void {
-  const action = (name: ActionNames<Actions>) => runner.action(() => import("./actions.js"), name);
+export function registerCompletionCommands(
+  program: Command,
+  runner: ActionRunner,
+  whole: WholeProgram,
+): void {
+  const actions = () => import("./actions.js");
   program
     .command("completion")
     .description('Print a shell completion script: eval "$(flotilla completion bash)"')
     .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
-    .action(action("script"));
+    .action(runner.action(actions, "script"));
   program
     .command("__complete", { hidden: true })
     .description("Candidates for the word being completed, one per line")
     .argument("[words...]")
     .addOption(new Option("--shell <shell>").hideHelp())
     .allowUnknownOption()
-    .action(action("complete"));
+    .action(
+      runner.lazy(() =>
+        actions().then((m) => ({
+          run: (context, words: string[]) => m.complete(context, words, whole(context.io)),
+        })),
+      ),
+    );
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { ActionNames, ActionRunner } from "../../program.js";
+import type { ActionNames, ActionRunner } from "../../action-runner.js";
 
 // `flotilla context`: the docker CLI's contexts, read and written in its own store, so a context
 // made by either tool works in both.

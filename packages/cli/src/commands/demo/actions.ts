@@ -158,7 +158,9 @@ export async function tour(context: CommandContext, _operands: string[], flags: 
 }
 
 async function runSteps(context: CommandContext, swarm: FakeSwarm, io: CliIo, dir: string, flags: DemoFlags) {
-  const { runCli } = await import("../../run-cli.js");
+  const runCli = context.runCommandLine;
+  if (!runCli)
+    throw new CommandFailedError("the demo runs flotilla commands, and this run cannot start them");
   const out = context.stdout;
   const { bold, yellow: dim } = context.colors;
   // The stack step goes just before the clean-up, the last step.

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { ActionNames, ActionRunner } from "../../program.js";
+import type { ActionNames, ActionRunner } from "../../action-runner.js";
 
 type Actions = typeof import("./actions.js");
 

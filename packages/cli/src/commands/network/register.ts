@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
+import type { ActionNames, ActionRunner } from "../../action-runner.js";
 import { collect } from "../../options/collect.js";
-import type { ActionNames, ActionRunner } from "../../program.js";
 
 // `flotilla network`: the networks services attach to (overlay by default).
 

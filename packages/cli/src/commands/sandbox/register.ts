@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import type { ActionNames, ActionRunner } from "../../program.js";
+import type { ActionNames, ActionRunner } from "../../action-runner.js";
 
 // `flotilla sandbox`: the fake swarm (@flotilla/testing) served on a local socket as an engine,
 // registered as the `sandbox` context. Its code, and the fake's, load only when it runs.

@@ -1,7 +1,7 @@
 import { Argument, type Command, Option } from "commander";
+import type { ActionRunner } from "../../action-runner.js";
 import { addServiceFlags, addWaitFlags } from "../../options/service-flags.js";
 import { typed } from "../../options/typed-option.js";
-import type { ActionRunner } from "../../program.js";
 
 // The `service` command tree. Definitions only: each action's code is imported when it runs, so
 // `flotilla service ls` never loads what `create` or `monitor` needs.

@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
+import type { ActionNames, ActionRunner } from "../../action-runner.js";
 import { collect } from "../../options/collect.js";
-import type { ActionNames, ActionRunner } from "../../program.js";
 
 // `flotilla stack`: compose files deployed to swarm as `docker stack` does, so either tool sees
 // and manages the other's stacks. Kontena's `stack install/upgrade/show` spellings are kept.

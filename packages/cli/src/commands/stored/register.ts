@@ -1,6 +1,6 @@
 import type { Command } from "commander";
+import type { ActionRunner, CommandModule } from "../../action-runner.js";
 import { collect } from "../../options/collect.js";
-import type { ActionRunner, CommandModule } from "../../program.js";
 import type { StoredKind } from "./actions.js";
 
 // `flotilla secret` and `flotilla config`: the same four commands over two kinds of swarm object.

@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
+import type { ActionNames, ActionRunner } from "../../action-runner.js";
 import { collect } from "../../options/collect.js";
-import type { ActionNames, ActionRunner } from "../../program.js";
 
 // `flotilla swarm`: the docker CLI's swarm commands, plus `inspect`. Definitions only; the code
 // of each action is loaded when it runs.

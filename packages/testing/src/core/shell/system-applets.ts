@@ -1,4 +1,4 @@
-import type { Io, Shell } from "./applets.js";
+import type { Io, Shell } from "./process.js";
 
 // The busybox applets that look at the system: date (the fake's clock, in UTC as the image has no
 // zone files), env, and wget (the fake has no network: nothing a task runs listens on a port).

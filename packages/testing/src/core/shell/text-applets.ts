@@ -1,4 +1,4 @@
-import type { Io, Shell } from "./applets.js";
+import type { Io, Shell } from "./process.js";
 
 // The busybox text filters service commands pipe through: seq, head, tail, grep, wc, tr, cut.
 // Each reads its files, or standard input (what the previous pipeline stage printed) without any.

@@ -1,8 +1,15 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
+import { Pool } from "undici";
 
 // The fake swarm at size: 1,000 services of 10 replicas converged on the virtual clock, listing
-// the 10,000 tasks, memory held, and the cost of scaling one service in that swarm.
+// the 10,000 tasks, memory held, and the cost of scaling one service in that swarm. The task list
+// is timed three ways: through the handler, over HTTP on the unix socket the fake serves (as
+// `flotilla-fake-engine` does, read by raw undici), and, as the peer, `JSON.stringify` of the
+// same 10,000 task objects parsed back from that body: the floor for writing them at all.
 // Run: pnpm --filter @flotilla/bench bench:fake   (node --expose-gc is set by the script)
 
 const SERVICES = 1000;
@@ -68,6 +75,32 @@ gc();
 const heap = process.memoryUsage().heapUsed - heapBefore;
 const rss = process.memoryUsage().rss;
 
+// Over HTTP: the socket, the server's framing and undici's reading of a ~10 MB body included.
+const socketDir = mkdtempSync(join(tmpdir(), "flotilla-bench-fake-"));
+const server = await swarm.listen({ socketPath: join(socketDir, "fake.sock") });
+const pool = new Pool("http://fake", { socketPath: join(socketDir, "fake.sock"), connections: 1 });
+const httpTimes: number[] = [];
+let bodyBytes = 0;
+let tasksText = "";
+for (let i = 0; i < 15; i++) {
+  const t0 = performance.now();
+  const answer = await pool.request({ method: "GET", path: "/v1.41/tasks" });
+  tasksText = await answer.body.text();
+  httpTimes.push(performance.now() - t0);
+  bodyBytes = Buffer.byteLength(tasksText);
+}
+await pool.close();
+await server.close();
+rmSync(socketDir, { recursive: true, force: true });
+const sameObjects = JSON.parse(tasksText) as unknown[];
+const stringifyTimes: number[] = [];
+for (let i = 0; i < 15; i++) {
+  const t0 = performance.now();
+  JSON.stringify(sameObjects);
+  stringifyTimes.push(performance.now() - t0);
+}
+
+
 // One scale on the full swarm: the work is the one service's tasks, not the swarm's.
 const target = swarm.service(ids[500]!);
 const versionBefore = swarm.cluster.store.data.version;
@@ -83,6 +116,13 @@ console.log(`  create ${SERVICES} services over the handler: ${ms(created - star
 console.log(`  converge to ${running} running tasks:        ${ms(converged - created)}`);
 console.log(`  total create + converge:                  ${ms(converged - started)}`);
 console.log(`  GET /tasks (${listed} tasks), median of 15:  ${ms(median(listTimes))}`);
+console.log(
+  `  GET /tasks over HTTP (unix socket, undici, ${mb(bodyBytes)} body), median of 15: ${ms(median(httpTimes))}`,
+);
+console.log(
+  `  peer: JSON.stringify of the same ${sameObjects.length} tasks, median of 15: ${ms(median(stringifyTimes))}` +
+    ` (HTTP path ${(median(httpTimes) / median(stringifyTimes)).toFixed(1)}x)`,
+);
 console.log(`  heap held by the swarm: ${mb(heap)}; process RSS: ${mb(rss)}`);
 console.log(`  scale one service 10 -> 11 and converge: ${ms(scaleMs)}, ${writes} object writes`);
 await swarm.close();

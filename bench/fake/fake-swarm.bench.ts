@@ -100,7 +100,6 @@ for (let i = 0; i < 15; i++) {
   stringifyTimes.push(performance.now() - t0);
 }
 
-
 // One scale on the full swarm: the work is the one service's tasks, not the swarm's.
 const target = swarm.service(ids[500]!);
 const versionBefore = swarm.cluster.store.data.version;

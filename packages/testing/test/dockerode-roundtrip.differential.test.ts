@@ -79,9 +79,7 @@ async function session(docker: Docker, prefix: string, image: string) {
   const secret = docker.getSecret((await docker.createSecret({ Name: `${prefix}-sec`, Data: data })).id);
   out["secret (unordered)"] = mask(await spreadTwice(secret, () => ({ Labels: { [prefix]: "" } })));
   out.secretData = await attempt(() =>
-    secret
-      .inspect()
-      .then((s) => secret.update({ version: (s as Versioned).Version.Index, Name: "x", Data: data })),
+    secret.inspect().then((s) => secret.update({ version: s.Version?.Index, Name: "x", Data: data })),
   );
   await secret.remove();
   const config = docker.getConfig((await docker.createConfig({ Name: `${prefix}-cfg`, Data: data })).id);

@@ -1,6 +1,7 @@
 import { createFakeSwarm, type FakeSwarm } from "@flotilla/testing";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { rawRequest, uniqueName } from "../support/raw-engine.js";
+import { uniqueName } from "../support/raw-engine.js";
+import { mask, type Send, target } from "../support/raw-target.js";
 
 // Raw bodies, as curl would send them, to the real engine and to the fake (served on a socket):
 // keys shuffled, names lower-cased, fields neither knows at several depths, wrong JSON types,
@@ -9,48 +10,6 @@ import { rawRequest, uniqueName } from "../support/raw-engine.js";
 // key order included.
 
 const engine = inject("engine");
-
-const MASKED = new Set(["ID", "Id", "CreatedAt", "UpdatedAt", "Created", "Version", "PreviousSpec"]);
-const VXLAN = "com.docker.network.driver.overlay.vxlanid_list";
-
-function mask(value: unknown, key = ""): unknown {
-  if (MASKED.has(key) || key === VXLAN) return "<masked>";
-  if (Array.isArray(value)) return value.map((v) => mask(v));
-  if (value && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, k)]));
-  return value;
-}
-
-type Answer = { status: number; body: unknown };
-
-/** One target: sends a body as given, answers status and parsed body; names are made unique. */
-function target(socketPath: string, unique: string) {
-  return async (method: string, path: string, body?: unknown): Promise<Answer> => {
-    const text = body === undefined ? undefined : JSON.stringify(body).split("{u}").join(unique);
-    const answer = await rawRequest(
-      socketPath,
-      method,
-      `/v1.41${path.split("{u}").join(unique)}`,
-      text === undefined ? undefined : JSON.parse(text),
-    );
-    const raw = answer.text();
-    let parsed: unknown = raw;
-    try {
-      parsed = raw ? JSON.parse(raw) : undefined;
-    } catch {}
-    // A message naming this target's objects reads the same on both once its suffix is put back.
-    return {
-      status: answer.status,
-      body: JSON.parse(
-        JSON.stringify(parsed ?? null)
-          .split(unique)
-          .join("{u}"),
-      ),
-    };
-  };
-}
-
-type Send = ReturnType<typeof target>;
 
 /** Creates, reads back, removes; the answers in order. */
 async function createAndRead(send: Send, kind: string, body: unknown) {

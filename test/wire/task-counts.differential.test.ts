@@ -105,6 +105,26 @@ async function completedOfReplicated(socketPath: string, image: string) {
   }
 }
 
+/** A replicated job of 3 completions, 2 at a time: its status once every run has completed. */
+async function completedOfJob(socketPath: string, image: string) {
+  const s = side(socketPath);
+  const name = uniqueName("fjob");
+  const { ID } = await s.call<{ ID: string }>("POST", "/services/create", {
+    Name: name,
+    TaskTemplate: { ContainerSpec: { Image: image, Command: ["true"] } },
+    Mode: { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 3 } },
+  });
+  try {
+    await eventually("the job's three runs to complete", 30, async () => {
+      const tasks = await s.tasksOf(ID);
+      return tasks.filter((t) => t.Status.State === "complete").length === 3 ? true : undefined;
+    });
+    return await s.statusOf(name);
+  } finally {
+    await s.call("DELETE", `/services/${ID}`);
+  }
+}
+
 async function historyThroughUpdates(socketPath: string, images: { current: string; next: string }) {
   const s = side(socketPath);
   // sleep as PID 1 ignores SIGTERM: stopped by SIGKILL, each task stops at once.
@@ -166,6 +186,12 @@ describe.skipIf(!engine)("task counts on the real engine and on the fake", () =>
     const real = await completedOfReplicated(engine!.socketPath, engine!.images.current);
     expect(real).toEqual({ RunningTasks: 0, DesiredTasks: 2, CompletedTasks: 0 });
     expect(await completedOfReplicated(await onFake(), engine!.images.current)).toEqual(real);
+  });
+
+  it("counts a job's completed tasks", { timeout: 60_000 }, async () => {
+    const real = await completedOfJob(engine!.socketPath, engine!.images.current);
+    expect(real).toMatchObject({ CompletedTasks: 3 });
+    expect(await completedOfJob(await onFake(), engine!.images.current)).toEqual(real);
   });
 
   it("keeps the same task history through scaling and updates", { timeout: 120_000 }, async () => {

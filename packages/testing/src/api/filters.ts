@@ -1,28 +1,64 @@
 import { EngineError } from "../core/errors.js";
 import { goKind, scanJson } from "../core/go-json.js";
 
-// The `filters` query parameter as dockerd reads it: {"key": ["v1", "v2"]} or the older
-// {"key": {"v1": true}} form. A value list matches when any value matches.
+// The `filters` query parameter as dockerd reads it (moby's filters.FromJSON): first as
+// {"key": {"v1": true}}, then as the older {"key": ["v1", "v2"]}; when neither reads, the first
+// form's error. A value list matches when any value matches.
 
 export type Filters = Map<string, string[]>;
 
-export function parseFilters(raw: string | null): Filters {
+/**
+ * How a route reports filters it cannot read: most answer the bare JSON error as a 500; the
+ * services list calls it a bad parameter (400), the volumes list adds its own words.
+ */
+export interface FilterErrors {
+  status?: number;
+  prefix?: string;
+}
+
+export function parseFilters(raw: string | null, { status = 500, prefix = "" }: FilterErrors = {}): Filters {
   const filters: Filters = new Map();
   if (!raw) return filters;
   const scanned = scanJson(raw, "unmarshal");
   if ("error" in scanned) throw new EngineError(400, scanned.error);
   const parsed: unknown = JSON.parse(raw);
-  for (const [key, value] of Object.entries((parsed ?? {}) as Record<string, unknown>)) {
-    if (Array.isArray(value)) filters.set(key, value.map(String));
-    else if (value && typeof value === "object") filters.set(key, Object.keys(value));
-    // Neither form: Go reports the older one's type, the last it tried.
-    else if (value !== null)
-      throw new EngineError(
-        400,
-        `json: cannot unmarshal ${goKind(value)} into Go value of type map[string]bool`,
-      );
+  if (parsed === null) return filters;
+  const error = mapFormError(parsed);
+  if (error === undefined) {
+    for (const [key, value] of Object.entries(parsed as Record<string, unknown>))
+      if (value !== null) filters.set(key, Object.keys(value as object));
+    return filters;
   }
+  if (!isLegacyForm(parsed)) throw new EngineError(status, `${prefix}json: cannot unmarshal ${error}`);
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>))
+    if (value !== null)
+      filters.set(
+        key,
+        (value as (string | null)[]).map((v) => v ?? ""),
+      );
   return filters;
+}
+
+/** Go's first type error reading `map[string]map[string]bool`, as "<kind> into Go value of type <type>". */
+function mapFormError(parsed: unknown): string | undefined {
+  const into = (value: unknown, type: string) => `${goKind(value)} into Go value of type ${type}`;
+  if (typeof parsed !== "object" || Array.isArray(parsed)) return into(parsed, "map[string]map[string]bool");
+  for (const value of Object.values(parsed as object)) {
+    if (value === null) continue;
+    if (typeof value !== "object" || Array.isArray(value)) return into(value, "map[string]bool");
+    for (const flag of Object.values(value))
+      if (flag !== null && typeof flag !== "boolean") return into(flag, "bool");
+  }
+  return undefined;
+}
+
+/** Whether `map[string][]string` reads it (null stands for an empty value). */
+function isLegacyForm(parsed: unknown): boolean {
+  if (typeof parsed !== "object" || Array.isArray(parsed) || parsed === null) return false;
+  return Object.values(parsed).every(
+    (value) =>
+      value === null || (Array.isArray(value) && value.every((v) => v === null || typeof v === "string")),
+  );
 }
 
 export function checkKeys(filters: Filters, allowed: readonly string[]): void {

@@ -87,7 +87,10 @@ export const localRoutes: Route[] = [
     "GET",
     "/volumes",
     ({ cluster, query }) => {
-      const names = parseFilters(query.get("filters")).get("name");
+      const names = parseFilters(query.get("filters"), {
+        status: 400,
+        prefix: "error reading volume filters: ",
+      }).get("name");
       const out = volumes(cluster).filter((v) => !names || names.some((n) => v.Name.includes(n)));
       return json(200, { Volumes: out, Warnings: null });
     },

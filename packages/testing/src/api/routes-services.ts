@@ -13,7 +13,7 @@ export const serviceRoutes: Route[] = [
     "GET",
     "/services",
     form(({ cluster, query }) => {
-      const filters = parseFilters(query.get("filters"));
+      const filters = parseFilters(query.get("filters"), { status: 400 });
       checkKeys(filters, ["id", "label", "mode", "name"]);
       const withStatus = boolParam(query.get("status"));
       const out = [];

@@ -2,7 +2,7 @@ import { EngineError } from "../core/errors.js";
 import { STATE_RANK, type StoredTask } from "../core/model.js";
 import type { Store } from "../core/store.js";
 import { form, type Route, route } from "./context.js";
-import { anyEqual, anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
+import { anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
 import { engineHeaders, json } from "./http.js";
 import { checkStreams, logsResponse } from "./logs.js";
 import { tasksJson } from "./task-json.js";
@@ -29,12 +29,9 @@ export const taskRoutes: Route[] = [
       let tasks: readonly StoredTask[] = store.tasksInIdOrder();
       const services = filters.get("service");
       if (services) {
-        // Resolve names to IDs once, then use the per-service index instead of scanning.
-        const ids = new Set<string>();
-        for (const s of store.data.services.values())
-          if (anyEqual(services, s.ID, s.Spec.Name)) ids.add(s.ID);
-        for (const ref of services)
-          if (ref.length > 0) for (const s of store.data.services.keys()) if (s.startsWith(ref)) ids.add(s);
+        // dockerd resolves each as `docker service inspect` does (ID, name, ID prefix): 404 for
+        // one it does not know. Then the per-service index instead of a scan.
+        const ids = new Set(services.map((ref) => store.service(ref).ID));
         tasks = inIdOrder(
           [...ids].flatMap((id) => store.tasksOf(id)),
           (t) => t.ID,

@@ -38,6 +38,8 @@ export function checkEndpoint(store: Store, spec: ServiceSpec, selfId?: string):
   }
   const ingress = new Set(ports.filter((p) => p.PublishedPort && modeOf(p) === "ingress").map(key));
   const host = new Set(ports.filter((p) => p.PublishedPort && modeOf(p) === "host").map(key));
+  // Nothing published, nothing to clash with: no walk over every service (a create in a big swarm).
+  if (ingress.size === 0 && host.size === 0) return;
   for (const other of store.data.services.values()) {
     if (other.ID === selfId) continue;
     const theirs = [...(other.Spec.EndpointSpec?.Ports ?? []), ...((other.Endpoint.Ports ?? []) as Port[])];

@@ -52,6 +52,39 @@ export async function runServices({ dockerHost, prefix, images }: ServicesOption
   });
   await run(["secret", "inspect", `${prefix}-sec`]);
   await run(["config", "inspect", `${prefix}-cfg`]);
+  // Tables without their CREATED and UPDATED columns: how long ago is the run's timing.
+  const table = "table {{.ID}}\t{{.Name}}\t{{.Labels}}";
+  await run(["secret", "ls", "--filter", `label=${prefix}`, "--format", `${table}\t{{.Driver}}`]);
+  await run(["config", "ls", "--filter", `label=${prefix}`, "--format", table]);
+  await run(["network", "ls", "--filter", `label=${prefix}`, "--format", "{{.Name}} {{.Driver}} {{.Scope}}"]);
+  // A new swarm network shows its driver once the allocator has run.
+  await run(["network", "inspect", net], { until: (r) => r.stdout.includes(`"Driver": "overlay"`) });
+
+  // The swarm's settings and the node's availability re-applied as they are (a shared engine's
+  // stay as found): what `swarm update` and `node update` print, and what is stored after.
+  const limit = await docker(dockerHost, [
+    "info",
+    "--format",
+    "{{.Swarm.Cluster.Spec.Orchestration.TaskHistoryRetentionLimit}}",
+  ]);
+  await run(["swarm", "update", "--task-history-limit", limit.stdout.trim()]);
+  await run(["info", "--format", "{{json .Swarm.Cluster.Spec}}"]);
+  await run(["node", "update", "--availability", "active", "self"]);
+  await run([
+    "node",
+    "inspect",
+    "self",
+    "--format",
+    "{{.Spec.Role}} {{.Spec.Availability}} {{.Status.State}}",
+  ]);
+  await run([
+    "node",
+    "ls",
+    "--filter",
+    "role=manager",
+    "--format",
+    "{{.Self}} {{.Status}} {{.Availability}}",
+  ]);
 
   // Every mode: global, replicated and global jobs.
   await run([...create, "--name", `${prefix}-global`, "--mode", "global", image, "sleep", "600"]);

@@ -111,7 +111,8 @@ export function parseBytes(value: ByteSize, path = "size"): number {
 
 /** Nano-CPUs (what `NanoCPUs` holds) from a number of CPUs. */
 export function parseCpus(value: Cpus, path = "cpus"): number {
-  // Decimal text only: Number() would also take "0x10" and "1e3", which no CPU count is written as.
+  // Decimal text only (with an exponent, as Go's ParseFloat reads it): Number() would also take
+  // "0x10", "Infinity" and "  ", which no CPU count is written as.
   const cpus =
     typeof value === "number"
       ? value
@@ -123,7 +124,7 @@ export function parseCpus(value: Cpus, path = "cpus"): number {
   }
   return int64(Math.round(cpus * 1e9), path, value, "nano-CPUs");
 }
-const CPUS = /^(\d+(\.\d*)?|\.\d+)$/;
+const CPUS = /^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Splits a command line into words as a POSIX shell would (quotes and backslashes), without expanding anything. */
 export function splitCommand(line: string, path = "command"): string[] {

@@ -1,6 +1,7 @@
 import { EngineError } from "../core/errors.js";
 import { type Route, route } from "./context.js";
 import { json, readJson } from "./http.js";
+import { unescapePath } from "./unescape-path.js";
 
 // The rest of the spec's surface, answered as this fake's engine would: it has no registry to
 // reach and no containers of its own (tasks are simulated without them), so these calls answer
@@ -13,7 +14,7 @@ export const engineRoutes: Route[] = [
     "GET",
     "/distribution/{name}/json",
     ({ url }) => {
-      const name = decodeURIComponent(
+      const name = unescapePath(
         url.pathname.replace(/^(\/v[\d.]+)?\/distribution\//, "").replace(/\/json$/, ""),
       );
       const host = registryHost(name);

@@ -3,7 +3,7 @@ import type { FuzzCase } from "./requests.js";
 // What every answer must be, whoever gives it (the fake or an engine), and what the fake's state
 // must be after every case. Each check returns what is wrong, in words; nothing means fine.
 
-/** The statuses dockerd's API answers with (its router, its middlewares and its error kinds). */
+/** The statuses dockerd answers with: its HTTP server (301 cleaned paths), router, middlewares and error kinds. */
 export const ENGINE_STATUSES = new Set([
   200, 201, 204, 304, 400, 401, 403, 404, 405, 406, 409, 500, 501, 503,
 ]);

@@ -71,7 +71,7 @@ export async function send(swarm: FakeSwarm, request: FuzzCase): Promise<Answer>
   };
 }
 
-async function fixtures(swarm: FakeSwarm): Promise<void> {
+export async function fixtures(swarm: FakeSwarm): Promise<void> {
   const create = async (path: string, body: unknown) => {
     const response = await swarm.handle(
       new Request(`http://fake/v1.41${path}`, {

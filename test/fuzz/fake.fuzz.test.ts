@@ -23,7 +23,7 @@ describe("the fake, fuzzed with requests from spec/", () => {
       for (const failure of figures.examples) console.log(describeFailure(failure));
       expect(figures.failures, figures.examples.map(describeFailure).join("\n\n")).toBe(0);
     },
-    // A bound for the long run too: about a millisecond a case, with room.
-    Math.max(60_000, CASES * 5),
+    // A bound for the long run too: a few milliseconds a case, with room for a loaded machine.
+    Math.max(60_000, CASES * 20),
   );
 });

@@ -11,6 +11,7 @@ const RESET = 250;
 const ADVANCE_EVERY = 25;
 /** Most of a streaming answer read before it is cut: a logs or events stream never ends by itself. */
 const STREAM_BYTES = 64 * 1024;
+const PROGRESS_EVERY = 10_000;
 
 export interface Failure {
   case: FuzzCase;
@@ -109,6 +110,12 @@ export async function runOnFake(options: {
     if (figures.examples.length < keep) figures.examples.push(failure);
   };
   for (const request of cases(options.seed, options.count)) {
+    if (figures.cases % PROGRESS_EVERY === 0 && figures.cases > 0 && options.progress) {
+      const seconds = (performance.now() - started) / 1000;
+      options.progress(
+        `${figures.cases} cases, ${Math.round(figures.cases / seconds)}/s, ${figures.failures} failures`,
+      );
+    }
     if (figures.cases % RESET === 0) {
       await swarm?.[Symbol.asyncDispose]();
       swarm = new FakeSwarm({ seed: options.seed, clock: "virtual" });

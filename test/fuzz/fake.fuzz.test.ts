@@ -13,7 +13,11 @@ describe("the fake, fuzzed with requests from spec/", () => {
   it(
     `answers ${CASES} generated requests as the engine's API would (seed ${SEED})`,
     async () => {
-      const figures = await runOnFake({ seed: SEED, count: CASES });
+      const figures = await runOnFake({
+        seed: SEED,
+        count: CASES,
+        progress: (line) => process.stderr.write(`fuzz: ${line}\n`),
+      });
       console.log(
         `fuzz: ${figures.cases} cases in ${figures.seconds.toFixed(1)} s ` +
           `(${Math.round(figures.cases / figures.seconds)} cases/s), ${figures.failures} failures; ` +

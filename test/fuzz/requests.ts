@@ -54,6 +54,15 @@ const shortText = fc.oneof(
     "tcp",
     "ingress",
   ),
+  // Keys and expressions that reach lookups by the user's names (labels, constraints, filters).
+  fc.constantFrom(
+    "constructor",
+    "__proto__",
+    "toString",
+    "node.labels.constructor==x",
+    "node.role==manager",
+    "engine.labels.toString!=1",
+  ),
 );
 
 /** A value of Go type `node`, `depth` levels of nesting left. */
@@ -386,6 +395,8 @@ const QUERY_KEYS = [
   "stream",
 ] as const;
 const FILTER_KEYS = [
+  "constructor",
+  "__proto__",
   "name",
   "id",
   "label",

@@ -11,7 +11,8 @@ const RESET = 250;
 const ADVANCE_EVERY = 25;
 /** Most of a streaming answer read before it is cut: a logs or events stream never ends by itself. */
 const STREAM_BYTES = 64 * 1024;
-const PROGRESS_EVERY = 10_000;
+/** How often a long run reports, in cases: a hundred lines over the run, at most one per 1,000 cases. */
+const progressEvery = (count: number) => Math.max(1000, Math.round(count / 100));
 
 export interface Failure {
   case: FuzzCase;
@@ -110,7 +111,7 @@ export async function runOnFake(options: {
     if (figures.examples.length < keep) figures.examples.push(failure);
   };
   for (const request of cases(options.seed, options.count)) {
-    if (figures.cases % PROGRESS_EVERY === 0 && figures.cases > 0 && options.progress) {
+    if (figures.cases % progressEvery(options.count) === 0 && figures.cases > 0 && options.progress) {
       const seconds = (performance.now() - started) / 1000;
       options.progress(
         `${figures.cases} cases, ${Math.round(figures.cases / seconds)}/s, ${figures.failures} failures`,

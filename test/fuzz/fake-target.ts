@@ -100,6 +100,8 @@ export async function runOnFake(options: {
   seed: number;
   count: number;
   keep?: number;
+  /** Told a line every so often (progressEvery): a long run shows it is moving, and its figures so far. */
+  progress?: (line: string) => void;
 }): Promise<RunFigures> {
   const keep = options.keep ?? 20;
   const figures: RunFigures = { cases: 0, failures: 0, examples: [], byStatus: {}, seconds: 0, slowest: [] };

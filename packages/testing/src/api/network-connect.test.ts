@@ -37,3 +37,23 @@ describe("network connect and disconnect bodies", () => {
     },
   );
 });
+
+describe("other bodies the fuzz run found throwing", () => {
+  it("POST /swarm/unlock with null is an unlock without a key, not a TypeError", async () => {
+    await using swarm = new FakeSwarm({ clock: "virtual", seed: 1 });
+    const answer = await post(swarm, "/swarm/unlock", "null");
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.body.message).not.toMatch(/Cannot read properties/);
+  });
+
+  it("POST /swarm/init naming the interface `constructor` is refused as no such interface", async () => {
+    await using swarm = new FakeSwarm({ clock: "virtual", seed: 1, inSwarm: false });
+    const answer = await post(
+      swarm,
+      "/swarm/init",
+      JSON.stringify({ ListenAddr: "constructor", AdvertiseAddr: "constructor" }),
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).not.toMatch(/is not a function/);
+  });
+});

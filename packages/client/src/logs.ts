@@ -1,4 +1,5 @@
 import { demultiplex, rawOutput, type TransportResponse } from "@flotilla/transport";
+import { ValidationError } from "@flotilla/types";
 
 // Service and task logs as lines. The client always asks the engine for `details`, because the
 // swarm attributes it adds (com.docker.swarm.task.id, .node.id) are how a line names its task and
@@ -31,12 +32,28 @@ export interface LogLine {
   details?: Record<string, string>;
 }
 
-/** Unix seconds (with a fraction) as the engine's `since` takes them. */
-export function toUnixSeconds(value: Date | number | string): number {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (typeof value === "number") return value;
-  const parsed = Date.parse(value);
-  return Number.isNaN(parsed) ? Number(value) : parsed / 1000;
+/** Unix seconds (with a fraction) as the engine's `since` takes them; `option` names it in the error. */
+export function toUnixSeconds(value: Date | number | string, option = "since"): number {
+  const seconds =
+    value instanceof Date
+      ? value.getTime() / 1000
+      : typeof value === "number"
+        ? value
+        : typeof value === "string"
+          ? fromText(value)
+          : Number.NaN;
+  if (!Number.isFinite(seconds)) {
+    throw new ValidationError("logs", [
+      { path: option, message: "must be a Date, Unix seconds, or a date such as 2026-01-02T03:04:05Z" },
+    ]);
+  }
+  return seconds;
+}
+
+function fromText(text: string): number {
+  const parsed = Date.parse(text);
+  if (!Number.isNaN(parsed)) return parsed / 1000;
+  return /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
 }
 
 export function logQuery(options: LogOptions) {
@@ -47,13 +64,24 @@ export function logQuery(options: LogOptions) {
     // Timestamps are needed to honour `until` even when the caller did not ask to see them.
     timestamps: options.timestamps === true || options.until !== undefined,
     details: true,
-    ...(options.since !== undefined && { since: toUnixSeconds(options.since) }),
+    ...(options.since !== undefined && { since: toUnixSeconds(options.since, "since") }),
     ...(options.tail !== undefined && { tail: String(options.tail) }),
   };
 }
 
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\S+) /;
-const DETAILS = /^((?:[\w.-]+=[^,\s]*,?)+) /;
+// Pairs are comma-separated and a value holds no "=" (the engine URL-encodes it): so the pattern
+// reads a line in one pass. An optional comma here let a line of "a=a=a=..." backtrack for seconds.
+const DETAILS = /^([\w.-]+=[^,\s=]*(?:,[\w.-]+=[^,\s=]*)*) /;
+
+/** A value as the engine URL-encoded it; one that is not valid encoding stays as written. */
+function decodeValue(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 function parseLine(stream: "stdout" | "stderr", text: string, options: LogOptions): LogLine {
   let rest = text;
@@ -66,11 +94,13 @@ function parseLine(stream: "stdout" | "stderr", text: string, options: LogOption
   }
   const details = DETAILS.exec(rest);
   if (details) {
-    const attrs: Record<string, string> = {};
-    for (const pair of details[1]!.split(",")) {
-      const eq = pair.indexOf("=");
-      if (eq > 0) attrs[pair.slice(0, eq)] = decodeURIComponent(pair.slice(eq + 1));
-    }
+    // As entries: a key such as `__proto__` is an attribute like any other.
+    const attrs: Record<string, string> = Object.fromEntries(
+      details[1]!.split(",").map((pair) => {
+        const eq = pair.indexOf("=");
+        return [pair.slice(0, eq), decodeValue(pair.slice(eq + 1))];
+      }),
+    );
     rest = rest.slice(details[0].length);
     if (attrs["com.docker.swarm.task.id"]) out.taskId = attrs["com.docker.swarm.task.id"];
     if (attrs["com.docker.swarm.node.id"]) out.nodeId = attrs["com.docker.swarm.node.id"];
@@ -88,7 +118,7 @@ export async function* logLines(
 ): AsyncGenerator<LogLine> {
   const chunks = options.tty ? rawOutput(response.stream()) : demultiplex(response.stream());
   const pending = { stdout: "", stderr: "" };
-  const until = options.until === undefined ? undefined : toUnixSeconds(options.until) * 1000;
+  const until = options.until === undefined ? undefined : toUnixSeconds(options.until, "until") * 1000;
   const decoder = { stdout: new TextDecoder(), stderr: new TextDecoder() };
   const emit = (stream: "stdout" | "stderr", text: string): LogLine | "stop" => {
     const line = parseLine(stream, text, options);

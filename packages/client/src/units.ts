@@ -30,14 +30,38 @@ function invalid(path: string, message: string): ValidationError {
   return new ValidationError("option", [{ path, message }]);
 }
 
+/** The engine holds nanoseconds, bytes and nano-CPUs in Go's int64: 2^63 and more cannot be sent. */
+const INT64_LIMIT = 2 ** 63;
+
+/** `value` if the engine's int64 holds it; otherwise an error naming the option. */
+function int64(value: number, path: string, given: unknown, what: string): number {
+  if (!(value < INT64_LIMIT))
+    throw invalid(path, `${describe(given)} is too large; the engine holds ${what} in an int64`);
+  return value;
+}
+
+/** The input as an error message quotes it: text in quotes, anything else as JSON would show it. */
+function describe(given: unknown): string {
+  if (typeof given === "string") return `"${given.length > 80 ? `${given.slice(0, 80)}...` : given}"`;
+  if (typeof given === "number") return String(given);
+  return typeof given === "object"
+    ? given === null
+      ? "null"
+      : Array.isArray(given)
+        ? "a list"
+        : "an object"
+    : `a ${typeof given}`;
+}
+
 /** Nanoseconds (what the engine holds) from a duration; `path` names the option in the error. */
 export function parseDuration(value: Duration, path = "duration"): number {
   if (typeof value === "number") {
     if (!Number.isFinite(value) || value < 0)
       throw invalid(path, `${value} is not a number of milliseconds, 0 or more`);
-    return Math.round(value * 1e6);
+    return int64(Math.round(value * 1e6), path, value, "nanoseconds");
   }
-  if (typeof value !== "string") throw invalid(path, `must be text such as "10s", or milliseconds`);
+  if (typeof value !== "string")
+    throw invalid(path, `must be text such as "10s", or milliseconds, not ${describe(value)}`);
   const text = value.trim();
   if (text === "0") return 0;
   let total = 0;
@@ -54,7 +78,7 @@ export function parseDuration(value: Duration, path = "duration"): number {
     total += Number(match[1]) * DURATION_UNITS[match[2]!]!;
   }
   if (text === "") throw invalid(path, "a duration is required");
-  return Math.round(total);
+  return int64(Math.round(total), path, value, "nanoseconds");
 }
 
 const BYTE_UNITS: Record<string, number> = {
@@ -72,28 +96,39 @@ const BYTE_SIZE = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?$/i;
 export function parseBytes(value: ByteSize, path = "size"): number {
   if (typeof value === "number") {
     if (!Number.isInteger(value) || value < 0) throw invalid(path, `${value} is not a whole number of bytes`);
-    return value;
+    return int64(value, path, value, "bytes");
   }
+  if (typeof value !== "string")
+    throw invalid(path, `must be text such as "512m", or a number of bytes, not ${describe(value)}`);
   const match = BYTE_SIZE.exec(value.trim());
   if (!match)
     throw invalid(
       path,
       `"${value}" is not a size; write a number with an optional unit b, k, m, g, t or p (512m, 1g)`,
     );
-  return Math.floor(Number(match[1]) * BYTE_UNITS[match[2]!.toLowerCase()]!);
+  return int64(Math.floor(Number(match[1]) * BYTE_UNITS[match[2]!.toLowerCase()]!), path, value, "bytes");
 }
 
 /** Nano-CPUs (what `NanoCPUs` holds) from a number of CPUs. */
 export function parseCpus(value: Cpus, path = "cpus"): number {
-  const cpus = typeof value === "number" ? value : Number(value.trim());
-  if (!Number.isFinite(cpus) || cpus < 0 || (typeof value === "string" && value.trim() === "")) {
-    throw invalid(path, `"${value}" is not a number of CPUs (0.5, 2)`);
+  // Decimal text only (with an exponent, as Go's ParseFloat reads it): Number() would also take
+  // "0x10", "Infinity" and "  ", which no CPU count is written as.
+  const cpus =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && CPUS.test(value.trim())
+        ? Number(value)
+        : Number.NaN;
+  if (!Number.isFinite(cpus) || cpus < 0) {
+    throw invalid(path, `${describe(value)} is not a number of CPUs (0.5, 2)`);
   }
-  return Math.round(cpus * 1e9);
+  return int64(Math.round(cpus * 1e9), path, value, "nano-CPUs");
 }
+const CPUS = /^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Splits a command line into words as a POSIX shell would (quotes and backslashes), without expanding anything. */
 export function splitCommand(line: string, path = "command"): string[] {
+  if (typeof line !== "string") throw invalid(path, `must be text, not ${describe(line)}`);
   const words: string[] = [];
   let word: string | undefined;
   let quote: '"' | "'" | undefined;

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { apiErrorFor } from "./api-error.js";
+import { apiErrorFor, engineMessage } from "./api-error.js";
 
 describe("apiErrorFor", () => {
   it.each([
@@ -40,4 +41,31 @@ describe("apiErrorFor", () => {
     expect(error.code).toBe(code);
     expect(error.message).toContain(fragment);
   });
+});
+
+describe("engineMessage, fuzzed", () => {
+  it("is the message text, or the body as written: never a JavaScript rendering", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((message) => JSON.stringify({ message })),
+        ),
+        (body) => {
+          const message = engineMessage(body);
+          expect(typeof message).toBe("string");
+          if (!body.includes("[object ")) expect(message).not.toContain("[object ");
+        },
+      ),
+      { seed: 18, numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    ['{"message":{"a":1}}', '{"message":{"a":1}}'],
+    ['{"message":null}', '{"message":null}'],
+    ['{"message":["x"]}', '{"message":["x"]}'],
+    ['{"constructor":1}', '{"constructor":1}'],
+  ])("shows %s as written", (body, want) => expect(engineMessage(body)).toBe(want));
 });

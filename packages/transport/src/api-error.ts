@@ -12,8 +12,11 @@ const ENGINE_VERSION = /(?:maximum|minimum) supported API version is (\d+\.\d+)/
 export function engineMessage(body: string): string {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === "object" && parsed !== null && "message" in parsed) {
-      return String((parsed as { message: unknown }).message).trim();
+    if (typeof parsed === "object" && parsed !== null && Object.hasOwn(parsed, "message")) {
+      const message = (parsed as { message: unknown }).message;
+      // Not every server that answers is an engine: a message that is not text is shown as the
+      // body was written (below), never as JavaScript's "[object Object]".
+      if (typeof message === "string") return message.trim();
     }
   } catch {
     // Not JSON: some proxies and old engines answer in plain text.

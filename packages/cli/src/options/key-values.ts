@@ -9,7 +9,8 @@ export function parseKeyValue(
   const equals = text.indexOf("=");
   if (equals === 0) throw new UsageError(`${option}: "${text}" has no name before "="`);
   if (equals > 0) return [text.slice(0, equals), text.slice(equals + 1)];
-  const value = fallback?.[text];
+  // Own variables only: `-e constructor` names a variable, not Object.prototype's constructor.
+  const value = fallback && Object.hasOwn(fallback, text) ? fallback[text] : undefined;
   if (fallback && value !== undefined) return [text, value];
   if (fallback)
     throw new UsageError(

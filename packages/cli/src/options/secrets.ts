@@ -15,7 +15,7 @@ export function parseSecret(text: string): SecretReference {
     const fields = Object.fromEntries(text.split(",").map((f) => f.split("=", 2) as [string, string]));
     const source = fields.source ?? fields.src;
     if (!source) throw new UsageError(`--secret: "${text}" has no source=`);
-    return reference(source, fields.target ?? source, fields.mode ? Number.parseInt(fields.mode, 8) : 0o444);
+    return reference(source, fields.target ?? source, fields.mode ? fileMode(fields.mode, text) : 0o444);
   }
   const [source, target, type, ...rest] = text.split(":");
   if (!source || rest.length > 0)
@@ -32,6 +32,13 @@ export function parseSecret(text: string): SecretReference {
     );
   }
   return reference(source, target || source, 0o444);
+}
+
+/** `mode=0440`: octal permission bits, as `chmod` takes them. */
+function fileMode(mode: string, text: string): number {
+  if (!/^[0-7]{1,4}$/.test(mode))
+    throw new UsageError(`--secret: "${text}": mode "${mode}" is not an octal file mode such as 0400`);
+  return Number.parseInt(mode, 8);
 }
 
 const ENV_FILE_PREFIX = "flotilla-env-";

@@ -49,8 +49,11 @@ export function parseNanoCpus(text: string, option: string): number {
 
 /** Seconds, or a duration, for --timeout and --interval: milliseconds. */
 export function parseSeconds(text: string, option: string): number {
-  if (/^\d+(\.\d+)?$/.test(text.trim())) return Math.round(Number(text) * 1000);
-  return Math.round(parseDuration(text, option) / 1e6);
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) return Math.round(parseDuration(text, option) / 1e6);
+  const ms = Math.round(Number(text) * 1000);
+  // The same bound as a duration: the engine's int64 of nanoseconds.
+  if (!(ms * 1e6 < 2 ** 63)) throw new UsageError(`${option}: "${text}" is too long a time`);
+  return ms;
 }
 
 /** A whole number no larger than a JavaScript number holds exactly (the engine's are uint64). */

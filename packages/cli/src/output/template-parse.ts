@@ -78,13 +78,46 @@ function parsePipeline(body: string): PipelineCommand[] {
 function operand(token: string): Operand {
   if (token === ".") return { kind: "field", path: [] };
   if (token.startsWith(".")) return { kind: "field", path: token.slice(1).split(".") };
-  if (token.startsWith('"')) return { kind: "string", value: JSON.parse(token) as string };
+  if (token.startsWith('"')) return { kind: "string", value: goString(token) };
   if (token.startsWith("`")) return { kind: "string", value: token.slice(1, -1) };
-  if (/^-?\d+(\.\d+)?$/.test(token)) return { kind: "number", value: Number(token) };
+  if (/^-?\d+(\.\d+)?$/.test(token)) {
+    const value = Number(token);
+    // Go reads an integer literal into an int: one past 2^63 does not parse there.
+    if (!token.includes(".") && !Number.isSafeInteger(value))
+      throw new UsageError(`template: number ${token} is too large`);
+    return { kind: "number", value };
+  }
   if (KEYWORDS.has(token))
     throw new UsageError(`template: {{${token}}} is not supported; use fields and functions`);
   if (/^[A-Za-z_]\w*$/.test(token)) return { kind: "function", name: token };
   throw new UsageError(`template: cannot read "${token}"`);
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+};
+const ESCAPE = /\\(?:([abfnrtv\\"])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{3}))|\\/g;
+
+/** A Go interpreted string literal (`"a\tb\x41"`) read as Go's strconv.Unquote reads it. */
+function goString(token: string): string {
+  const refuse = () => new UsageError(`template: cannot read the string ${token}`);
+  return token.slice(1, -1).replace(ESCAPE, (whole, simple, hex, u4, u8, octal) => {
+    if (simple) return SIMPLE_ESCAPES[simple]!;
+    const code = Number.parseInt(hex ?? u4 ?? u8 ?? octal ?? "", hex || u4 || u8 ? 16 : 8);
+    if (whole === "\\" || Number.isNaN(code) || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+      throw refuse();
+    // \x and octal escapes are bytes in Go; a byte above 0x7f alone is not valid UTF-8 text.
+    if ((hex || octal) && code > 0x7f) throw refuse();
+    return String.fromCodePoint(code);
+  });
 }
 
 function tokenize(body: string): string[] {

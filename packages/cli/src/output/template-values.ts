@@ -15,12 +15,24 @@ export function formatGo(value: unknown): string {
 
 const VERB = /%([-+ 0#]*)(\d+)?(?:\.(\d+))?([svdqfxXt%])/g;
 
+/** `value` with `digits` decimals; toFixed stops at 100, and past a double's 17 significant digits
+ * Go prints the binary value's exact decimals, which toFixed(100) already holds for all but the
+ * tiniest numbers: further digits are written as zeros. */
+function fixed(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return value > 0 ? "+Inf" : value < 0 ? "-Inf" : "NaN";
+  const text = value.toFixed(Math.min(digits, 100));
+  return digits > 100 ? text + "0".repeat(digits - 100) : text;
+}
+
 export function sprintf(format: string, args: readonly unknown[]): string {
   let next = 0;
   return format.replace(
     VERB,
     (_, flags: string, width: string | undefined, precision: string | undefined, verb) => {
       if (verb === "%") return "%";
+      // Go's fmt prints these for a width or precision over a million rather than trying.
+      if (width !== undefined && Number(width) > 1e6) return "%!(BADWIDTH)";
+      if (precision !== undefined && Number(precision) > 1e6) return "%!(BADPREC)";
       if (next >= args.length) return `%!${verb}(MISSING)`;
       const value = args[next++];
       let text: string;
@@ -30,7 +42,8 @@ export function sprintf(format: string, args: readonly unknown[]): string {
           text = String(Math.trunc(value));
           break;
         case "f":
-          text = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
+          if (typeof value !== "number") return `%!f(${typeof value}=${formatGo(value)})`;
+          text = fixed(value, precision === undefined ? 6 : Number(precision));
           break;
         case "q":
           text = JSON.stringify(formatGo(value));

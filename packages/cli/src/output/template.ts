@@ -17,8 +17,9 @@ const FUNCTIONS: Record<string, TemplateFunction> = {
   upper: (text) => formatGo(text).toUpperCase(),
   lower: (text) => formatGo(text).toLowerCase(),
   title: (text) => formatGo(text).replace(/\b\w/g, (c) => c.toUpperCase()),
-  truncate: (text, length) => [...formatGo(text)].slice(0, Number(length)).join(""),
-  pad: (text, before, after) => " ".repeat(Number(before)) + formatGo(text) + " ".repeat(Number(after)),
+  truncate: (text, length) => [...formatGo(text)].slice(0, count(length, "truncate")).join(""),
+  pad: (text, before, after) =>
+    " ".repeat(count(before, "pad")) + formatGo(text) + " ".repeat(count(after, "pad")),
   printf: (format, ...args) => sprintf(String(format), args),
   print: (...args) => args.map(formatGo).join(""),
   println: (...args) => `${args.map(formatGo).join(" ")}\n`,
@@ -39,8 +40,25 @@ const ARITY: Record<string, number> = {
   len: 1,
 };
 
+/** The most spaces `pad` adds and the widest a printf verb pads to: Go's fmt refuses widths over 1e6. */
+export const MAX_WIDTH = 1e6;
+
+/** A count argument (`pad`'s, `truncate`'s): a whole number from 0 to MAX_WIDTH, as Go's int. */
+function count(value: unknown, fn: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_WIDTH)
+    throw new UsageError(
+      `template: ${fn} wants a whole number from 0 to ${MAX_WIDTH}, got ${formatGo(value)}`,
+    );
+  return value;
+}
+
+/** Our functions by name: only the table's own keys, never Object.prototype's (`constructor`). */
+function isFunction(name: string): boolean {
+  return Object.hasOwn(FUNCTIONS, name);
+}
+
 function call(name: string, args: unknown[]): unknown {
-  const wants = ARITY[name] ?? 0;
+  const wants = Object.hasOwn(ARITY, name) ? ARITY[name]! : 0;
   if (args.length < wants)
     throw new UsageError(`template: ${name} wants ${wants} argument(s), got ${args.length}`);
   return FUNCTIONS[name]!(...args);
@@ -77,11 +95,12 @@ export class CompiledTemplate {
 }
 
 function checkFunction(command: PipelineCommand): void {
-  const head = command[0]!;
-  if (head.kind === "function" && !(head.name in FUNCTIONS)) {
-    throw new UsageError(
-      `template: function "${head.name}" not defined; available: ${Object.keys(FUNCTIONS).join(", ")}`,
-    );
+  for (const operand of command) {
+    if (operand.kind === "function" && !isFunction(operand.name)) {
+      throw new UsageError(
+        `template: function "${operand.name}" not defined; available: ${Object.keys(FUNCTIONS).join(", ")}`,
+      );
+    }
   }
 }
 
@@ -115,7 +134,9 @@ function evaluate(operand: Operand, row: unknown): unknown {
 function lookup(row: unknown, path: readonly string[]): unknown {
   let value = row;
   for (const [index, key] of path.entries()) {
-    if (value === null || typeof value !== "object" || !(key in value)) {
+    // A field is an object's own key, as Go's are a struct's or a map's: not a list's `length`, nor
+    // Object.prototype's `constructor`.
+    if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, key)) {
       const where = path.slice(0, index + 1).join(".");
       const known = value !== null && typeof value === "object" ? Object.keys(value).join(", ") : "none";
       throw new UsageError(`template: field .${where} does not exist; fields here: ${known}`);

@@ -13,8 +13,8 @@ export interface EventOptions {
   signal?: AbortSignal;
 }
 
-function timeQuery(value: Date | number | string | undefined): string | undefined {
-  return value === undefined ? undefined : String(toUnixSeconds(value));
+function timeQuery(value: Date | number | string | undefined, option: string): string | undefined {
+  return value === undefined ? undefined : String(toUnixSeconds(value, option));
 }
 
 export class System {
@@ -43,8 +43,8 @@ export class System {
     return {
       async *[Symbol.asyncIterator]() {
         const query = {
-          since: timeQuery(options.since),
-          until: timeQuery(options.until),
+          since: timeQuery(options.since, "since"),
+          until: timeQuery(options.until, "until"),
           filters: filtersQuery(options.filters),
         };
         const response = await api.rawResponse("GET /events", { query, signal: options.signal });

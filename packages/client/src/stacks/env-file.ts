@@ -30,7 +30,8 @@ export function envFileVariables(
   content: string,
   lookup: (name: string) => string | undefined,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a line `__proto__=x` is a variable like any other.
+  const out: Record<string, string> = Object.create(null);
   for (const line of parseEnvFile(content, lookup)) {
     const at = line.indexOf("=");
     out[line.slice(0, at)] = line.slice(at + 1);

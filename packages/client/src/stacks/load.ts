@@ -111,6 +111,14 @@ async function readSource(
   return { files, folder };
 }
 
+/** A variable's own value in `variables`: a name such as `constructor` or `__proto__` is not
+ * Object.prototype's, it is unset. */
+function ownValue(variables: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  if (!Object.hasOwn(variables, name)) return undefined;
+  const value = variables[name];
+  return typeof value === "string" ? value : undefined;
+}
+
 function environmentLookup(options: ComposeLoadOptions): Lookup {
   const env = options.env ?? process.env;
   const files =
@@ -119,7 +127,7 @@ function environmentLookup(options: ComposeLoadOptions): Lookup {
       : typeof options.envFile === "string"
         ? [options.envFile]
         : options.envFile;
-  const fromFiles: Record<string, string> = {};
+  const fromFiles: Record<string, string> = Object.create(null);
   for (const file of files) {
     let content: string;
     try {
@@ -130,13 +138,13 @@ function environmentLookup(options: ComposeLoadOptions): Lookup {
     try {
       Object.assign(
         fromFiles,
-        envFileVariables(content, (name) => env[name]),
+        envFileVariables(content, (name) => ownValue(env, name)),
       );
     } catch (error) {
       throw new ValidationError("env file", [{ path: file, message: (error as Error).message }]);
     }
   }
-  return (name) => env[name] ?? fromFiles[name];
+  return (name) => ownValue(env, name) ?? ownValue(fromFiles, name);
 }
 
 function loadFile(

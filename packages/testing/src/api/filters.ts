@@ -75,7 +75,8 @@ export function labelsMatch(
   if (!wanted) return true;
   return wanted.every((w) => {
     const [key, value] = w.split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!labels || !(key in labels)) return false;
+    // The object's own labels: `label=constructor` asks for a label of that name, not Object.prototype's.
+    if (!labels || !Object.hasOwn(labels, key)) return false;
     return value === undefined || labels[key] === value;
   });
 }

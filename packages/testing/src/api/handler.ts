@@ -10,6 +10,7 @@ import { objectRoutes } from "./routes-objects.js";
 import { serviceRoutes } from "./routes-services.js";
 import { systemRoutes } from "./routes-system.js";
 import { taskRoutes } from "./routes-tasks.js";
+import { unescapePath } from "./unescape-path.js";
 
 // The fake's one primitive: a WHATWG Request in, the Response dockerd would give out. Versioned
 // (`/v1.41/...`) and bare paths both work. Everything else (memory transport, socket server)
@@ -100,19 +101,6 @@ async function dispatch(
   }
   // dockerd's router answers an unknown path, and a known path with a method it lacks, alike.
   return json(404, { message: "page not found" });
-}
-
-/** A path unescaped as Go does: to bytes, whatever they spell (invalid UTF-8 is kept). */
-function unescapePath(path: string): string {
-  if (!path.includes("%")) return path;
-  const bytes: number[] = [];
-  for (let i = 0; i < path.length; i++) {
-    if (path[i] === "%") {
-      bytes.push(Number.parseInt(path.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(path[i]!));
-  }
-  return Buffer.from(bytes).toString("utf8");
 }
 
 /** What Go's net/http writes for a request line it cannot parse: no handler, no JSON. */

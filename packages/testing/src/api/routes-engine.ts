@@ -1,6 +1,7 @@
 import { EngineError } from "../core/errors.js";
 import { type Route, route } from "./context.js";
 import { json, readJson } from "./http.js";
+import { unescapePath } from "./unescape-path.js";
 
 // The rest of the spec's surface, answered as this fake's engine would: it has no registry to
 // reach and no containers of its own (tasks are simulated without them), so these calls answer
@@ -13,7 +14,7 @@ export const engineRoutes: Route[] = [
     "GET",
     "/distribution/{name}/json",
     ({ url }) => {
-      const name = decodeURIComponent(
+      const name = unescapePath(
         url.pathname.replace(/^(\/v[\d.]+)?\/distribution\//, "").replace(/\/json$/, ""),
       );
       const host = registryHost(name);
@@ -34,7 +35,10 @@ export const engineRoutes: Route[] = [
   route("GET", "/plugins", () => json(200, []), false),
   ...["connect", "disconnect"].map((what) =>
     route("POST", `/networks/{id}/${what}`, async ({ request }) => {
-      const body = (await readJson(request)) as { Container?: string };
+      // Read as Go reads it into types.NetworkConnect: a body of another kind is refused by its
+      // type, and `null` is the zero value, with no container.
+      const schema = what === "connect" ? "NetworkConnectRequest" : "NetworkDisconnectRequest";
+      const body = ((await readJson(request, schema)) ?? {}) as { Container?: string };
       // The container is looked up first, and the fake has none.
       if (!body.Container) throw new EngineError(400, 'invalid name or ID supplied: ""');
       throw new EngineError(404, `No such container: ${body.Container}`);

@@ -5,6 +5,7 @@ import { type Route, route } from "./context.js";
 import { parseFilters } from "./filters.js";
 import { json } from "./http.js";
 import { answeringNodeTasks, containerOf } from "./routes-containers.js";
+import { unescapePath } from "./unescape-path.js";
 
 // What the answering node keeps for the tasks it ran: the named volumes their mounts created and
 // the images they used. Drawn from its tasks, as `docker volume ls`, `docker image ls` and
@@ -111,9 +112,8 @@ export const localRoutes: Route[] = [
     "GET",
     "/images/{name}/json",
     ({ cluster, url }) => {
-      const ref = decodeURIComponent(
-        url.pathname.replace(/^(\/v[\d.]+)?\/images\//, "").replace(/\/json$/, ""),
-      );
+      // Unescaped as the handler unescapes paths: a name that is not UTF-8 is a name like any other.
+      const ref = unescapePath(url.pathname.replace(/^(\/v[\d.]+)?\/images\//, "").replace(/\/json$/, ""));
       const tagged = /:[^/]+$/.test(ref) || ref.startsWith("sha256:") ? ref : `${ref}:latest`;
       const image = localImages(cluster).find((i) => i.RepoTags.includes(tagged) || i.Id.startsWith(ref));
       if (!image) throw new EngineError(404, `no such image: ${ref}: No such image: ${tagged}`);

@@ -64,7 +64,8 @@ export const systemRoutes: Route[] = [
     "POST",
     "/swarm/unlock",
     async ({ host, request }) => {
-      const body = (await readJson(request)) as { UnlockKey?: string };
+      // `null` is Go's zero value: no key given.
+      const body = ((await readJson(request)) ?? {}) as { UnlockKey?: string };
       host.unlock(body.UnlockKey ?? "");
       return empty(200);
     },

@@ -26,11 +26,16 @@ export function nodeValue(node: StoredNode, key: string): string | undefined {
   if (lower === "node.platform.os") return node.Description.Platform.OS;
   if (lower === "node.platform.arch") return node.Description.Platform.Architecture;
   if (lower === "node.ip") return node.Status.Addr;
-  if (lower.startsWith("node.labels.")) return node.Spec.Labels[key.slice("node.labels.".length)];
+  if (lower.startsWith("node.labels.")) return label(node.Spec.Labels, key.slice("node.labels.".length));
   if (lower.startsWith("engine.labels.")) {
-    return node.Description.Engine.Labels?.[key.slice("engine.labels.".length)];
+    return label(node.Description.Engine.Labels, key.slice("engine.labels.".length));
   }
   return undefined;
+}
+
+/** A label the node has: `constructor` or `toString` is a key like any other, not Object.prototype's. */
+function label(labels: Readonly<Record<string, string>> | undefined, key: string): string | undefined {
+  return labels && Object.hasOwn(labels, key) ? labels[key] : undefined;
 }
 
 export function satisfies(node: StoredNode, constraints: readonly Constraint[]): boolean {

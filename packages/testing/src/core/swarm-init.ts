@@ -160,7 +160,8 @@ const isZero = (ip: string) => ip === "0.0.0.0" || /^[0:]+$/.test(ip);
 /** An IP as given, or an interface's first address; undefined when it is neither. */
 function resolveHost(host: string, machine: Machine): string | undefined {
   if (isIP(host)) return host;
-  const addresses = machine.interfaces[host];
+  // An interface by its own name: `constructor` names no interface.
+  const addresses = Object.hasOwn(machine.interfaces, host) ? machine.interfaces[host] : undefined;
   return addresses?.find((a) => isIP(a) === 4) ?? addresses?.[0];
 }
 

@@ -60,7 +60,7 @@ function executable(name: string): string | undefined {
 /** Whether a container of an image the fake knows nothing about should be run from this argv. */
 export const runsAsBusybox = (argv: readonly string[]) => {
   const name = executable(argv[0] ?? "");
-  return name !== undefined && APPLETS[name]?.executable === true;
+  return name !== undefined && Object.hasOwn(APPLETS, name) && APPLETS[name]!.executable === true;
 };
 
 class Stop {
@@ -173,7 +173,8 @@ class Machine implements Shell {
   /** Runs an applet or builtin by name. */
   exec(name: string, args: string[], io: Io): number {
     this.#tick();
-    const applet = APPLETS[name];
+    // Own keys only: a script running `constructor` or `toString` runs a command that is not there.
+    const applet = Object.hasOwn(APPLETS, name) ? APPLETS[name] : undefined;
     if (!applet && ON_IMAGE.has(name)) {
       // The image has it, so "not found" would be a lie; the script stops, loudly.
       const prefix = this.inShell ? `${this.invokedAs}: ` : "";

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postFilled, ping as pingAt } from "../../test/socket-client.js";
+import { ping as pingAt, postFilled } from "../../test/socket-client.js";
 
 // The served fake (the built flotilla-fake-engine, in a process of its own so that its memory is
 // its own) against a 100 MB spec: it answers as Docker 20.10 does, stays up, and does not keep

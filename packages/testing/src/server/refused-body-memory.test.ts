@@ -34,7 +34,9 @@ const held = (m: Memory) => m.heapUsed + m.external;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
 beforeAll(async () => {
-  fake = spawn(process.execPath, ["--expose-gc", FIXTURE, socketPath], { stdio: ["pipe", "pipe", "inherit"] });
+  fake = spawn(process.execPath, ["--expose-gc", FIXTURE, socketPath], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   lines = createInterface({ input: fake.stdout! });
   await new Promise<void>((resolve, reject) => {
     lines.once("line", (line) => (line.includes("DOCKER_HOST") ? resolve() : reject(new Error(line))));
@@ -53,7 +55,9 @@ afterAll(async () => {
 });
 
 describe("a refused body's memory", () => {
-  it("is freed: after three 100 MB specs the fake holds what it held before", { timeout: 120_000 }, async () => {
+  it("is freed: after three 100 MB specs the fake holds what it held before", {
+    timeout: 120_000,
+  }, async () => {
     const head = '{"Name":"big","TaskTemplate":{"ContainerSpec":{"Image":"busybox"}},"Labels":{"big":"';
     const refuse = async (fill: number) => {
       const answer = await postFilled(socketPath, "/v1.41/services/create", head, fill, '"}}');

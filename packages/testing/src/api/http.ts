@@ -45,26 +45,41 @@ export function errorResponse(error: EngineError): Response {
  */
 export const BODY_LIMIT = 8 * 1024 * 1024;
 
-/** A body's first `limit` bytes as text, and how many bytes it had in all. */
+/**
+ * A body's first `limit` bytes as text, and how many bytes it had in all. What it holds is copied
+ * into one buffer as it arrives, so each chunk is free as soon as it is read, and the rest of an
+ * oversized body is counted and dropped. The buffer is sized from Content-Length (never past
+ * `limit`) and grown only for a body without one or longer than it said.
+ */
 async function readBounded(
   request: Request,
   limit: number,
 ): Promise<{ text: string; held: number; total: number }> {
   if (!request.body) return { text: "", held: 0, total: 0 };
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const declared = Number(request.headers.get("content-length"));
+  let kept = Buffer.allocUnsafeSlow(
+    Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, limit) : 0,
+  );
   let held = 0;
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (held >= limit) continue;
-    const kept = value.byteLength <= limit - held ? value : value.subarray(0, limit - held);
-    chunks.push(kept);
-    held += kept.byteLength;
+    const take = Math.min(value.byteLength, limit - held);
+    if (take <= 0) continue;
+    if (held + take > kept.byteLength) {
+      const grown = Buffer.allocUnsafeSlow(
+        Math.min(limit, Math.max(held + take, 2 * kept.byteLength, 64 * 1024)),
+      );
+      kept.copy(grown, 0, 0, held);
+      kept = grown;
+    }
+    kept.set(value.subarray(0, take), held);
+    held += take;
   }
-  return { text: Buffer.concat(chunks).toString("utf8"), held, total };
+  return { text: kept.toString("utf8", 0, held), held, total };
 }
 
 /**
@@ -73,9 +88,7 @@ async function readBounded(
  * the value is read as Go reads it into that type (see decode.ts).
  */
 export async function readJson(request: Request, schema?: string): Promise<unknown> {
-  const { text, held, total: counted } = await readBounded(request, BODY_LIMIT);
-  // A body cut at the limit by the socket adapter still has its length in Content-Length.
-  const total = Math.max(counted, Number(request.headers.get("content-length")) || 0);
+  const { text, held, total } = await readBounded(request, BODY_LIMIT);
   if (text.trim() === "") throw new EngineError(400, "got EOF while reading request body");
   const parsed = parseGoJson(text, "decoder");
   if (!("error" in parsed)) return schema ? decodeBody(schema, parsed.value, parsed.literals) : parsed.value;

@@ -2,8 +2,17 @@ import { existsSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import { type AddressInfo, connect, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { FetchHandler } from "../api/handler.js";
 import { FakeSwarmError } from "../core/errors.js";
+import {
+  HEADER_LIMIT,
+  HEADERS_TOO_LARGE,
+  headBytes,
+  refusalFor,
+  resolveBounds,
+  type ServerBounds,
+} from "./bounds.js";
 import { serveOne } from "./node-adapter.js";
 
 // The fake on a real socket, so that any Docker client (the docker CLI, dockerode, docker-py,
@@ -17,7 +26,13 @@ export interface TlsListenOptions {
   ca?: string | Buffer;
 }
 
-export type ListenOptions = { socketPath: string } | { port?: number; host?: string; tls?: TlsListenOptions };
+export type ListenOptions = (
+  | { socketPath: string }
+  | { port?: number; host?: string; tls?: TlsListenOptions }
+) & {
+  /** How long a client may take to send a request (see bounds.ts); dockerd's by default. */
+  bounds?: ServerBounds;
+};
 
 export interface FakeEngineServer extends AsyncDisposable {
   /** What to put in DOCKER_HOST: `unix:///path` or `tcp://127.0.0.1:port`. */
@@ -37,14 +52,42 @@ const LISTEN_BACKLOG = 65_535;
 
 export async function listen(handle: FetchHandler, options: ListenOptions): Promise<FakeEngineServer> {
   const tls = "tls" in options ? options.tls : undefined;
-  const onRequest = (req: Parameters<typeof serveOne>[1], res: Parameters<typeof serveOne>[2]) =>
+  const bounds = resolveBounds(options.bounds);
+  const onRequest = (req: Parameters<typeof serveOne>[1], res: Parameters<typeof serveOne>[2]) => {
+    // node:http counts a head a little short of Go: what it let through past Go's limit is refused here.
+    if (headBytes(req) > HEADER_LIMIT) return void refuse(req.socket, HEADERS_TOO_LARGE);
     void serveOne(handle, req, res);
+  };
+  const serverOptions = {
+    maxHeaderSize: HEADER_LIMIT,
+    headersTimeout: bounds.headerTimeout,
+    requestTimeout: bounds.requestTimeout,
+    // Between requests on a kept-alive connection, Go waits for the next head as for the first.
+    keepAliveTimeout: bounds.headerTimeout,
+    connectionsCheckingInterval: bounds.checkInterval,
+  };
   const server: Server = tls
     ? createTlsServer(
-        { ...tls, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined },
+        {
+          ...serverOptions,
+          ...tls,
+          requestCert: tls.ca !== undefined,
+          rejectUnauthorized: tls.ca !== undefined,
+        },
         onRequest,
       )
-    : createServer(onRequest);
+    : createServer(serverOptions, onRequest);
+  // Go keeps every header a head within the limit has; node:http would drop those past 2000.
+  server.maxHeadersCount = 0;
+  // What node:http cannot take (a head too large, a request too slow, bytes that are no HTTP) is
+  // answered as Go's server answers it, never with node's own page.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const started = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+      ?.headersSent;
+    const refusal = refusalFor(error.code);
+    if (refusal === undefined || started || !socket.writable) socket.destroy();
+    else refuse(socket, refusal);
+  });
   // Keep-alive sockets and open streams would hold close() forever: track and end them.
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -92,6 +135,11 @@ export async function listen(handle: FetchHandler, options: ListenOptions): Prom
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** Writes Go's answer and closes the connection, as Go's server does after a refusal. */
+function refuse(socket: Duplex, answer: string): void {
+  socket.end(answer, () => socket.destroy());
 }
 
 /** Whether something accepts connections on a unix socket path. */

@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FetchHandler } from "../api/handler.js";
-import { BODY_LIMIT } from "../api/http.js";
 
 // The glue between node:http and the fake's handler: an IncomingMessage becomes a WHATWG
 // Request, and the Response is written back with backpressure. When the client goes away
 // (`docker service logs -f` ended with ^C), the Request's signal aborts and the body is
 // cancelled, so the stream's subscription to the swarm is dropped and nothing leaks.
+
+/** What the served fake answers when answering failed inside it. */
+export const INTERNAL_ERROR = "the fake engine could not answer this request";
 
 export async function serveOne(
   handle: FetchHandler,
@@ -19,13 +21,11 @@ export async function serveOne(
   });
   let response: Response;
   try {
-    response = await handle(await toRequest(req, abort.signal));
-  } catch (error) {
-    // A bug in the fake must still answer as dockerd does for a panic: 500 with a message.
-    response = Response.json(
-      { message: error instanceof Error ? error.message : String(error) },
-      { status: 500 },
-    );
+    response = await handle(toRequest(req, abort.signal));
+  } catch {
+    // A bug in the fake (or a body whose client left) still gets a `{"message"}` answer, and
+    // never the JavaScript error's own text: that is no message the engine would send.
+    response = Response.json({ message: INTERNAL_ERROR }, { status: 500 });
   }
   if (abort.signal.aborted) {
     await response.body?.cancel();
@@ -42,30 +42,63 @@ export async function serveOne(
   await pipe(response.body, res, abort.signal);
 }
 
-async function toRequest(req: IncomingMessage, signal: AbortSignal): Promise<Request> {
+function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const method = req.method ?? "GET";
-  // Bodies the engine accepts are small JSON documents: reading them whole keeps Request simple.
-  // Past BODY_LIMIT the rest is read and dropped (the handler sees a body cut at the limit and
-  // the client's Content-Length), so no client can make the fake hold more.
-  let body: Buffer | undefined;
+  const init: RequestInit & { duplex?: "half" } = { method, headers, signal };
   if (method !== "GET" && method !== "HEAD") {
-    const chunks: Buffer[] = [];
-    let held = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      if (held >= BODY_LIMIT) continue;
-      const kept = chunk.byteLength <= BODY_LIMIT - held ? chunk : chunk.subarray(0, BODY_LIMIT - held);
-      chunks.push(kept);
-      held += kept.byteLength;
-    }
-    body = Buffer.concat(chunks);
+    init.body = bodyOf(req);
+    init.duplex = "half";
   }
-  return new Request(`http://fake-engine${req.url ?? "/"}`, { method, headers, body, signal });
+  return new Request(`http://fake-engine${req.url ?? "/"}`, init);
 }
+
+/**
+ * The request's body as a stream read one chunk at a time, as the socket delivers it: the handler
+ * holds what it keeps (readJson keeps BODY_LIMIT of it) and nothing else is buffered, so a
+ * 100 MB body costs the fake a chunk at a time, not 100 MB. What the handler leaves unread is
+ * drained by node:http once the answer is sent, as Go's server does for keep-alive.
+ */
+function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let settled = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.pause();
+        req.on("data", (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once("end", () => {
+          settled = true;
+          controller.close();
+        });
+        // The client left mid-body: the handler's read fails, and its answer is dropped.
+        req.once("close", () => {
+          if (settled) return;
+          settled = true;
+          controller.error(new ClientGone());
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        settled = true;
+        req.removeAllListeners("data");
+        req.resume();
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: 1 }),
+  );
+}
+
+/** Why a body read stopped when its client closed the connection; never sent, as nobody is left. */
+class ClientGone extends Error {}
 
 async function pipe(
   body: ReadableStream<Uint8Array>,

@@ -1,70 +1,25 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ping as pingAt, postFilled } from "../../test/socket-client.js";
 
 // The served fake (the built flotilla-fake-engine, in a process of its own so that its memory is
 // its own) against a 100 MB spec: it answers as Docker 20.10 does, stays up, and does not keep
 // the body. Before, it held every byte (RSS 73 -> 709 MB); a Replicas past uint64 killed it.
 
 const BIN = new URL("../../dist/bin/fake-engine.js", import.meta.url).pathname;
-const MiB = 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), "flotilla-oversized-"));
 const socketPath = join(dir, "engine.sock");
 let fake: ChildProcess;
+const post = (path: string, head: string, fill: number, tail: string) =>
+  postFilled(socketPath, path, head, fill, tail);
+const ping = () => pingAt(socketPath);
 
 function rssMiB(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB$/m);
   return Number(line![1]) / 1024;
-}
-
-/** Sends `head`, `fill` MiB of "x" written a MiB at a time, then `tail`; the answer. */
-function post(path: string, head: string, fill: number, tail: string) {
-  const chunk = Buffer.alloc(MiB, "x");
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      {
-        socketPath,
-        path,
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "content-length": String(Buffer.byteLength(head) + fill * MiB + Buffer.byteLength(tail)),
-        },
-      },
-      (res) => {
-        let body = "";
-        res.on("data", (data) => {
-          body += data;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", reject);
-    let sent = 0;
-    const write = () => {
-      while (sent < fill) {
-        sent++;
-        if (!req.write(chunk)) return void req.once("drain", write);
-      }
-      req.end(tail);
-    };
-    req.write(head);
-    write();
-  });
-}
-
-function ping() {
-  return new Promise<number>((resolve, reject) => {
-    const req = request({ socketPath, path: "/_ping" }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("error", reject);
-    req.end();
-  });
 }
 
 beforeAll(async () => {

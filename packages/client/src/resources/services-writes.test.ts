@@ -68,7 +68,7 @@ describe("services.modify", () => {
     );
     expect(written).toEqual({ id: service.id, warnings: [] });
     expect(calls()).toEqual([`POST /services/${service.id}/update`]);
-    expect(swarm.service(service.id).Spec.Mode).toEqual({ Replicated: { Replicas: 3 } });
+    expect(swarm.service(service.id).Spec?.Mode).toEqual({ Replicated: { Replicas: 3 } });
   });
 
   it("after losing the race reads the service again and edits what won", async () => {
@@ -91,7 +91,7 @@ describe("services.modify", () => {
       `GET /services/${stale.id}`,
       `POST /services/${stale.id}/update`,
     ]);
-    expect(swarm.service(stale.id).Spec.Labels).toEqual({ a: "1", b: "2", c: "3" });
+    expect(swarm.service(stale.id).Spec?.Labels).toEqual({ a: "1", b: "2", c: "3" });
   });
 
   it("with a pinned version fails with StaleVersionError instead of retrying", async () => {

@@ -202,7 +202,7 @@ export class Services {
 
   /** Replaces every task though the spec is unchanged (`docker service update --force`). */
   async forceUpdate(id: string, options: UpdateOptions = {}): Promise<Service> {
-    return this.#written(await this.#modify(id, forced, options));
+    return this.#written(await this.#modify(id, (spec) => applyPatch(spec, { forceUpdate: true }), options));
   }
 
   /** Goes back to the spec before the last update, as `docker service rollback` does. */
@@ -386,13 +386,6 @@ export class Services {
     const header = await this.#auth.headerFor(image);
     return header ? { "X-Registry-Auth": header } : undefined;
   }
-}
-
-function forced(spec: ServiceSpec): ServiceSpec {
-  return {
-    ...spec,
-    TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
-  };
 }
 
 /** Whether `spec` runs another image than `before` (unknown counts as another). */

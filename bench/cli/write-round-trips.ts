@@ -18,7 +18,11 @@ const image = "flotilla-test/busybox:latest";
 
 /** The same change, as each tool words it (`web` is the service). */
 const COMMANDS: { change: string; docker: string[]; flotilla: string[] }[] = [
-  { change: "scale to 3", docker: ["service", "scale", "-d", "web=3"], flotilla: ["service", "scale", "web", "3", "-d"] },
+  {
+    change: "scale to 3",
+    docker: ["service", "scale", "-d", "web=3"],
+    flotilla: ["service", "scale", "web", "3", "-d"],
+  },
   {
     change: "add an env variable",
     docker: ["service", "update", "-d", "--env-add", "A=1", "web"],
@@ -29,7 +33,11 @@ const COMMANDS: { change: string; docker: string[]; flotilla: string[] }[] = [
     docker: ["service", "update", "-d", "--force", "web"],
     flotilla: ["service", "restart", "web", "-d"],
   },
-  { change: "roll back", docker: ["service", "rollback", "-d", "web"], flotilla: ["service", "rollback", "web", "-d"] },
+  {
+    change: "roll back",
+    docker: ["service", "rollback", "-d", "web"],
+    flotilla: ["service", "rollback", "web", "-d"],
+  },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), "flotilla-bench-trips-"));

@@ -38,8 +38,10 @@ export { type NodeChange, type NodeFilters, Nodes, type NodeUpdateOptions } from
 export { type SecretCreateOptions, Secrets } from "./resources/secrets.js";
 export {
   type CreateOptions,
+  type ServiceEdit,
   type ServiceFilters,
   Services,
+  type ServiceWrite,
   type TaskFilters,
   type UpdateOptions,
   type UpdateSpecOptions,

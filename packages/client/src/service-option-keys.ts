@@ -135,4 +135,5 @@ export const SERVICE_PATCH_KEYS = {
   labelsRemove: true,
   containerLabelsAdd: true,
   containerLabelsRemove: true,
+  forceUpdate: true,
 } satisfies Keys<ServicePatch>;

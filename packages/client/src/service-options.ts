@@ -113,6 +113,8 @@ export interface ServicePatch extends ServiceOptions {
   labelsRemove?: string[];
   containerLabelsAdd?: Record<string, string>;
   containerLabelsRemove?: string[];
+  /** Replaces every task though nothing else changes (`docker service update --force`). */
+  forceUpdate?: boolean;
 }
 
 function defined<T extends object>(value: T): T {

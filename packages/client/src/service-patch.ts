@@ -60,5 +60,7 @@ export function applyPatch(current: ServiceSpec, patch: ServicePatch): ServiceSp
   if (patch.labelsAdd !== undefined || patch.labelsRemove !== undefined) {
     next.Labels = editLabels(next.Labels, patch.labelsAdd, patch.labelsRemove);
   }
-  return { ...next, TaskTemplate: { ...next.TaskTemplate, ContainerSpec: container } };
+  const task = { ...next.TaskTemplate, ContainerSpec: container };
+  if (patch.forceUpdate) task.ForceUpdate = (current.TaskTemplate?.ForceUpdate ?? 0) + 1;
+  return { ...next, TaskTemplate: task };
 }

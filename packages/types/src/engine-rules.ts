@@ -10,8 +10,22 @@ import type { RequestBodyName } from "./generated/zod.js";
 type Json = Record<string, unknown>;
 type Check = (body: Json, issue: (path: string, message: string) => void) => void;
 
-const SERVICE_NAME = /^[a-zA-Z0-9](?:[-_a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-const OBJECT_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]{0,62}[a-zA-Z0-9])?$/;
+/**
+ * The names the engine takes, shared with the fake swarm so both refuse the same ones. A service
+ * name is a DNS label (swarmkit allows `-` and `_` inside: stacks name services `stack_service`),
+ * checked for its length after; a secret or config name is 1 to 64 of these characters.
+ */
+export const ENGINE_NAMES = {
+  service: /^[a-zA-Z0-9](?:[-_a-zA-Z0-9]*[a-zA-Z0-9])?$/,
+  serviceMaxLength: 63,
+  object: /^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]{0,62}[a-zA-Z0-9])?$/,
+} as const;
+
+/** The bytes a secret's or config's data must stay below (and be more than 0). */
+export const DATA_LIMITS = { secret: 500 * 1024, config: 1000 * 1024 } as const;
+
+const SERVICE_NAME = ENGINE_NAMES.service;
+const OBJECT_NAME = ENGINE_NAMES.object;
 const HOUR_NS = 3600e9;
 /** `/data`, or on Windows nodes `C:\data` and `\\.\pipe\x`. */
 const ABSOLUTE = /^(?:\/|[a-zA-Z]:[\\/]|\\\\)/;
@@ -95,7 +109,8 @@ const checkServiceSpec: Check = (spec, issue) => {
   if (typeof name === "string" && name !== "") {
     if (!SERVICE_NAME.test(name))
       issue("Name", `must be a DNS name component (letters and digits, - or _ between them), not "${name}"`);
-    else if (name.length > 63) issue("Name", `must be 63 characters or fewer (it has ${name.length})`);
+    else if (name.length > ENGINE_NAMES.serviceMaxLength)
+      issue("Name", `must be ${ENGINE_NAMES.serviceMaxLength} characters or fewer (it has ${name.length})`);
   }
   const modes = Object.entries(object(spec.Mode) ?? {}).filter(([, v]) => v !== undefined && v !== null);
   if (modes.length > 1)
@@ -182,8 +197,8 @@ const checkSwarmSpec: Check = (spec, issue) => {
 
 const RULES: Partial<Record<RequestBodyName, Check>> = {
   ServiceSpec: checkServiceSpec,
-  SecretSpec: checkData("secret", 500 * 1024),
-  ConfigSpec: checkData("config", 1000 * 1024),
+  SecretSpec: checkData("secret", DATA_LIMITS.secret),
+  ConfigSpec: checkData("config", DATA_LIMITS.config),
   SwarmSpec: checkSwarmSpec,
 };
 

@@ -3,6 +3,7 @@
 
 export { compareApiVersions, isAvailableAt } from "./api-version.js";
 export { type Clock, clockOf } from "./clock.js";
+export { DATA_LIMITS, ENGINE_NAMES } from "./engine-rules.js";
 export {
   FlotillaError,
   formatPath,

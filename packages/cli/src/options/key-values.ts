@@ -26,14 +26,3 @@ export function toRecord(
 ): Record<string, string> {
   return Object.fromEntries((items ?? []).map((item) => parseKeyValue(item, option, fallback)));
 }
-
-/** Env lists are `KEY=VALUE` strings in the spec; this replaces or adds by name, keeping order. */
-export function mergeEnv(
-  current: readonly string[],
-  additions: readonly string[],
-  removals: readonly string[],
-): string[] {
-  const name = (entry: string) => entry.split("=", 1)[0]!;
-  const dropped = new Set([...removals, ...additions.map(name)]);
-  return [...current.filter((entry) => !dropped.has(name(entry))), ...additions];
-}

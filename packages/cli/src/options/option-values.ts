@@ -6,7 +6,6 @@ import { parseMount, parseVolume } from "./mounts.js";
 import { parsePort } from "./ports.js";
 import { REFUSED_OPTIONS } from "./refused.js";
 import { parseSecret } from "./secrets.js";
-import { splitCommand } from "./split-command.js";
 import { kindOf, type ValueKind } from "./typed-option.js";
 import {
   parseBytes,
@@ -16,6 +15,7 @@ import {
   parseNanoCpus,
   parseRatio,
   parseSeconds,
+  splitCommand,
 } from "./units.js";
 
 // How each kind of option text is read (see typed-option.ts), and the reading of a whole command

@@ -3,8 +3,14 @@ import { affinityToConstraint } from "./affinity.js";
 import { parseMount, parseVolume } from "./mounts.js";
 import { parsePort } from "./ports.js";
 import { parseSecret } from "./secrets.js";
-import { splitCommand } from "./split-command.js";
-import { parseBytes, parseCount, parseDuration, parseInterval, parseNanoCpus } from "./units.js";
+import {
+  parseBytes,
+  parseCount,
+  parseDuration,
+  parseInterval,
+  parseNanoCpus,
+  splitCommand,
+} from "./units.js";
 
 describe("option parsers", () => {
   it.each([

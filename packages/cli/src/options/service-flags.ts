@@ -86,6 +86,7 @@ export interface ServiceFlags {
   secretAdd?: SecretReference[];
   secretRm?: string[];
   secretsInEnv?: boolean;
+  withRegistryAuth?: boolean;
   [rolloutOption: `${"update" | "rollback"}${string}`]: string | number | undefined;
 }
 
@@ -202,7 +203,13 @@ export function addServiceFlags(command: Command, kind: "create" | "update"): Co
     .addOption(typed(option("--limit-cpu <cpus>", "CPU limit (0.5)"), "cpus"))
     .addOption(typed(option("--limit-memory <bytes>", "memory limit (512m)"), "bytes"))
     .addOption(typed(option("--reserve-cpu <cpus>", "CPUs reserved (0.5)"), "cpus"))
-    .addOption(typed(option("--reserve-memory <bytes>", "memory reserved (256m)"), "bytes"));
+    .addOption(typed(option("--reserve-memory <bytes>", "memory reserved (256m)"), "bytes"))
+    .option(
+      "--with-registry-auth",
+      kind === "create"
+        ? "send registry credentials to the swarm agents (a create always does: a new service has none)"
+        : "send registry credentials to the swarm agents (otherwise only when the image changes; the engine keeps the ones it has)",
+    );
   for (const phase of ["update", "rollback"] as const) {
     command
       .addOption(

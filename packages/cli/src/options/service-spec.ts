@@ -1,14 +1,16 @@
+import { applyPatch, type ServicePatch } from "@flotilla/client";
 import type { ContainerSpec, EndpointPortConfig, ServiceSpec, TaskSpec } from "@flotilla/types";
 import { UsageError } from "../errors.js";
 import type { ImageVolumes } from "./image-volumes.js";
-import { mergeEnv } from "./key-values.js";
 import { applySecretEnv, type ImageCommand } from "./secret-env.js";
 import type { ServiceFlags } from "./service-flags.js";
 import { applyRollout } from "./service-spec-rollout.js";
 
 // Command-line options, already read into values (see option-values.ts) → ServiceSpec. `create` starts from a bare spec, `update` from the current
 // one; both apply the same options, so `-e` means the same in each (it replaces the list), and
-// the -add/-rm deltas of `update` edit what is there.
+// the -add/-rm deltas of `update` edit what is there. What the client's ServicePatch says in the
+// same words (command, image, env and labels with their -add/-rm) goes through its applyPatch;
+// the rest arrives here already in the engine's units and shapes (nanoseconds, Mount, ports).
 
 export const LABELS = {
   stateful: "io.flotilla.stateful",
@@ -25,9 +27,9 @@ export function newServiceSpec(
   declared: ImageVolumes = [],
   imageCommand?: ImageCommand | "not-on-engine",
 ): ServiceSpec {
-  const spec: ServiceSpec = { Name: name, TaskTemplate: { ContainerSpec: { Image: image } } };
-  spec.Mode = initialMode(flags);
-  applyFlags(spec, flags, imageCommand);
+  const bare: ServiceSpec = { Name: name, TaskTemplate: { ContainerSpec: { Image: image } } };
+  bare.Mode = initialMode(flags);
+  const spec = applyFlags(bare, flags, imageCommand);
   if (flags.stateful) makeStateful(spec, image, declared);
   return spec;
 }
@@ -42,15 +44,15 @@ function initialMode(flags: ServiceFlags): ServiceSpec["Mode"] {
 
 /** `image`: the image's entrypoint and command, for `:env` secrets (see secret-env.ts). */
 export function applyFlags(
-  spec: ServiceSpec,
+  given: ServiceSpec,
   flags: ServiceFlags,
   image?: ImageCommand | "not-on-engine",
 ): ServiceSpec {
+  const spec = applyPatch(given, containerPatch(flags));
   spec.TaskTemplate ??= {};
   const task: TaskSpec = spec.TaskTemplate;
   task.ContainerSpec ??= {};
   const container: ContainerSpec = task.ContainerSpec;
-  if (flags.image !== undefined) container.Image = flags.image;
   applyInstances(spec, flags);
   applyContainer(container, flags);
   applySecretEnv(container, flags, image);
@@ -59,9 +61,8 @@ export function applyFlags(
   applyNetworking(spec, task, flags);
   applyRollout(spec, flags);
   keepMinHealth(spec, flags);
-  if (flags.label) spec.Labels = { ...spec.Labels, ...Object.fromEntries(flags.label) };
-  if (flags.labelAdd) spec.Labels = { ...spec.Labels, ...Object.fromEntries(flags.labelAdd) };
-  for (const key of flags.labelRm ?? []) delete spec.Labels?.[key];
+  const labelled = applyPatch(spec, labelPatch(flags));
+  if (labelled.Labels !== undefined) spec.Labels = labelled.Labels;
   applyMinHealth(spec);
   if (flags.logDriver !== undefined || flags.logOpt) {
     task.LogDriver = {
@@ -87,19 +88,38 @@ function applyInstances(spec: ServiceSpec, flags: ServiceFlags): void {
   spec.Mode = { Replicated: { Replicas: count } };
 }
 
+/** The flags the client's ServicePatch names, for the container; first, as secret-env.ts reads them. */
+function containerPatch(flags: ServiceFlags): ServicePatch {
+  return defined({
+    image: flags.image,
+    args: flags.cmd,
+    command: flags.entrypoint,
+    user: flags.user,
+    hostname: flags.hostname,
+    workdir: flags.workdir,
+    env: flags.env,
+    envAdd: flags.envAdd,
+    envRemove: flags.envRm,
+    containerLabels: flags.containerLabel && Object.fromEntries(flags.containerLabel),
+    capAdd: flags.capAdd,
+    capDrop: flags.capDrop,
+  });
+}
+
+/** Service labels, after --deploy-min-health wrote its own, so a --label-rm of it wins. */
+function labelPatch(flags: ServiceFlags): ServicePatch {
+  return defined({
+    labels: flags.label && Object.fromEntries(flags.label),
+    labelsAdd: flags.labelAdd && Object.fromEntries(flags.labelAdd),
+    labelsRemove: flags.labelRm,
+  });
+}
+
+function defined(patch: ServicePatch): ServicePatch {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+}
+
 function applyContainer(container: ContainerSpec, flags: ServiceFlags): void {
-  if (flags.cmd !== undefined) container.Args = flags.cmd;
-  if (flags.entrypoint !== undefined) container.Command = flags.entrypoint;
-  if (flags.user !== undefined) container.User = flags.user;
-  if (flags.hostname !== undefined) container.Hostname = flags.hostname;
-  if (flags.workdir !== undefined) container.Dir = flags.workdir;
-  if (flags.env) container.Env = flags.env;
-  if (flags.envAdd || flags.envRm)
-    container.Env = mergeEnv(container.Env ?? [], flags.envAdd ?? [], flags.envRm ?? []);
-  if (flags.containerLabel)
-    container.Labels = { ...container.Labels, ...Object.fromEntries(flags.containerLabel) };
-  if (flags.capAdd) container.CapabilityAdd = flags.capAdd;
-  if (flags.capDrop) container.CapabilityDrop = flags.capDrop;
   if (flags.volume || flags.mount) {
     container.Mounts = [...(flags.volume ?? []), ...(flags.mount ?? [])];
   }

@@ -1,4 +1,9 @@
-import { parseBytes as bytes, parseDuration as duration, parseCpus } from "@flotilla/client";
+import {
+  parseBytes as bytes,
+  parseDuration as duration,
+  parseCpus,
+  splitCommand as words,
+} from "@flotilla/client";
 import type { ValidationError } from "@flotilla/types";
 import { UsageError } from "../errors.js";
 
@@ -6,7 +11,7 @@ import { UsageError } from "../errors.js";
 // with a message naming the option when the text cannot be read. Sizes, durations and CPUs go
 // through the client's own parsers, so a flag takes exactly what the library takes.
 
-function asOption(parse: (text: string, path: string) => number, text: string, option: string): number {
+function asOption<T>(parse: (text: string, path: string) => T, text: string, option: string): T {
   try {
     return parse(text, option);
   } catch (error) {
@@ -29,6 +34,9 @@ export function parseBytes(text: string, option: string): number {
   }
   return value;
 }
+
+/** A command line split into words as a POSIX shell would, with nothing expanded (the client's reading). */
+export const splitCommand = (text: string, option: string): string[] => asOption(words, text, option);
 
 /** Go durations (`10s`, `1m30s`, `500ms`) in nanoseconds, as the engine counts time. */
 export const parseDuration = (text: string, option: string): number => asOption(duration, text, option);

@@ -40,7 +40,10 @@ export interface TaskFilters {
 }
 
 export interface CreateOptions {
-  /** Send credentials for the image's registry from the docker config (default true). */
+  /**
+   * Send credentials for the image's registry from the docker config (`--with-registry-auth`).
+   * On by default here: a new service has none stored, and nodes pulling a private image need them.
+   */
   registryAuth?: boolean;
   signal?: AbortSignal;
 }
@@ -51,13 +54,23 @@ export interface UpdateOptions {
    * left out, the current spec is read, changed and sent, retrying when someone else wins the race.
    */
   version?: number;
-  /** The document `version` came from, to merge onto without reading it again. */
+  /**
+   * The service as the caller last read it: the first attempt changes it and writes at its version
+   * without reading it again (a stale one is refused by the engine and, unpinned, read afresh).
+   */
   current?: ServiceAttrs;
   /**
    * Read-modify-write attempts before giving up with StaleVersionError, with a random pause that
    * grows between them; 16 by default, which lets 100 concurrent writers of one service through.
    */
   retries?: number;
+  /**
+   * Send credentials for the image's registry from the docker config (`--with-registry-auth`).
+   * By default only when the change gives the service another image: otherwise the engine keeps
+   * the credentials it stored with the service (its `registryAuthFrom=spec`), and the docker
+   * config is not read nor any credential helper run. `true` replaces the stored ones (a token
+   * that expired); `false` never sends any.
+   */
   registryAuth?: boolean;
   signal?: AbortSignal;
 }
@@ -65,11 +78,25 @@ export interface UpdateOptions {
 export interface UpdateSpecOptions {
   /** Go back to the spec before the last update (`docker service rollback`). */
   rollback?: boolean;
-  /** The spec the change was made from; see `updateSpec`. */
+  /**
+   * The spec the change was made from; see `updateSpec`. Without it the service's image is not
+   * known, so credentials are sent unless `registryAuth: false`.
+   */
   basedOn?: ServiceSpec;
+  /** See UpdateOptions.registryAuth. */
   registryAuth?: boolean;
   signal?: AbortSignal;
 }
+
+/** A change the engine took: what was sent, and what it said of it. */
+export interface ServiceWrite {
+  id: string;
+  /** The engine's warnings, such as an image it could not pin to a digest (`docker` prints them). */
+  warnings: string[];
+}
+
+/** Edits a copy of the current spec (`service` is the whole document it came from) into the next. */
+export type ServiceEdit = (spec: ServiceSpec, service: ServiceAttrs) => ServiceSpec;
 
 /** Services: the ergonomic create/update layer and everything docker-py's ServiceCollection does. */
 export class Services {
@@ -126,25 +153,39 @@ export class Services {
    */
   async update(id: string, patch: ServicePatch, options: UpdateOptions = {}): Promise<Service> {
     checkOptionKeys("service patch", patch, SERVICE_PATCH_KEYS);
-    return this.#modify(id, (spec) => applyPatch(spec, patch), options);
+    return this.#written(await this.modify(id, (spec) => applyPatch(spec, patch), options));
+  }
+
+  /**
+   * Read-modify-write of the service's spec: `edit` gets a copy of the current spec and returns the
+   * next, which is sent at the version it was read at. When the engine says the update is out of
+   * sequence (someone else wrote in between), the service is read again and `edit` runs again on
+   * it, up to `retries` times; a pinned `version` fails with StaleVersionError instead. After a
+   * write whose answer was lost with its manager, the service is read again and the write sent
+   * again only if it did not land. Nothing is read after the write: see ServiceWrite.
+   */
+  modify(id: string, edit: ServiceEdit, options: UpdateOptions = {}): Promise<ServiceWrite> {
+    return this.#modify(id, edit, options);
   }
 
   /**
    * Sends a whole spec at `version`, as the engine's update endpoint takes it. Fields too new for
    * the API version in use are refused only where `spec` differs from the service's current spec
    * (`basedOn`, read here when not given and needed), since the engine fills some into every read.
+   * Returns what the engine said; nothing is read after the write.
    */
   async updateSpec(
     id: string,
     spec: ServiceSpec,
     version: number | undefined,
     options: UpdateSpecOptions = {},
-  ): Promise<Service> {
-    const headers = options.rollback ? undefined : await this.#authHeaders(spec, options.registryAuth);
+  ): Promise<ServiceWrite> {
+    const wanted = options.registryAuth ?? imageChanged(options.basedOn, spec);
+    const headers = options.rollback ? undefined : await this.#authHeaders(spec, wanted);
     const query = { version: version ?? 0, ...(options.rollback && { rollback: "previous" as const }) };
     const body = options.rollback ? spec : await this.#resolveReferences(spec);
     const basedOn = options.basedOn ?? (await this.#baselineIfGated(id, body, options.signal));
-    await this.#api.raw("POST /services/{id}/update", {
+    const answer = await this.#api.raw("POST /services/{id}/update", {
       path: { id },
       query,
       headers,
@@ -152,7 +193,7 @@ export class Services {
       basedOn,
       signal: options.signal,
     });
-    return this.get(id);
+    return { id, warnings: answer?.Warnings ?? [] };
   }
 
   scale(id: string, replicas: number, options: UpdateOptions = {}): Promise<Service> {
@@ -160,26 +201,20 @@ export class Services {
   }
 
   /** Replaces every task though the spec is unchanged (`docker service update --force`). */
-  forceUpdate(id: string, options: UpdateOptions = {}): Promise<Service> {
-    return this.#modify(
-      id,
-      (spec) => ({
-        ...spec,
-        TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
-      }),
-      options,
-    );
+  async forceUpdate(id: string, options: UpdateOptions = {}): Promise<Service> {
+    return this.#written(await this.#modify(id, (spec) => applyPatch(spec, { forceUpdate: true }), options));
   }
 
   /** Goes back to the spec before the last update, as `docker service rollback` does. */
   async rollback(id: string, options: { signal?: AbortSignal } = {}): Promise<Service> {
     const current = await this.get(id);
     const spec = current.attrs.Spec ?? {};
-    return this.updateSpec(id, spec, current.version, {
+    const written = await this.updateSpec(id, spec, current.version, {
       rollback: true,
       basedOn: spec,
       signal: options.signal,
     });
+    return this.#written(written);
   }
 
   async remove(id: string): Promise<void> {
@@ -246,24 +281,27 @@ export class Services {
     return new Service(attrs, this);
   }
 
-  async #modify(
-    id: string,
-    edit: (spec: ServiceSpec) => ServiceSpec,
-    options: UpdateOptions,
-  ): Promise<Service> {
+  /** The service as a write left it, for the methods that return one: read once more. */
+  #written(write: ServiceWrite): Promise<Service> {
+    return this.get(write.id);
+  }
+
+  async #modify(id: string, edit: ServiceEdit, options: UpdateOptions): Promise<ServiceWrite> {
     const pinned = options.version !== undefined;
     const attempts = pinned ? 1 : (options.retries ?? DEFAULT_CONFLICT_ATTEMPTS);
     let version: number | undefined;
     return retryOnConflict(
       async (attempt, afterUncertainWrite) => {
-        // A pinned change goes out once, on the document it came with; otherwise read afresh each time.
-        const current = (attempt === 1 && pinned && options.current) || (await this.get(id)).attrs;
+        // The first attempt goes out on the document the caller came with; later ones read afresh.
+        const current = (attempt === 1 && options.current) || (await this.get(id)).attrs;
         version = pinned ? options.version : current.Version?.Index;
-        const spec = edit(current.Spec ?? {});
+        const before = current.Spec ?? {};
+        const spec = edit(structuredClone(before), current);
+        const target = current.ID ?? id;
         // The lost write may have landed. Sending the same spec again is not harmless: every update
         // copies the spec it replaces into PreviousSpec (rollback's target) and clears UpdateStatus.
-        if (afterUncertainWrite && sameDocument(spec, current.Spec ?? {})) return this.#model(current);
-        return this.updateSpec(current.ID ?? id, spec, version, { ...options, basedOn: current.Spec ?? {} });
+        if (afterUncertainWrite && sameDocument(spec, before)) return { id: target, warnings: [] };
+        return this.updateSpec(target, spec, version, { ...options, basedOn: before });
       },
       {
         attempts,
@@ -348,4 +386,9 @@ export class Services {
     const header = await this.#auth.headerFor(image);
     return header ? { "X-Registry-Auth": header } : undefined;
   }
+}
+
+/** Whether `spec` runs another image than `before` (unknown counts as another). */
+function imageChanged(before: ServiceSpec | undefined, spec: ServiceSpec): boolean {
+  return before?.TaskTemplate?.ContainerSpec?.Image !== spec.TaskTemplate?.ContainerSpec?.Image;
 }

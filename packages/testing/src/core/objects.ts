@@ -1,4 +1,10 @@
-import type { ConfigSpec, NetworkCreateRequest, SecretSpec } from "@flotilla/types";
+import {
+  type ConfigSpec,
+  DATA_LIMITS,
+  ENGINE_NAMES,
+  type NetworkCreateRequest,
+  type SecretSpec,
+} from "@flotilla/types";
 import { allocationPool, poolSubnet, poolSubnetCount } from "./addresses.js";
 import type { Cluster } from "./cluster.js";
 import { EngineError, grpc, outOfSequence } from "./errors.js";
@@ -8,21 +14,18 @@ import type { StoredConfig, StoredNetwork, StoredSecret, StoredSwarm } from "./m
 // Secrets, configs and swarm-scope networks: create, label updates, removal, with the engine's
 // checks. Secret data is kept (services may mount it) but never returned.
 
-const OBJECT_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]{0,62}[a-zA-Z0-9])?$/;
-const LIMITS = { secret: 500 * 1024, config: 1000 * 1024 };
-
 type Kind = "secret" | "config";
 
 function checkObject(cluster: Cluster, kind: Kind, spec: SecretSpec | ConfigSpec): void {
-  if (!spec.Name || !OBJECT_NAME.test(spec.Name)) {
+  if (!spec.Name || !ENGINE_NAMES.object.test(spec.Name)) {
     throw grpc.invalid(
       "invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character must be [a-zA-Z0-9]",
     );
   }
   const size = spec.Data ? Buffer.from(spec.Data, "base64").length : 0;
   const external = kind === "secret" && (spec as SecretSpec).Driver;
-  if (!external && (size === 0 || size >= LIMITS[kind])) {
-    throw grpc.invalid(`${kind} data must be larger than 0 and less than ${LIMITS[kind]} bytes`);
+  if (!external && (size === 0 || size >= DATA_LIMITS[kind])) {
+    throw grpc.invalid(`${kind} data must be larger than 0 and less than ${DATA_LIMITS[kind]} bytes`);
   }
   const existing = kind === "secret" ? cluster.store.data.secrets : cluster.store.data.configs;
   for (const object of existing.values()) {

@@ -1,4 +1,4 @@
-import type { HealthConfig, ServiceSpec, SwarmSpec } from "@flotilla/types";
+import { ENGINE_NAMES, type HealthConfig, type ServiceSpec, type SwarmSpec } from "@flotilla/types";
 import { parseConstraints } from "./constraints.js";
 import { checkContainerConversion } from "./container-convert.js";
 import { EngineError, grpc } from "./errors.js";
@@ -11,8 +11,6 @@ import type { Store } from "./store.js";
 // Only what a test is likely to hit; anything else is accepted as the engine would accept it.
 
 const MOUNT_TYPES = new Set(["bind", "volume", "tmpfs", "npipe", "cluster"]);
-// swarmkit allows `-` and `_` inside a name (stacks name services `stack_service`), then checks length.
-const DNS_LABEL = /^[a-zA-Z0-9](?:[-_a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 
 /** A swarm spec as dockerd and swarmkit refuse it, before its version is compared. */
 export function validateSwarmSpec(spec: SwarmSpec): void {
@@ -67,9 +65,10 @@ export function validateServiceSpec(spec: ServiceSpec, store: Store, unreadBytes
     }
   }
   checkRequestSize("ServiceSpec", spec, unreadBytes);
-  if (!spec.Name || !DNS_LABEL.test(spec.Name))
+  if (!spec.Name || !ENGINE_NAMES.service.test(spec.Name))
     throw grpc.invalid("name must be valid as a DNS name component");
-  if (spec.Name.length > 63) throw grpc.invalid("name must be 63 characters or fewer");
+  if (spec.Name.length > ENGINE_NAMES.serviceMaxLength)
+    throw grpc.invalid(`name must be ${ENGINE_NAMES.serviceMaxLength} characters or fewer`);
   const task = spec.TaskTemplate ?? {};
   checkResources(task.Resources?.Limits);
   checkResources(task.Resources?.Reservations);

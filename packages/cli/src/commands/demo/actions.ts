@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { CommandContext } from "../../context.js";
 import { CommandFailedError } from "../../errors.js";
 import type { CliIo } from "../../io.js";
-import { splitCommand } from "../../options/split-command.js";
+import { splitCommand } from "../../options/units.js";
 
 // `flotilla demo`: real flotilla commands, run in this process against the fake swarm
 // (@flotilla/testing) on a fast wall clock. Each step says what it shows, prints the command line

@@ -32,10 +32,12 @@ export async function run(
   const spec = flags.deploy
     ? { ...linked, Labels: { ...linked.Labels, [LIFECYCLE_LABELS.state]: "deployed" } }
     : park(linked, "registered");
-  const service = await client.services.createFromSpec(spec).catch(async (error: unknown) => {
-    await links.abandon();
-    throw error;
-  });
+  const service = await client.services
+    .createFromSpec(spec, { registryAuth: flags.withRegistryAuth || undefined })
+    .catch(async (error: unknown) => {
+      await links.abandon();
+      throw error;
+    });
   await links.joinTargets();
   context.stdout.write(`${service.id}\n`);
   if (!flags.deploy) {

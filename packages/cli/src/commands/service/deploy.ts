@@ -1,4 +1,5 @@
-import type { TaskSpec } from "@flotilla/types";
+import { applyPatch } from "@flotilla/client";
+import type { ServiceSpec, TaskSpec } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
 import { type WaitFlags, waitForService } from "../../progress/wait.js";
 import { LIFECYCLE_LABELS, unpark } from "./lifecycle.js";
@@ -12,15 +13,18 @@ export async function run(
 ): Promise<void> {
   const client = await context.client();
   const service = await findService(client, name!);
-  const spec = unpark(service.attrs.Spec ?? {});
+  await client.services.modify(service.id, (current) => deployed(current, flags.forceDeploy), {
+    current: service.attrs,
+  });
+  await waitForService(context, client, service.id, name!, flags);
+}
+
+function deployed(current: ServiceSpec, force: boolean | undefined): ServiceSpec {
+  const spec = unpark(current);
   const pending = spec.Labels?.[LIFECYCLE_LABELS.pending];
   if (pending !== undefined) {
     spec.TaskTemplate = JSON.parse(pending) as TaskSpec;
     delete spec.Labels![LIFECYCLE_LABELS.pending];
   }
-  if (flags.forceDeploy) {
-    spec.TaskTemplate = { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 };
-  }
-  await client.services.updateSpec(service.id, spec, service.version);
-  await waitForService(context, client, service.id, name!, flags);
+  return force ? applyPatch(spec, { forceUpdate: true }) : spec;
 }

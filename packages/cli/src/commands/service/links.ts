@@ -38,6 +38,8 @@ interface PreparedLink {
 export interface PreparedLinks {
   /** `spec` joined to every link network. */
   spec: ServiceSpec;
+  /** Any spec joined to every link network (the linking service's, as read again on a retry). */
+  join(spec: ServiceSpec): ServiceSpec;
   /** Joins the targets (after the linking service was written); says first what restarts. */
   joinTargets(): Promise<void>;
   /** Removes the link networks made here (when the linking service could not be written). */
@@ -55,7 +57,6 @@ export async function prepareLinks(
   const targets = await Promise.all(parsed.map(({ target }) => findService(client, target)));
   const made: string[] = [];
   const prepared: PreparedLink[] = [];
-  let result = spec;
   for (const [index, { alias }] of parsed.entries()) {
     const target = targets[index]!;
     const network = linkNetworkName(target.name ?? parsed[index]!.target);
@@ -71,10 +72,12 @@ export async function prepareLinks(
       context.stderr.write(`created overlay network ${network} for links to ${target.name}\n`);
     }
     prepared.push({ target, alias, network, networkId });
-    result = withNetwork(result, networkId, undefined);
   }
+  const join = (linking: ServiceSpec) =>
+    prepared.reduce((joined, link) => withNetwork(joined, link.networkId, undefined), linking);
   return {
-    spec: result,
+    spec: join(spec),
+    join,
     joinTargets: async () => {
       for (const link of prepared) await joinTarget(context, client, link);
     },
@@ -94,8 +97,11 @@ async function joinTarget(context: CommandContext, client: Client, link: Prepare
   const joins = current ? `adds alias "${link.alias}" on` : "joins";
   const aliasNote = !current && link.alias ? ` as "${link.alias}"` : "";
   context.stderr.write(`${name}: ${joins} network ${link.network}${aliasNote}${restartNote(spec)}\n`);
-  const updated = editDefinition(spec, (s) => withNetwork(s, link.networkId, link.alias));
-  await client.services.updateSpec(target.id, updated, target.version, { basedOn: spec });
+  await client.services.modify(
+    target.id,
+    (current) => editDefinition(current, (s) => withNetwork(s, link.networkId, link.alias)),
+    { current: target.attrs },
+  );
 }
 
 /** What a change to the task template restarts: every running instance, one batch at a time. */

@@ -1,3 +1,4 @@
+import { applyPatch } from "@flotilla/client";
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
 import { type WaitFlags, waitForService } from "../../progress/wait.js";
@@ -11,6 +12,8 @@ export async function run(context: CommandContext, [name]: string[], flags: Wait
   const lifecycle = lifecycleOf(service.attrs.Spec ?? {});
   if (lifecycle !== "deployed")
     throw new UsageError(`service "${name}" is ${lifecycle}: nothing runs to restart`);
-  await client.services.forceUpdate(service.id);
+  await client.services.modify(service.id, (spec) => applyPatch(spec, { forceUpdate: true }), {
+    current: service.attrs,
+  });
   await waitForService(context, client, service.id, name!, flags);
 }

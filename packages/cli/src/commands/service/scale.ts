@@ -1,3 +1,4 @@
+import type { ServiceSpec } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
 import { applyMinHealth } from "../../options/service-spec.js";
@@ -13,15 +14,22 @@ export async function run(
 ): Promise<void> {
   const client = await context.client();
   const service = await findService(client, name!);
-  const spec = service.attrs.Spec ?? {};
-  if (spec.Mode?.Global)
-    throw new UsageError(`service "${name}" is global (one instance per node) and cannot be scaled`);
-  if (!spec.Mode?.Replicated) throw new UsageError(`service "${name}" is a job and cannot be scaled`);
-  const next = editDefinition(spec, (s) =>
-    applyMinHealth({ ...s, Mode: { Replicated: { Replicas: instances } } }),
+  // The read above is what the write goes out on: one GET, one POST, as `docker service scale`.
+  let scaled: ServiceSpec = {};
+  await client.services.modify(
+    service.id,
+    (spec) => {
+      if (spec.Mode?.Global)
+        throw new UsageError(`service "${name}" is global (one instance per node) and cannot be scaled`);
+      if (!spec.Mode?.Replicated) throw new UsageError(`service "${name}" is a job and cannot be scaled`);
+      scaled = spec;
+      return editDefinition(spec, (s) =>
+        applyMinHealth({ ...s, Mode: { Replicated: { Replicas: instances } } }),
+      );
+    },
+    { current: service.attrs },
   );
-  await client.services.updateSpec(service.id, next, service.version);
-  if (lifecycleOf(spec) !== "deployed") {
+  if (lifecycleOf(scaled) !== "deployed") {
     context.stderr.write(`${name}: will run ${instances} instances when deployed\n`);
     return;
   }

@@ -18,6 +18,6 @@ export async function run(context: CommandContext, [name]: string[], flags: Wait
     context.stderr.write(`${name}: already running\n`);
     return;
   }
-  await client.services.updateSpec(service.id, unpark(spec), service.version, { basedOn: spec });
+  await client.services.modify(service.id, unpark, { current: service.attrs });
   await waitForService(context, client, service.id, name!, flags);
 }

@@ -12,9 +12,9 @@ export async function run(context: CommandContext, [name]: string[], flags: Wait
     context.stderr.write(`${name}: already ${lifecycleOf(spec)}\n`);
     return;
   }
-  await client.services.updateSpec(service.id, park(spec, "stopped"), service.version, {
-    // What was read above: the client gates fields against it instead of reading again.
-    basedOn: spec,
+  // What was read above goes out as it is: the client gates fields against it instead of reading again.
+  await client.services.modify(service.id, (current) => park(current, "stopped"), {
+    current: service.attrs,
   });
   await waitForService(context, client, service.id, name!, flags);
 }

@@ -1,3 +1,4 @@
+import { applyPatch } from "@flotilla/client";
 import type { ServiceSpec } from "@flotilla/types";
 import type { CommandContext } from "../../context.js";
 import { imageCommand } from "../../options/image-volumes.js";
@@ -24,23 +25,33 @@ export async function run(
   const client = await context.client();
   const service = await findService(client, name!);
   const current = service.attrs.Spec ?? {};
-  const stateful = current.Labels?.[LABELS.stateful] === "true";
-  const lifecycle = lifecycleOf(current);
   const resolved = await resolveNetworkFlags(client, name!, current, flags);
   const container = current.TaskTemplate?.ContainerSpec;
   const command = needsImageCommand(flags, container ?? {})
     ? await imageCommand(client, flags.image ?? container?.Image ?? "")
     : undefined;
-  let next = editDefinition(current, (spec) => applyFlags(spec, resolved, command));
-  await requireSecrets(client, next);
-  const links = await prepareLinks(context, client, next, flags.link ?? []);
-  next = links.spec;
-  if (flags.force)
-    next.TaskTemplate = { ...next.TaskTemplate, ForceUpdate: (next.TaskTemplate?.ForceUpdate ?? 0) + 1 };
-  const held =
-    stateful && lifecycle === "deployed" && !flags.force ? holdTaskTemplate(current, next) : undefined;
+  const change = (spec: ServiceSpec) => editDefinition(spec, (s) => applyFlags(s, resolved, command));
+  const first = change(current);
+  await requireSecrets(client, first);
+  const links = await prepareLinks(context, client, first, flags.link ?? []);
+  // Written through the client's read-modify-write: a write that loses the race to another
+  // writer is made again on what won, from the same flags.
+  let lifecycle = lifecycleOf(current);
+  let held: ServiceSpec | undefined;
   await client.services
-    .updateSpec(service.id, held ?? next, service.version, { basedOn: current })
+    .modify(
+      service.id,
+      (spec) => {
+        lifecycle = lifecycleOf(spec);
+        const stateful = spec.Labels?.[LABELS.stateful] === "true";
+        const joined = links.join(change(spec));
+        const next = flags.force ? applyPatch(joined, { forceUpdate: true }) : joined;
+        held =
+          stateful && lifecycle === "deployed" && !flags.force ? holdTaskTemplate(spec, next) : undefined;
+        return held ?? next;
+      },
+      { current: service.attrs, registryAuth: flags.withRegistryAuth || undefined },
+    )
     .catch(async (error: unknown) => {
       await links.abandon();
       throw error;

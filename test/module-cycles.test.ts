@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { findCycle, moduleGraph } from "./architecture/dependency-graph.js";
+import { findCycle, moduleGraph, stronglyConnected } from "./architecture/dependency-graph.js";
 
 // Within a package, modules import one way too: a cycle (even through a type import or a lazy
 // import()) means two modules are one design split in two, and one of them should own what
@@ -10,9 +10,50 @@ import { findCycle, moduleGraph } from "./architecture/dependency-graph.js";
 
 const packagesDir = fileURLToPath(new URL("../packages", import.meta.url));
 
-describe("no import cycle between the modules of a package", () => {
-  it.each(readdirSync(packagesDir))("%s", (name) => {
-    expect(findCycle(moduleGraph(join(packagesDir, name)))).toBeUndefined();
+/**
+ * The cycles still to break (issue 21), each as the modules in it. The check fails on any cycle
+ * not listed, so none can be added, and on a listed one that is gone, so the list only shrinks.
+ */
+const CYCLES_TO_BREAK: Readonly<Record<string, readonly string[][]>> = {
+  // Models call their resource; resources build models. A model should ask for the calls it makes.
+  client: [
+    ["src/models/config.ts", "src/resources/configs.ts"],
+    ["src/models/node.ts", "src/resources/nodes.ts"],
+    ["src/models/secret.ts", "src/resources/secrets.ts"],
+    ["src/models/service.ts", "src/resources/services.ts"],
+    ["src/models/task.ts", "src/resources/tasks.ts"],
+  ],
+  // The fake's state is one blackboard that every part reaches: its owners are to be split out.
+  testing: [
+    [
+      "src/core/addresses.ts",
+      "src/core/agent.ts",
+      "src/core/cluster.ts",
+      "src/core/container.ts",
+      "src/core/endpoint.ts",
+      "src/core/health.ts",
+      "src/core/nodes.ts",
+      "src/core/orchestrator/global.ts",
+      "src/core/orchestrator/jobs.ts",
+      "src/core/orchestrator/new-task.ts",
+      "src/core/orchestrator/orchestrate.ts",
+      "src/core/orchestrator/replicated.ts",
+      "src/core/restart.ts",
+      "src/core/scheduler.ts",
+      "src/core/store.ts",
+      "src/core/updater.ts",
+    ],
+    ["src/core/bootstrap.ts", "src/core/swarm-init.ts"],
+  ],
+  // The generated tables import their node types from the module that reads them.
+  types: [["src/generated/spec-tables.ts", "src/spec-graph.ts"]],
+};
+
+describe("import cycles between the modules of a package", () => {
+  it.each(readdirSync(packagesDir))("%s has none but those listed to break", (name) => {
+    const groups = stronglyConnected(moduleGraph(join(packagesDir, name)));
+    const key = (group: readonly string[]) => [...group].sort().join(" ");
+    expect(groups.map(key).sort()).toEqual((CYCLES_TO_BREAK[name] ?? []).map(key).sort());
   });
 
   it("finds a cycle through a type import", () => {
@@ -26,5 +67,6 @@ describe("no import cycle between the modules of a package", () => {
       () => Object.keys(files),
     );
     expect(findCycle(graph)).toEqual(["src/a.ts", "src/b.ts", "src/a.ts"]);
+    expect(stronglyConnected(graph)).toEqual([["src/a.ts", "src/b.ts"]]);
   });
 });

@@ -1,4 +1,5 @@
-import { encodeFrame, IterableResponse } from "@flotilla/transport";
+import { encodeFrame } from "@flotilla/transport";
+import { IterableResponse } from "@flotilla/transport/internal";
 import { isFlotillaError } from "@flotilla/types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -51,8 +51,11 @@ for (const [name, schema] of Object.entries(schemas)) {
   graph[name] = describe(schema);
 }
 
-// What Go's encoding/json needs to read a body as dockerd does: each schema's Go type, and each
-// field's JSON kind and Go type (`format` is an integer's Go kind; `x-go-type` names the rest).
+// What Go's encoding/json needs to read a body and write an answer as dockerd does: each schema's
+// Go type, and each field's JSON kind and Go type (`format` is an integer's Go kind; `x-go-type`
+// names the rest), in the Go struct's field order, with `omitempty` (`x-go-omitempty`) and
+// whether the field is a pointer (`x-go-pointer`: nil is written as null or left out, a zero
+// value behind it is written).
 const goOf = (node) => node?.["x-go-type"];
 function describeGo(node) {
   if (!node || typeof node !== "object") return { kind: "any" };
@@ -70,7 +73,7 @@ function describeGo(node) {
     if (type === "integer")
       out.go = out.number = node.format && node.format !== "int32" ? node.format : "int64";
     if (type === "number") out.go = out.number = node.format === "float" ? "float32" : "float64";
-    if (type === "string") out.go = "string";
+    if (type === "string") out.go = node.format === "date-time" ? "time.Time" : "string";
     if (type === "boolean") out.go = "bool";
     if (type === "array" && node.items) out.items = describeGo(node.items);
     if (type === "object" && node.properties) out.fields = describeGoFields(node.properties);
@@ -79,23 +82,38 @@ function describeGo(node) {
   } else if (types.length > 1 && !out.kind) out.kind = "any";
   out.kind ??= "any";
   if (goOf(node)) out.go = goOf(node);
+  if (node["x-go-omitempty"]) out.omitempty = true;
+  if (node["x-go-pointer"]) out.pointer = true;
   Object.assign(out, versionsOf(node));
   return out;
 }
 function describeGoFields(properties) {
   return Object.fromEntries(Object.entries(properties).map(([name, prop]) => [name, describeGo(prop)]));
 }
-// Only what a request body can reach: responses are written by the fake, never decoded.
+// What a request body or a JSON answer can reach: the fake decodes the one and encodes the other.
 const goTable = {};
 const refsIn = (node) => JSON.stringify(node).match(/#\/components\/schemas\/[^"]+/g) ?? [];
-const pending = operations(spec).flatMap(({ op }) =>
-  refsIn(op.requestBody?.content?.["application/json"]?.schema ?? {}),
-);
+const jsonAnswers = (op) =>
+  Object.values(op.responses ?? {}).map((r) => r.content?.["application/json"]?.schema ?? {});
+const pending = operations(spec).flatMap(({ op }) => [
+  ...refsIn(op.requestBody?.content?.["application/json"]?.schema ?? {}),
+  ...jsonAnswers(op).flatMap(refsIn),
+]);
 while (pending.length) {
   const name = refName(pending.pop());
   if (goTable[name]) continue;
   goTable[name] = { ...describeGo(schemas[name]), go: goOf(schemas[name]) ?? `swarm.${name}` };
   pending.push(...refsIn(schemas[name]));
+}
+
+// Each operation's JSON answer on success, as a Go type: what the fake's encoder writes it as.
+const answerTable = {};
+for (const { key, op } of operations(spec)) {
+  const [, answer] =
+    Object.entries(op.responses ?? {}).find(
+      ([status, r]) => status.startsWith("2") && r.content?.["application/json"]?.schema,
+    ) ?? [];
+  if (answer) answerTable[key] = describeGo(answer.content["application/json"].schema);
 }
 
 const operationTable = {};
@@ -132,6 +150,9 @@ export type OperationKey = keyof typeof operationVersions;
 
 /** Each schema's Go type and its fields' JSON kinds and Go types, to decode bodies as dockerd does. */
 export const goTypes: Record<string, GoTypeNode> = ${json(Object.fromEntries(Object.entries(goTable).sort()))};
+
+/** Each operation's JSON answer on success, as a Go type, to encode it as dockerd does. */
+export const answerTypes: Partial<Record<OperationKey, GoTypeNode>> = ${json(answerTable)};
 
 /** Each schema's fields that lead somewhere or carry a version, as a graph to walk values along. */
 export const schemaGraph: Record<string, SchemaNode> = ${json(graph)};

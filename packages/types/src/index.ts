@@ -13,6 +13,7 @@ export {
 } from "./errors.js";
 export type * from "./generated/openapi.js";
 export {
+  answerTypes,
   goTypes,
   NEWEST_API_VERSION,
   OLDEST_API_VERSION,

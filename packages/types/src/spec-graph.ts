@@ -28,7 +28,12 @@ export interface GoTypeNode {
   ref?: string;
   items?: GoTypeNode;
   values?: GoTypeNode;
+  /** A struct's fields, in the Go struct's order (the order Go writes them in). */
   fields?: Record<string, GoTypeNode>;
+  /** The field's tag says `omitempty`: its zero value ("", 0, false, nil, empty) is left out. */
+  omitempty?: boolean;
+  /** The field is a pointer: nil is null (or left out), a zero value behind it is written. */
+  pointer?: boolean;
   min?: string;
   removed?: string;
 }

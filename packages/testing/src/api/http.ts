@@ -1,8 +1,10 @@
+import type { OperationKey } from "@flotilla/types";
 import { ENGINE_VERSION } from "../core/bootstrap.js";
 import { EngineError } from "../core/errors.js";
 import { parseGoJson } from "../core/go-json.js";
 import { requestTooLarge } from "../core/message-size.js";
 import { decodeBody } from "./decode.js";
+import { encodeAnswer } from "./encode.js";
 
 // Response helpers shaped as dockerd answers: JSON bodies, its headers, `{"message"}` errors.
 
@@ -28,6 +30,12 @@ export function engineHeaders(extra: Record<string, string> = {}): Headers {
 export function json(status: number, body: unknown): Response {
   const headers = engineHeaders({ "Content-Type": "application/json" });
   return new Response(`${JSON.stringify(body)}\n`, { status, headers });
+}
+
+/** The JSON answer of `operation`, written as dockerd writes its Go type (see encode.ts). */
+export function answer(operation: OperationKey, body: unknown, status = 200): Response {
+  const headers = engineHeaders({ "Content-Type": "application/json" });
+  return new Response(`${encodeAnswer(operation, body)}\n`, { status, headers });
 }
 
 export function empty(status = 200): Response {

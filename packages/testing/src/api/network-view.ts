@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EndpointPortConfig } from "@flotilla/types";
 import type { Cluster } from "../core/cluster.js";
-import { sortedMap } from "../core/go-maps.js";
 import { isTerminal, type StoredNetwork, type StoredTask } from "../core/model.js";
 import { ingressView } from "./local-networks.js";
 
@@ -84,7 +83,7 @@ export function swarmNetworkView(cluster: Cluster, network: StoredNetwork, verbo
     .map((n) => ({ Name: hash(n.ID).slice(0, 12), IP: n.Status.Addr }));
   return {
     ...base,
-    Containers: sortedMap(containers),
+    Containers: containers,
     Peers: peers,
     ...(verbose && {
       Services: servicesOn(cluster, network, attached, containers),
@@ -151,5 +150,5 @@ function servicesOn(
       }),
     };
   }
-  return sortedMap(services);
+  return services;
 }

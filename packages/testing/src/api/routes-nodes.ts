@@ -4,7 +4,7 @@ import { removeNode, updateNode } from "../core/nodes.js";
 import { parseVersion } from "../core/validation.js";
 import { form, type Route, route } from "./context.js";
 import { anyEqual, anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
-import { boolParam, empty, json, readJson } from "./http.js";
+import { answer, boolParam, empty, readJson } from "./http.js";
 
 function enumFilter(values: string[] | undefined, known: string[], what: string): string[] | undefined {
   return values?.map((value) => {
@@ -33,13 +33,15 @@ export const nodeRoutes: Route[] = [
           labelsMatch(filters.get("label"), n.Description.Engine.Labels) &&
           labelsMatch(filters.get("node.label"), n.Spec.Labels),
       );
-      return json(
-        200,
+      return answer(
+        "GET /nodes",
         inIdOrder(out, (n) => n.ID),
       );
     }),
   ),
-  route("GET", "/nodes/{id}", ({ cluster, params }) => json(200, cluster.store.node(params.id!))),
+  route("GET", "/nodes/{id}", ({ cluster, params }) =>
+    answer("GET /nodes/{id}", cluster.store.node(params.id!)),
+  ),
   route("POST", "/nodes/{id}/update", async ({ cluster, params, query, request }) => {
     const version = parseVersion("node", query.get("version"));
     updateNode(cluster, params.id!, version, (await readJson(request, "NodeSpec")) as NodeSpec);

@@ -11,7 +11,7 @@ import {
 import { checkObjectData, parseVersion } from "../core/validation.js";
 import { form, type Route, route } from "./context.js";
 import { anyEqual, anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
-import { boolParam, empty, json, readJson } from "./http.js";
+import { answer, boolParam, empty, readJson } from "./http.js";
 import { BUILTIN, findLocal, type LocalNetwork, localNetworks, refuseRemoval } from "./local-networks.js";
 import { swarmNetworkView } from "./network-view.js";
 
@@ -36,16 +36,16 @@ export const objectRoutes: Route[] = [
           anyEqual(f.get("names"), s.Spec.Name) &&
           labelsMatch(f.get("label"), s.Spec.Labels),
       );
-      return json(200, inIdOrder(out, (s) => s.ID).map(hideData));
+      return answer("GET /secrets", inIdOrder(out, (s) => s.ID).map(hideData));
     }),
   ),
   route("POST", "/secrets/create", async ({ cluster, request }) => {
     const body = await readJson(request, "SecretSpec");
     checkObjectData(body);
-    return json(201, { ID: createSecret(cluster, body as SecretSpec).ID });
+    return answer("POST /secrets/create", { ID: createSecret(cluster, body as SecretSpec).ID }, 201);
   }),
   route("GET", "/secrets/{id}", ({ cluster, params }) =>
-    json(200, hideData(cluster.store.secret(params.id!))),
+    answer("GET /secrets/{id}", hideData(cluster.store.secret(params.id!))),
   ),
   route("POST", "/secrets/{id}/update", async ({ cluster, params, query, request }) => {
     const version = parseVersion("secret", query.get("version"));
@@ -75,8 +75,8 @@ export const objectRoutes: Route[] = [
           anyEqual(f.get("names"), c.Spec.Name) &&
           labelsMatch(f.get("label"), c.Spec.Labels),
       );
-      return json(
-        200,
+      return answer(
+        "GET /configs",
         inIdOrder(out, (c) => c.ID),
       );
     }),
@@ -84,9 +84,11 @@ export const objectRoutes: Route[] = [
   route("POST", "/configs/create", async ({ cluster, request }) => {
     const body = await readJson(request, "ConfigSpec");
     checkObjectData(body);
-    return json(201, { ID: createConfig(cluster, body as ConfigSpec).ID });
+    return answer("POST /configs/create", { ID: createConfig(cluster, body as ConfigSpec).ID }, 201);
   }),
-  route("GET", "/configs/{id}", ({ cluster, params }) => json(200, cluster.store.config(params.id!))),
+  route("GET", "/configs/{id}", ({ cluster, params }) =>
+    answer("GET /configs/{id}", cluster.store.config(params.id!)),
+  ),
   route("POST", "/configs/{id}/update", async ({ cluster, params, query, request }) => {
     const version = parseVersion("config", query.get("version"));
     updateObject(
@@ -125,7 +127,7 @@ export const objectRoutes: Route[] = [
           (!dangling || dangling.includes(String(!BUILTIN.has(n.Name)))) &&
           labelsMatch(f.get("label"), n.Labels),
       );
-      return json(200, out);
+      return answer("GET /networks", out);
     }),
     false,
   ),
@@ -134,16 +136,19 @@ export const objectRoutes: Route[] = [
       cluster,
       (await readJson(request, "NetworkCreateRequest")) as NetworkCreateRequest,
     );
-    return json(201, { Id: network.Id, Warning: "" });
+    return answer("POST /networks/create", { Id: network.Id, Warning: "" }, 201);
   }),
   route(
     "GET",
     "/networks/{id}",
     form(({ cluster, host, params, query }) => {
       const local = findLocal(localNetworks(cluster, host.local().state === "active"), params.id!);
-      if (local) return json(200, local);
+      if (local) return answer("GET /networks/{id}", local);
       const network = cluster.store.network(params.id!);
-      return json(200, swarmNetworkView(cluster, network, boolParam(query.get("verbose"))));
+      return answer(
+        "GET /networks/{id}",
+        swarmNetworkView(cluster, network, boolParam(query.get("verbose"))),
+      );
     }),
     false,
   ),
@@ -160,7 +165,7 @@ export const objectRoutes: Route[] = [
         // In use by a service: kept, as the engine keeps it.
       }
     }
-    return json(200, { NetworksDeleted: deleted });
+    return answer("POST /networks/prune", { NetworksDeleted: deleted });
   }),
   route("DELETE", "/networks/{id}", ({ cluster, params }) => {
     const local = findLocal(localNetworks(cluster, true), params.id!);

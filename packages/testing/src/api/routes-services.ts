@@ -5,8 +5,9 @@ import { createService, removeService, updateService } from "../core/services.js
 import { parseVersion } from "../core/validation.js";
 import { form, type Route, route } from "./context.js";
 import { anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
-import { boolParam, empty, json, readJson, unreadBytes } from "./http.js";
+import { answer, boolParam, empty, readJson, unreadBytes } from "./http.js";
 import { checkStreams, logsResponse } from "./logs.js";
+import { asSwarmkitStores } from "./swarmkit-convert.js";
 
 export const serviceRoutes: Route[] = [
   route(
@@ -24,29 +25,30 @@ export const serviceRoutes: Route[] = [
         if (mode && !mode.includes(s.Spec.Mode?.Global ? "global" : "replicated")) continue;
         out.push(withStatus ? { ...s, ServiceStatus: serviceStatus(cluster, s) } : s);
       }
-      return json(
-        200,
+      return answer(
+        "GET /services",
         inIdOrder(out, (s) => s.ID),
       );
     }),
   ),
   route("POST", "/services/create", async ({ cluster, request }) => {
-    const service = createService(cluster, await readJson(request, "ServiceSpec"), unreadBytes(request));
-    return json(201, { ID: service.ID });
+    const spec = asSwarmkitStores("ServiceSpec", await readJson(request, "ServiceSpec"));
+    const service = createService(cluster, spec, unreadBytes(request));
+    return answer("POST /services/create", { ID: service.ID }, 201);
   }),
   route("GET", "/services/{id}", ({ cluster, params, query }) => {
     const service = cluster.store.service(params.id!);
-    if (!boolParam(query.get("insertDefaults"))) return json(200, service);
-    return json(200, { ...service, Spec: withDefaults(service.Spec) });
+    if (!boolParam(query.get("insertDefaults"))) return answer("GET /services/{id}", service);
+    return answer("GET /services/{id}", { ...service, Spec: withDefaults(service.Spec) });
   }),
   route("POST", "/services/{id}/update", async ({ cluster, params, query, request }) => {
     const version = parseVersion("service", query.get("version"));
-    const body = await readJson(request, "ServiceSpec");
+    const body = asSwarmkitStores("ServiceSpec", await readJson(request, "ServiceSpec"));
     updateService(cluster, params.id!, version, body, {
       rollback: query.get("rollback") === "previous",
       unreadBytes: unreadBytes(request),
     });
-    return json(200, { Warnings: null });
+    return answer("POST /services/{id}/update", { Warnings: null });
   }),
   route("DELETE", "/services/{id}", ({ cluster, params }) => {
     removeService(cluster, params.id!);

@@ -5,7 +5,7 @@ import type { SwarmEvent } from "../core/events.js";
 import { parseVersion, validateSwarmSpec } from "../core/validation.js";
 import { type ApiHost, form, type Route, type RouteContext, route } from "./context.js";
 import { anyEqual, anyPrefix, type Filters, labelsMatch, parseFilters } from "./filters.js";
-import { boolParam, empty, engineHeaders, json, readJson } from "./http.js";
+import { answer, boolParam, empty, engineHeaders, json, readJson } from "./http.js";
 import { infoBody, versionBody } from "./system-info.js";
 
 // Ping, version, info, events and the swarm object itself.
@@ -28,10 +28,10 @@ export const systemRoutes: Route[] = [
     () => new Response(null, { headers: engineHeaders({ "Content-Type": "text/plain; charset=utf-8" }) }),
     false,
   ),
-  route("GET", "/version", () => json(200, versionBody()), false),
-  route("GET", "/info", ({ cluster, host }) => json(200, infoBody(cluster, host)), false),
+  route("GET", "/version", () => answer("GET /version", versionBody()), false),
+  route("GET", "/info", ({ cluster, host }) => answer("GET /info", infoBody(cluster, host)), false),
   route("GET", "/events", form(events), false),
-  route("GET", "/swarm", ({ cluster }) => json(200, cluster.store.data.swarm)),
+  route("GET", "/swarm", ({ cluster }) => answer("GET /swarm", cluster.store.data.swarm)),
   route(
     "POST",
     "/swarm/init",
@@ -72,7 +72,7 @@ export const systemRoutes: Route[] = [
     false,
   ),
   route("GET", "/swarm/unlockkey", ({ cluster }) =>
-    json(200, { UnlockKey: cluster.store.data.unlockKey ?? "" }),
+    answer("GET /swarm/unlockkey", { UnlockKey: cluster.store.data.unlockKey ?? "" }),
   ),
   route("POST", "/swarm/update", async ({ cluster, query, request }) => {
     // dockerd decodes the body before it reads the version.

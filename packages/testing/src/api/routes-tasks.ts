@@ -3,7 +3,7 @@ import { STATE_RANK, type StoredTask } from "../core/model.js";
 import type { Store } from "../core/store.js";
 import { form, type Route, route } from "./context.js";
 import { anyPrefix, checkKeys, inIdOrder, labelsMatch, parseFilters } from "./filters.js";
-import { engineHeaders, json } from "./http.js";
+import { answer, engineHeaders } from "./http.js";
 import { checkStreams, logsResponse } from "./logs.js";
 import { tasksJson } from "./task-json.js";
 
@@ -69,7 +69,9 @@ export const taskRoutes: Route[] = [
       });
     }),
   ),
-  route("GET", "/tasks/{id}", ({ cluster, params }) => json(200, cluster.store.task(params.id!))),
+  route("GET", "/tasks/{id}", ({ cluster, params }) =>
+    answer("GET /tasks/{id}", cluster.store.task(params.id!)),
+  ),
   route(
     "GET",
     "/tasks/{id}/logs",

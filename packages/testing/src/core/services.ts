@@ -9,7 +9,6 @@ import {
   resolveNetworkTargets,
 } from "./endpoint.js";
 import { EngineError, grpc, outOfSequence } from "./errors.js";
-import { sortedMap } from "./go-maps.js";
 import { checkServiceTransaction } from "./message-size.js";
 import { isLive, type StoredService } from "./model.js";
 import { forgetRestarts } from "./restart.js";
@@ -21,52 +20,28 @@ import { validateServiceSpec } from "./validation.js";
 
 type Spec = StoredService["Spec"];
 
-/** Fills in what dockerd adds to a spec it stores, so inspect output matches. */
-/** ServiceSpec's fields: Go's decoder keeps only these, matching names without regard to case. */
-const SPEC_FIELDS = [
-  "Name",
-  "Labels",
-  "TaskTemplate",
-  "Mode",
-  "UpdateConfig",
-  "RollbackConfig",
-  "Networks",
-  "EndpointSpec",
-];
-
-function specFields(input: ServiceSpec): ServiceSpec {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    const field = SPEC_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
-    // An exact match wins over a case-insensitive one, as in encoding/json.
-    if (field && (key === field || !(field in input))) out[field] = value;
-  }
-  return out as ServiceSpec;
-}
-
+/**
+ * What swarmkit fills into a spec it stores, so inspect output matches. The spec arrives decoded
+ * as Go decodes it and with what protobuf drops already dropped (api/swarmkit-convert.ts).
+ */
 export function normalizeSpec(input: ServiceSpec): Spec {
-  const spec = dropGoEmpty(structuredClone(specFields(input))) as Spec;
-  spec.Labels = sortedMap(spec.Labels ?? {});
+  const spec = structuredClone(input) as Spec;
+  spec.Labels ??= {};
   spec.TaskTemplate ??= {};
   const task = spec.TaskTemplate;
   const container = task.ContainerSpec;
   if (container) {
     convertContainer(container);
     container.Isolation ??= "default";
-    if (container.Labels) container.Labels = sortedMap(container.Labels);
-    if (container.Sysctls) container.Sysctls = sortedMap(container.Sysctls);
   }
   task.ForceUpdate ??= 0;
   task.Runtime ??= "container";
-  // An empty list is left out (omitempty); swarmkit's restart condition enum starts at "any".
-  if (task.Networks?.length === 0) delete task.Networks;
-  if (spec.Networks?.length === 0) delete spec.Networks;
+  // swarmkit's restart condition enum starts at "any".
   if (task.RestartPolicy) {
-    task.RestartPolicy = { Condition: task.RestartPolicy.Condition || "any", ...task.RestartPolicy };
     task.RestartPolicy.Condition ||= "any";
     task.RestartPolicy.MaxAttempts ??= 0;
   }
-  spec.Mode = canonicalMode(spec.Mode) ?? { Replicated: { Replicas: 1 } };
+  spec.Mode ??= { Replicated: { Replicas: 1 } };
   if (spec.EndpointSpec) spec.EndpointSpec = endpointSpec(spec.EndpointSpec);
   if (spec.Mode.Replicated) spec.Mode.Replicated.Replicas ??= 1;
   if (spec.Mode.ReplicatedJob) {
@@ -75,8 +50,6 @@ export function normalizeSpec(input: ServiceSpec): Spec {
   }
   for (const config of [spec.UpdateConfig, spec.RollbackConfig]) {
     if (!config) continue;
-    if (config.Delay === 0) delete config.Delay;
-    if (config.Monitor === 0) delete config.Monitor;
     config.Parallelism ??= 0;
     config.FailureAction ??= "pause";
     config.MaxFailureRatio ??= 0;
@@ -85,86 +58,17 @@ export function normalizeSpec(input: ServiceSpec): Spec {
   return spec;
 }
 
-/** ContainerSpec fields that are pointers in Go, so that their zero value is kept. */
-const KEPT_ZEROS = new Set(["Init", "StopGracePeriod"]);
-/** Structs held by pointer: kept when sent, even empty (`"DNSConfig": {}`, `"Limits": {}`). */
-const POINTER_STRUCTS = new Set([
-  "Privileges",
-  "Healthcheck",
-  "DNSConfig",
-  "VolumeOptions",
-  "TmpfsOptions",
-  "DriverConfig",
-  "File",
-  "Runtime",
-  "Limits",
-  "Reservations",
-]);
-/** Task template parts whose fields all carry omitempty (besides the pointers above). */
-const ZERO_DROPPING = new Set(["ContainerSpec", "Mounts", "Resources", "Placement", "LogDriver"]);
-/** Maps, and structs whose Go fields carry no `omitempty`: their zero values are kept. */
-const ZEROS_KEPT_WITHIN = new Set([
-  "Labels",
-  "Sysctls",
-  "Options",
-  "Secrets",
-  "Configs",
-  "Privileges",
-  "Ulimits",
-  "Preferences",
-]);
-
-/**
- * What Go's `omitempty` leaves out when the engine writes a spec back: nulls anywhere, and the
- * zero values ("", false, 0, [], {}) of the container spec and its mounts, which clients such
- * as docker-py send explicitly.
- */
-function dropGoEmpty(value: unknown, zeros = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => dropGoEmpty(v, zeros));
-  if (!value || typeof value !== "object") return value;
-  const object = value as Record<string, unknown>;
-  for (const [key, field] of Object.entries(object)) {
-    const isObject = field !== null && typeof field === "object" && !Array.isArray(field);
-    const empty =
-      field === "" ||
-      field === false ||
-      field === 0 ||
-      (Array.isArray(field) && field.length === 0) ||
-      (isObject && Object.keys(field).length === 0 && !POINTER_STRUCTS.has(key));
-    if (field === null || (zeros && empty && !KEPT_ZEROS.has(key))) delete object[key];
-    else {
-      const within = ZEROS_KEPT_WITHIN.has(key) ? false : zeros || ZERO_DROPPING.has(key);
-      object[key] = dropGoEmpty(field, within);
-    }
-  }
-  return object;
-}
-
 /**
  * swarmkit keeps the endpoint spec as enums whose zero values are vip, tcp and ingress, so it
  * answers with them filled in (`docker stack deploy` leaves them out).
  */
 function endpointSpec(spec: NonNullable<ServiceSpec["EndpointSpec"]>): ServiceSpec["EndpointSpec"] {
   const ports = (spec.Ports ?? []).map((port) => ({
-    ...(port.Name && { Name: port.Name }),
+    ...port,
     Protocol: port.Protocol || "tcp",
-    ...(port.TargetPort && { TargetPort: port.TargetPort }),
-    ...(port.PublishedPort && { PublishedPort: port.PublishedPort }),
     PublishMode: port.PublishMode || "ingress",
   }));
   return { Mode: spec.Mode || "vip", ...(ports.length > 0 && { Ports: ports }) };
-}
-
-const MODES = ["Replicated", "Global", "ReplicatedJob", "GlobalJob"] as const;
-
-/** Go matches JSON keys to fields without regard to case: docker-py sends `{"replicated": ...}`. */
-function canonicalMode(mode: ServiceSpec["Mode"]): ServiceSpec["Mode"] {
-  if (!mode) return mode;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(mode)) {
-    out[MODES.find((m) => m.toLowerCase() === key.toLowerCase()) ?? key] = value;
-  }
-  return out as ServiceSpec["Mode"];
 }
 
 /** Tasks carry the template without Runtime, as the engine shows them. */

@@ -1415,10 +1415,8 @@ export interface components {
             VolumeDriver?: string;
             VolumesFrom?: string[] | null;
         };
-        /** @description Answer to secret and config creation. */
+        /** @description Answer to secret and config creation (types.SecretCreateResponse, ConfigCreateResponse). The reference definition spells it `Id`; engines write Go's `ID`. */
         IDResponse: {
-            /** @description Spelling used by the reference definition; engines send `ID`. */
-            Id?: string;
             /** @description ID of the new object (the key the engine really sends). */
             ID: string;
         };
@@ -2126,50 +2124,11 @@ export interface components {
         };
         /** @description A swarm-scoped network as the orchestrator stores it. */
         SwarmNetwork: {
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Attachable?: boolean;
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            ConfigFrom?: components["schemas"]["ConfigReference"];
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            ConfigOnly?: boolean;
-            /**
-             * Format: date-time
-             * @description Listed by the reference definition; engines send the swarm fields instead.
-             */
-            Created?: string;
             /** Format: date-time */
             CreatedAt?: string;
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Driver?: string;
             DriverState?: components["schemas"]["NetworkDriverConfig"];
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            EnableIPv4?: boolean;
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            EnableIPv6?: boolean;
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Id?: string;
             ID?: string;
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Ingress?: boolean;
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Internal?: boolean;
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            IPAM?: components["schemas"]["IPAM"];
             IPAMOptions?: components["schemas"]["SwarmIPAMOptions"];
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Labels?: {
-                [key: string]: string;
-            };
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Name?: string;
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Options?: {
-                [key: string]: string;
-            };
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Peers?: components["schemas"]["PeerInfo"][];
-            /** @description Listed by the reference definition; engines send the swarm fields instead. */
-            Scope?: string;
             Spec?: components["schemas"]["SwarmNetworkSpec"];
             /** Format: date-time */
             UpdatedAt?: string;
@@ -2321,10 +2280,11 @@ export interface components {
             Name: string;
         };
         Task: {
-            AssignedGenericResources?: components["schemas"]["GenericResources"];
             /** Format: date-time */
             CreatedAt?: string;
             DesiredState?: components["schemas"]["TaskState"];
+            /** @description Resources assigned to the task. The reference definition names it AssignedGenericResources; engines write Go's field name. */
+            GenericResources?: components["schemas"]["GenericResources"];
             ID?: string;
             JobIteration?: components["schemas"]["ObjectVersion"];
             Labels?: {

@@ -214,6 +214,22 @@ export type OperationKey = keyof typeof operationVersions;
 
 /** Each schema's Go type and its fields' JSON kinds and Go types, to decode bodies as dockerd does. */
 export const goTypes: Record<string, GoTypeNode> = {
+  "Address": {
+    "kind": "object",
+    "fields": {
+      "Addr": {
+        "kind": "string",
+        "go": "string"
+      },
+      "PrefixLen": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "removed": "1.52",
+    "go": "swarm.Address"
+  },
   "AppArmorOptions": {
     "kind": "object",
     "fields": {
@@ -224,39 +240,181 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "swarm.AppArmorOptions"
   },
+  "BlkioWeightDevice": {
+    "kind": "object",
+    "fields": {
+      "Path": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Weight": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.BlkioWeightDevice"
+  },
   "CAConfig": {
     "kind": "object",
     "fields": {
       "NodeCertExpiry": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
+        "go": "time.Duration",
+        "omitempty": true
       },
       "ExternalCAs": {
         "kind": "array",
         "items": {
           "kind": "ref",
           "ref": "ExternalCA"
-        }
+        },
+        "omitempty": true
       },
       "SigningCACert": {
         "kind": "string",
         "go": "string",
+        "omitempty": true,
         "min": "1.30"
       },
       "SigningCAKey": {
         "kind": "string",
         "go": "string",
+        "omitempty": true,
         "min": "1.30"
       },
       "ForceRotate": {
         "kind": "integer",
         "number": "uint64",
         "go": "uint64",
+        "omitempty": true,
         "min": "1.30"
       }
     },
     "go": "swarm.CAConfig"
+  },
+  "ClusterInfo": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Version": {
+        "kind": "ref",
+        "ref": "ObjectVersion",
+        "omitempty": true
+      },
+      "CreatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "UpdatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "SwarmSpec"
+      },
+      "TLSInfo": {
+        "kind": "ref",
+        "ref": "TLSInfo",
+        "min": "1.30"
+      },
+      "RootRotationInProgress": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.30"
+      },
+      "DefaultAddrPool": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "min": "1.39"
+      },
+      "SubnetSize": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "min": "1.39"
+      },
+      "DataPathPort": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "min": "1.40"
+      }
+    },
+    "go": "swarm.ClusterInfo"
+  },
+  "Commit": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Expected": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.49"
+      }
+    },
+    "go": "swarm.Commit"
+  },
+  "ComponentVersion": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Version": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Details": {
+        "kind": "object",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.ComponentVersion"
+  },
+  "Config": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Version": {
+        "kind": "ref",
+        "ref": "ObjectVersion",
+        "omitempty": true
+      },
+      "CreatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "UpdatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "ConfigSpec"
+      }
+    },
+    "min": "1.30",
+    "go": "swarm.Config"
   },
   "ConfigReference": {
     "kind": "object",
@@ -273,7 +431,8 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Name": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Labels": {
         "kind": "object",
@@ -284,49 +443,205 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Data": {
         "kind": "string",
-        "go": "[]uint8"
+        "go": "[]uint8",
+        "omitempty": true
       },
       "Templating": {
         "kind": "ref",
         "ref": "Driver",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.37"
       }
     },
     "min": "1.30",
     "go": "swarm.ConfigSpec"
   },
-  "ContainerSpec": {
+  "ContainerBlkioStatEntry": {
     "kind": "object",
     "fields": {
-      "Image": {
+      "major": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "minor": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "op": {
         "kind": "string",
         "go": "string"
       },
-      "Labels": {
-        "kind": "object",
-        "values": {
-          "kind": "string",
-          "go": "string"
-        }
-      },
-      "Command": {
+      "value": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.ContainerBlkioStatEntry"
+  },
+  "ContainerBlkioStats": {
+    "kind": "object",
+    "fields": {
+      "io_service_bytes_recursive": {
         "kind": "array",
         "items": {
-          "kind": "string",
-          "go": "string"
+          "kind": "ref",
+          "ref": "ContainerBlkioStatEntry"
         }
       },
-      "Args": {
+      "io_serviced_recursive": {
         "kind": "array",
         "items": {
-          "kind": "string",
-          "go": "string"
+          "kind": "ref",
+          "ref": "ContainerBlkioStatEntry"
         }
       },
+      "io_queue_recursive": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ContainerBlkioStatEntry"
+        }
+      },
+      "io_service_time_recursive": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ContainerBlkioStatEntry"
+        }
+      },
+      "io_wait_time_recursive": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ContainerBlkioStatEntry"
+        }
+      },
+      "io_merged_recursive": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ContainerBlkioStatEntry"
+        }
+      },
+      "io_time_recursive": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ContainerBlkioStatEntry"
+        }
+      },
+      "sectors_recursive": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ContainerBlkioStatEntry"
+        }
+      }
+    },
+    "go": "swarm.ContainerBlkioStats"
+  },
+  "ContainerCPUStats": {
+    "kind": "object",
+    "fields": {
+      "cpu_usage": {
+        "kind": "ref",
+        "ref": "ContainerCPUUsage"
+      },
+      "system_cpu_usage": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "online_cpus": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "min": "1.27"
+      },
+      "throttling_data": {
+        "kind": "ref",
+        "ref": "ContainerThrottlingData"
+      }
+    },
+    "go": "swarm.ContainerCPUStats"
+  },
+  "ContainerCPUUsage": {
+    "kind": "object",
+    "fields": {
+      "total_usage": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "percpu_usage": {
+        "kind": "array",
+        "items": {
+          "kind": "integer",
+          "number": "int64",
+          "go": "int64"
+        }
+      },
+      "usage_in_kernelmode": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "usage_in_usermode": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.ContainerCPUUsage"
+  },
+  "ContainerConfig": {
+    "kind": "object",
+    "fields": {
       "Hostname": {
         "kind": "string",
-        "go": "string",
-        "min": "1.25"
+        "go": "string"
+      },
+      "Domainname": {
+        "kind": "string",
+        "go": "string"
+      },
+      "User": {
+        "kind": "string",
+        "go": "string"
+      },
+      "AttachStdin": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "AttachStdout": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "AttachStderr": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "ExposedPorts": {
+        "kind": "object",
+        "values": {
+          "kind": "object"
+        }
+      },
+      "Tty": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "OpenStdin": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "StdinOnce": {
+        "kind": "boolean",
+        "go": "bool"
       },
       "Env": {
         "kind": "array",
@@ -335,13 +650,386 @@ export const goTypes: Record<string, GoTypeNode> = {
           "go": "string"
         }
       },
-      "Dir": {
+      "Cmd": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Healthcheck": {
+        "kind": "ref",
+        "ref": "HealthConfig"
+      },
+      "ArgsEscaped": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Image": {
         "kind": "string",
         "go": "string"
       },
-      "User": {
+      "Volumes": {
+        "kind": "object",
+        "values": {
+          "kind": "object"
+        }
+      },
+      "WorkingDir": {
         "kind": "string",
         "go": "string"
+      },
+      "Entrypoint": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "NetworkDisabled": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "MacAddress": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.52"
+      },
+      "OnBuild": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Labels": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "StopSignal": {
+        "kind": "string",
+        "go": "string"
+      },
+      "StopTimeout": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Shell": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      }
+    },
+    "go": "swarm.ContainerConfig"
+  },
+  "ContainerInspectResponse": {
+    "kind": "object",
+    "fields": {
+      "Id": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Created": {
+        "kind": "string",
+        "go": "time.Time"
+      },
+      "Path": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Args": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "State": {
+        "kind": "ref",
+        "ref": "ContainerState"
+      },
+      "Image": {
+        "kind": "string",
+        "go": "string"
+      },
+      "ResolvConfPath": {
+        "kind": "string",
+        "go": "string"
+      },
+      "HostnamePath": {
+        "kind": "string",
+        "go": "string"
+      },
+      "HostsPath": {
+        "kind": "string",
+        "go": "string"
+      },
+      "LogPath": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "RestartCount": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Driver": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Platform": {
+        "kind": "string",
+        "go": "string"
+      },
+      "MountLabel": {
+        "kind": "string",
+        "go": "string"
+      },
+      "ProcessLabel": {
+        "kind": "string",
+        "go": "string"
+      },
+      "AppArmorProfile": {
+        "kind": "string",
+        "go": "string"
+      },
+      "ExecIDs": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "HostConfig": {
+        "kind": "ref",
+        "ref": "HostConfig"
+      },
+      "GraphDriver": {
+        "kind": "ref",
+        "ref": "DriverData"
+      },
+      "SizeRw": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "SizeRootFs": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Mounts": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "MountPoint"
+        }
+      },
+      "Config": {
+        "kind": "ref",
+        "ref": "ContainerConfig"
+      },
+      "NetworkSettings": {
+        "kind": "ref",
+        "ref": "NetworkSettings"
+      },
+      "ImageManifestDescriptor": {
+        "kind": "ref",
+        "ref": "OCIDescriptor",
+        "min": "1.48"
+      },
+      "Storage": {
+        "kind": "ref",
+        "ref": "Storage",
+        "min": "1.52"
+      }
+    },
+    "go": "swarm.ContainerInspectResponse"
+  },
+  "ContainerMemoryStats": {
+    "kind": "object",
+    "fields": {
+      "usage": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "max_usage": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "stats": {
+        "kind": "object",
+        "values": {
+          "kind": "integer",
+          "number": "int64",
+          "go": "int64"
+        }
+      },
+      "failcnt": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "limit": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "commitbytes": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "commitpeakbytes": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "privateworkingset": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.ContainerMemoryStats"
+  },
+  "ContainerNetworkStats": {
+    "kind": "object",
+    "fields": {
+      "rx_bytes": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "rx_packets": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "rx_errors": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "rx_dropped": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "tx_bytes": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "tx_packets": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "tx_errors": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "tx_dropped": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "endpoint_id": {
+        "kind": "string",
+        "go": "string"
+      },
+      "instance_id": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.ContainerNetworkStats"
+  },
+  "ContainerPidsStats": {
+    "kind": "object",
+    "fields": {
+      "current": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "limit": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.ContainerPidsStats"
+  },
+  "ContainerSpec": {
+    "kind": "object",
+    "fields": {
+      "Image": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Labels": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      },
+      "Command": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      },
+      "Args": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      },
+      "Hostname": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "min": "1.25"
+      },
+      "Env": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      },
+      "Dir": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "User": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
       },
       "Groups": {
         "kind": "array",
@@ -349,26 +1037,45 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "string",
           "go": "string"
         },
+        "omitempty": true,
         "min": "1.25"
       },
       "Privileges": {
         "kind": "ref",
         "ref": "Privileges",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.30"
+      },
+      "Init": {
+        "kind": "boolean",
+        "go": "bool",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.37"
+      },
+      "StopSignal": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "min": "1.28"
       },
       "TTY": {
         "kind": "boolean",
         "go": "bool",
+        "omitempty": true,
         "min": "1.25"
       },
       "OpenStdin": {
         "kind": "boolean",
         "go": "bool",
+        "omitempty": true,
         "min": "1.25"
       },
       "ReadOnly": {
         "kind": "boolean",
         "go": "bool",
+        "omitempty": true,
         "min": "1.28"
       },
       "Mounts": {
@@ -376,17 +1083,22 @@ export const goTypes: Record<string, GoTypeNode> = {
         "items": {
           "kind": "ref",
           "ref": "Mount"
-        }
-      },
-      "StopSignal": {
-        "kind": "string",
-        "go": "string",
-        "min": "1.28"
+        },
+        "omitempty": true
       },
       "StopGracePeriod": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
+        "go": "time.Duration",
+        "omitempty": true,
+        "pointer": true
+      },
+      "Healthcheck": {
+        "kind": "ref",
+        "ref": "HealthConfig",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.25"
       },
       "Hosts": {
         "kind": "array",
@@ -394,11 +1106,14 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "string",
           "go": "string"
         },
+        "omitempty": true,
         "min": "1.25"
       },
       "DNSConfig": {
         "kind": "ref",
         "ref": "DNSConfig",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.25"
       },
       "Secrets": {
@@ -407,6 +1122,7 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "ref",
           "ref": "ContainerSpecSecret"
         },
+        "omitempty": true,
         "min": "1.25"
       },
       "Configs": {
@@ -415,17 +1131,14 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "ref",
           "ref": "ContainerSpecConfig"
         },
+        "omitempty": true,
         "min": "1.30"
       },
       "Isolation": {
         "kind": "string",
         "go": "string",
+        "omitempty": true,
         "min": "1.35"
-      },
-      "Init": {
-        "kind": "boolean",
-        "go": "bool",
-        "min": "1.37"
       },
       "Sysctls": {
         "kind": "object",
@@ -433,6 +1146,7 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "string",
           "go": "string"
         },
+        "omitempty": true,
         "min": "1.40"
       },
       "CapabilityAdd": {
@@ -441,6 +1155,7 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "string",
           "go": "string"
         },
+        "omitempty": true,
         "min": "1.41"
       },
       "CapabilityDrop": {
@@ -449,6 +1164,7 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "string",
           "go": "string"
         },
+        "omitempty": true,
         "min": "1.41"
       },
       "Ulimits": {
@@ -457,18 +1173,15 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "ref",
           "ref": "Ulimit"
         },
+        "omitempty": true,
         "min": "1.41"
       },
       "OomScoreAdj": {
         "kind": "integer",
         "number": "int64",
         "go": "int64",
+        "omitempty": true,
         "min": "1.46"
-      },
-      "Healthcheck": {
-        "kind": "ref",
-        "ref": "HealthConfig",
-        "min": "1.25"
       }
     },
     "go": "swarm.ContainerSpec"
@@ -479,10 +1192,14 @@ export const goTypes: Record<string, GoTypeNode> = {
       "File": {
         "kind": "ref",
         "ref": "ContainerSpecFile",
-        "go": "swarm.ConfigReferenceFileTarget"
+        "go": "swarm.ConfigReferenceFileTarget",
+        "omitempty": true,
+        "pointer": true
       },
       "Runtime": {
         "kind": "object",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.40"
       },
       "ConfigID": {
@@ -525,7 +1242,8 @@ export const goTypes: Record<string, GoTypeNode> = {
       "File": {
         "kind": "ref",
         "ref": "ContainerSpecFile",
-        "go": "swarm.SecretReferenceFileTarget"
+        "go": "swarm.SecretReferenceFileTarget",
+        "pointer": true
       },
       "SecretID": {
         "kind": "string",
@@ -537,6 +1255,225 @@ export const goTypes: Record<string, GoTypeNode> = {
       }
     },
     "go": "swarm.SecretReference"
+  },
+  "ContainerState": {
+    "kind": "object",
+    "fields": {
+      "Status": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Running": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Paused": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Restarting": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "OOMKilled": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Dead": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Pid": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "ExitCode": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Error": {
+        "kind": "string",
+        "go": "string"
+      },
+      "StartedAt": {
+        "kind": "string",
+        "go": "string"
+      },
+      "FinishedAt": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Health": {
+        "kind": "ref",
+        "ref": "Health"
+      }
+    },
+    "go": "swarm.ContainerState"
+  },
+  "ContainerStatsResponse": {
+    "kind": "object",
+    "fields": {
+      "name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "id": {
+        "kind": "string",
+        "go": "string"
+      },
+      "read": {
+        "kind": "string",
+        "go": "time.Time"
+      },
+      "preread": {
+        "kind": "string",
+        "go": "time.Time"
+      },
+      "pids_stats": {
+        "kind": "ref",
+        "ref": "ContainerPidsStats"
+      },
+      "blkio_stats": {
+        "kind": "ref",
+        "ref": "ContainerBlkioStats"
+      },
+      "num_procs": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "storage_stats": {
+        "kind": "ref",
+        "ref": "ContainerStorageStats"
+      },
+      "cpu_stats": {
+        "kind": "ref",
+        "ref": "ContainerCPUStats"
+      },
+      "precpu_stats": {
+        "kind": "ref",
+        "ref": "ContainerCPUStats"
+      },
+      "memory_stats": {
+        "kind": "ref",
+        "ref": "ContainerMemoryStats"
+      },
+      "networks": {
+        "kind": "object",
+        "values": {
+          "kind": "ref",
+          "ref": "ContainerNetworkStats"
+        }
+      },
+      "os_type": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.52"
+      }
+    },
+    "go": "swarm.ContainerStatsResponse"
+  },
+  "ContainerStatus": {
+    "kind": "object",
+    "fields": {
+      "ContainerID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "PID": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "ExitCode": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.ContainerStatus"
+  },
+  "ContainerStorageStats": {
+    "kind": "object",
+    "fields": {
+      "read_count_normalized": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "read_size_bytes": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "write_count_normalized": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "write_size_bytes": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.ContainerStorageStats"
+  },
+  "ContainerThrottlingData": {
+    "kind": "object",
+    "fields": {
+      "periods": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "throttled_periods": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "throttled_time": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.ContainerThrottlingData"
+  },
+  "ContainerdInfo": {
+    "kind": "object",
+    "fields": {
+      "Address": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.46"
+      },
+      "Namespaces": {
+        "kind": "ref",
+        "ref": "ContainerdNamespaces",
+        "min": "1.46"
+      }
+    },
+    "min": "1.46",
+    "go": "swarm.ContainerdInfo"
+  },
+  "ContainerdNamespaces": {
+    "kind": "object",
+    "fields": {
+      "Containers": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.46"
+      },
+      "Plugins": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.46"
+      }
+    },
+    "go": "swarm.ContainerdNamespaces"
   },
   "CredentialSpec": {
     "kind": "object",
@@ -565,36 +1502,130 @@ export const goTypes: Record<string, GoTypeNode> = {
         "items": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       },
       "Search": {
         "kind": "array",
         "items": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       },
       "Options": {
         "kind": "array",
         "items": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       }
     },
     "go": "swarm.DNSConfig"
+  },
+  "DefaultAddressPool": {
+    "kind": "object",
+    "fields": {
+      "Base": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Size": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.DefaultAddressPool"
+  },
+  "DeviceInfo": {
+    "kind": "object",
+    "fields": {
+      "Source": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.50"
+      },
+      "ID": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.50"
+      }
+    },
+    "min": "1.50",
+    "go": "swarm.DeviceInfo"
+  },
+  "DeviceMapping": {
+    "kind": "object",
+    "fields": {
+      "PathOnHost": {
+        "kind": "string",
+        "go": "string"
+      },
+      "PathInContainer": {
+        "kind": "string",
+        "go": "string"
+      },
+      "CgroupPermissions": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.DeviceMapping"
+  },
+  "DeviceRequest": {
+    "kind": "object",
+    "fields": {
+      "Driver": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Count": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "DeviceIDs": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Capabilities": {
+        "kind": "array",
+        "items": {
+          "kind": "array",
+          "items": {
+            "kind": "string",
+            "go": "string"
+          }
+        }
+      },
+      "Options": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      }
+    },
+    "go": "swarm.DeviceRequest"
   },
   "DiscreteGenericResource": {
     "kind": "object",
     "fields": {
       "Kind": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Value": {
         "kind": "integer",
         "number": "int64",
-        "go": "int64"
+        "go": "int64",
+        "omitempty": true
       }
     },
     "go": "swarm.DiscreteGenericResource"
@@ -605,19 +1636,57 @@ export const goTypes: Record<string, GoTypeNode> = {
       "HeartbeatPeriod": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
+        "go": "time.Duration",
+        "omitempty": true
       }
     },
     "go": "swarm.DispatcherConfig"
+  },
+  "DistributionInspect": {
+    "kind": "object",
+    "fields": {
+      "Descriptor": {
+        "kind": "ref",
+        "ref": "OCIDescriptor"
+      },
+      "Platforms": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "OCIPlatform"
+        }
+      }
+    },
+    "min": "1.30",
+    "go": "swarm.DistributionInspect"
   },
   "Driver": {
     "kind": "object",
     "fields": {
       "Name": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Options": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      }
+    },
+    "go": "swarm.Driver"
+  },
+  "DriverData": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Data": {
         "kind": "object",
         "values": {
           "kind": "string",
@@ -625,7 +1694,7 @@ export const goTypes: Record<string, GoTypeNode> = {
         }
       }
     },
-    "go": "swarm.Driver"
+    "go": "swarm.DriverData"
   },
   "EncryptionConfig": {
     "kind": "object",
@@ -642,18 +1711,21 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "IPv4Address": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "IPv6Address": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "LinkLocalIPs": {
         "kind": "array",
         "items": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       }
     },
     "go": "swarm.EndpointIPAMConfig"
@@ -663,36 +1735,68 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Name": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Protocol": {
         "kind": "string",
-        "go": "swarm.PortConfigProtocol"
+        "go": "swarm.PortConfigProtocol",
+        "omitempty": true
       },
       "TargetPort": {
         "kind": "integer",
         "number": "uint32",
-        "go": "uint32"
+        "go": "uint32",
+        "omitempty": true
       },
       "PublishedPort": {
         "kind": "integer",
         "number": "uint32",
-        "go": "uint32"
+        "go": "uint32",
+        "omitempty": true
       },
       "PublishMode": {
         "kind": "string",
         "go": "swarm.PortConfigPublishMode",
+        "omitempty": true,
         "min": "1.25"
       }
     },
     "go": "swarm.PortConfig"
+  },
+  "EndpointResource": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "EndpointID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "MacAddress": {
+        "kind": "string",
+        "go": "string"
+      },
+      "IPv4Address": {
+        "kind": "string",
+        "go": "string"
+      },
+      "IPv6Address": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.EndpointResource"
   },
   "EndpointSettings": {
     "kind": "object",
     "fields": {
       "IPAMConfig": {
         "kind": "ref",
-        "ref": "EndpointIPAMConfig"
+        "ref": "EndpointIPAMConfig",
+        "pointer": true
       },
       "Links": {
         "kind": "array",
@@ -742,6 +1846,14 @@ export const goTypes: Record<string, GoTypeNode> = {
         "number": "int64",
         "go": "int64"
       },
+      "DNSNames": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "min": "1.44"
+      },
       "MacAddress": {
         "kind": "string",
         "go": "string"
@@ -758,14 +1870,6 @@ export const goTypes: Record<string, GoTypeNode> = {
         "number": "int64",
         "go": "int64",
         "min": "1.48"
-      },
-      "DNSNames": {
-        "kind": "array",
-        "items": {
-          "kind": "string",
-          "go": "string"
-        },
-        "min": "1.44"
       }
     },
     "go": "swarm.EndpointSettings"
@@ -775,17 +1879,146 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Mode": {
         "kind": "string",
-        "go": "swarm.ResolutionMode"
+        "go": "swarm.ResolutionMode",
+        "omitempty": true
       },
       "Ports": {
         "kind": "array",
         "items": {
           "kind": "ref",
           "ref": "EndpointPortConfig"
-        }
+        },
+        "omitempty": true
       }
     },
     "go": "swarm.EndpointSpec"
+  },
+  "EndpointVirtualIP": {
+    "kind": "object",
+    "fields": {
+      "NetworkID": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Addr": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.EndpointVirtualIP"
+  },
+  "EngineDescription": {
+    "kind": "object",
+    "fields": {
+      "EngineVersion": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Labels": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      },
+      "Plugins": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "EnginePlugin"
+        },
+        "omitempty": true
+      }
+    },
+    "go": "swarm.EngineDescription"
+  },
+  "EnginePlugin": {
+    "kind": "object",
+    "fields": {
+      "Type": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.EnginePlugin"
+  },
+  "EventActor": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Attributes": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      }
+    },
+    "go": "swarm.EventActor"
+  },
+  "EventMessage": {
+    "kind": "object",
+    "fields": {
+      "status": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "removed": "1.52"
+      },
+      "id": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "removed": "1.52"
+      },
+      "from": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "removed": "1.52"
+      },
+      "Type": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Action": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Actor": {
+        "kind": "ref",
+        "ref": "EventActor"
+      },
+      "scope": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "time": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "omitempty": true
+      },
+      "timeNano": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.EventMessage"
   },
   "ExternalCA": {
     "kind": "object",
@@ -803,7 +2036,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "values": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       },
       "CACert": {
         "kind": "string",
@@ -813,16 +2047,43 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "swarm.ExternalCA"
   },
+  "FirewallInfo": {
+    "kind": "object",
+    "fields": {
+      "Driver": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.49"
+      },
+      "Info": {
+        "kind": "array",
+        "items": {
+          "kind": "array",
+          "items": {
+            "kind": "string",
+            "go": "string"
+          }
+        },
+        "min": "1.49"
+      }
+    },
+    "min": "1.49",
+    "go": "swarm.FirewallInfo"
+  },
   "GenericResource": {
     "kind": "object",
     "fields": {
       "NamedResourceSpec": {
         "kind": "ref",
-        "ref": "NamedGenericResource"
+        "ref": "NamedGenericResource",
+        "omitempty": true,
+        "pointer": true
       },
       "DiscreteResourceSpec": {
         "kind": "ref",
-        "ref": "DiscreteGenericResource"
+        "ref": "DiscreteGenericResource",
+        "omitempty": true,
+        "pointer": true
       }
     },
     "go": "swarm.GenericResource"
@@ -835,6 +2096,28 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "swarm.GenericResources"
   },
+  "Health": {
+    "kind": "object",
+    "fields": {
+      "Status": {
+        "kind": "string",
+        "go": "string"
+      },
+      "FailingStreak": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Log": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "HealthcheckResult"
+        }
+      }
+    },
+    "go": "swarm.Health"
+  },
   "HealthConfig": {
     "kind": "object",
     "fields": {
@@ -843,28 +2126,33 @@ export const goTypes: Record<string, GoTypeNode> = {
         "items": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       },
       "Interval": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
+        "go": "time.Duration",
+        "omitempty": true
       },
       "Timeout": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
-      },
-      "Retries": {
-        "kind": "integer",
-        "number": "int",
-        "go": "int"
+        "go": "time.Duration",
+        "omitempty": true
       },
       "StartPeriod": {
         "kind": "integer",
         "number": "int64",
         "go": "time.Duration",
+        "omitempty": true,
         "min": "1.29"
+      },
+      "Retries": {
+        "kind": "integer",
+        "number": "int",
+        "go": "int",
+        "omitempty": true
       },
       "StartInterval": {
         "kind": "integer",
@@ -875,6 +2163,437 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "container.HealthConfig"
   },
+  "HealthcheckResult": {
+    "kind": "object",
+    "fields": {
+      "Start": {
+        "kind": "string",
+        "go": "time.Time"
+      },
+      "End": {
+        "kind": "string",
+        "go": "time.Time"
+      },
+      "ExitCode": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Output": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.HealthcheckResult"
+  },
+  "HostConfig": {
+    "kind": "object",
+    "fields": {
+      "CpuShares": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Memory": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "CgroupParent": {
+        "kind": "string",
+        "go": "string"
+      },
+      "BlkioWeight": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "BlkioWeightDevice": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "BlkioWeightDevice"
+        }
+      },
+      "BlkioDeviceReadBps": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ThrottleDevice"
+        }
+      },
+      "BlkioDeviceWriteBps": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ThrottleDevice"
+        }
+      },
+      "BlkioDeviceReadIOps": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ThrottleDevice"
+        }
+      },
+      "BlkioDeviceWriteIOps": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ThrottleDevice"
+        }
+      },
+      "CpuPeriod": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "CpuQuota": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "CpuRealtimePeriod": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "CpuRealtimeRuntime": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "CpusetCpus": {
+        "kind": "string",
+        "go": "string"
+      },
+      "CpusetMems": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Devices": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "DeviceMapping"
+        }
+      },
+      "DeviceCgroupRules": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "DeviceRequests": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "DeviceRequest"
+        }
+      },
+      "KernelMemory": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "removed": "1.42"
+      },
+      "KernelMemoryTCP": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "removed": "1.52"
+      },
+      "MemoryReservation": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "MemorySwap": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "MemorySwappiness": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "NanoCpus": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "OomKillDisable": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Init": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "PidsLimit": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Ulimits": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "Ulimit"
+        }
+      },
+      "CpuCount": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "CpuPercent": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "IOMaximumIOps": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "IOMaximumBandwidth": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Binds": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "ContainerIDFile": {
+        "kind": "string",
+        "go": "string"
+      },
+      "LogConfig": {
+        "kind": "ref",
+        "ref": "LogConfig"
+      },
+      "NetworkMode": {
+        "kind": "string",
+        "go": "string"
+      },
+      "PortBindings": {
+        "kind": "ref",
+        "ref": "PortMap"
+      },
+      "RestartPolicy": {
+        "kind": "ref",
+        "ref": "RestartPolicy"
+      },
+      "AutoRemove": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "VolumeDriver": {
+        "kind": "string",
+        "go": "string"
+      },
+      "VolumesFrom": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Mounts": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "Mount"
+        }
+      },
+      "CapAdd": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "CapDrop": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "CgroupnsMode": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Dns": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "DnsOptions": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "DnsSearch": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "ExtraHosts": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "GroupAdd": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "IpcMode": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Cgroup": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Links": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "OomScoreAdj": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "PidMode": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Privileged": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "PublishAllPorts": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "ReadonlyRootfs": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "SecurityOpt": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "StorageOpt": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Tmpfs": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "UTSMode": {
+        "kind": "string",
+        "go": "string"
+      },
+      "UsernsMode": {
+        "kind": "string",
+        "go": "string"
+      },
+      "ShmSize": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Sysctls": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Runtime": {
+        "kind": "string",
+        "go": "string"
+      },
+      "ConsoleSize": {
+        "kind": "array",
+        "items": {
+          "kind": "integer",
+          "number": "int64",
+          "go": "int64"
+        }
+      },
+      "Isolation": {
+        "kind": "string",
+        "go": "string"
+      },
+      "MaskedPaths": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "ReadonlyPaths": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Annotations": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        },
+        "min": "1.43"
+      }
+    },
+    "go": "swarm.HostConfig"
+  },
+  "IDResponse": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.IDResponse"
+  },
   "IPAM": {
     "kind": "object",
     "fields": {
@@ -882,18 +2601,18 @@ export const goTypes: Record<string, GoTypeNode> = {
         "kind": "string",
         "go": "string"
       },
-      "Config": {
-        "kind": "array",
-        "items": {
-          "kind": "ref",
-          "ref": "IPAMConfig"
-        }
-      },
       "Options": {
         "kind": "object",
         "values": {
           "kind": "string",
           "go": "string"
+        }
+      },
+      "Config": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "IPAMConfig"
         }
       }
     },
@@ -904,25 +2623,145 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Subnet": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "IPRange": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Gateway": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "AuxiliaryAddresses": {
         "kind": "object",
         "values": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       }
     },
     "go": "swarm.IPAMConfig"
+  },
+  "IPAMStatus": {
+    "kind": "object",
+    "fields": {
+      "Subnets": {
+        "kind": "object",
+        "values": {
+          "kind": "ref",
+          "ref": "SubnetStatus"
+        },
+        "min": "1.52"
+      }
+    },
+    "min": "1.52",
+    "go": "swarm.IPAMStatus"
+  },
+  "ImageConfig": {
+    "kind": "object",
+    "fields": {
+      "Entrypoint": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Cmd": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Volumes": {
+        "kind": "object",
+        "values": {
+          "kind": "object"
+        }
+      }
+    },
+    "go": "swarm.ImageConfig"
+  },
+  "ImageInspect": {
+    "kind": "object",
+    "fields": {
+      "Id": {
+        "kind": "string",
+        "go": "string"
+      },
+      "RepoTags": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Config": {
+        "kind": "ref",
+        "ref": "ImageConfig"
+      }
+    },
+    "go": "swarm.ImageInspect"
+  },
+  "IndexInfo": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Mirrors": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Secure": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Official": {
+        "kind": "boolean",
+        "go": "bool"
+      }
+    },
+    "go": "swarm.IndexInfo"
+  },
+  "JobStatus": {
+    "kind": "object",
+    "fields": {
+      "JobIteration": {
+        "kind": "ref",
+        "ref": "ObjectVersion"
+      },
+      "LastExecution": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.JobStatus"
+  },
+  "JoinTokens": {
+    "kind": "object",
+    "fields": {
+      "Worker": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Manager": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.JoinTokens"
   },
   "Limit": {
     "kind": "object",
@@ -930,30 +2769,37 @@ export const goTypes: Record<string, GoTypeNode> = {
       "NanoCPUs": {
         "kind": "integer",
         "number": "int64",
-        "go": "int64"
+        "go": "int64",
+        "omitempty": true
       },
       "MemoryBytes": {
         "kind": "integer",
         "number": "int64",
-        "go": "int64"
+        "go": "int64",
+        "omitempty": true
       },
       "Pids": {
         "kind": "integer",
         "number": "int64",
         "go": "int64",
+        "omitempty": true,
         "min": "1.41"
       }
     },
     "go": "swarm.Limit"
   },
-  "LogDriverConfig": {
+  "LocalNodeState": {
+    "kind": "string",
+    "go": "swarm.LocalNodeState"
+  },
+  "LogConfig": {
     "kind": "object",
     "fields": {
-      "Name": {
+      "Type": {
         "kind": "string",
         "go": "string"
       },
-      "Options": {
+      "Config": {
         "kind": "object",
         "values": {
           "kind": "string",
@@ -961,48 +2807,101 @@ export const goTypes: Record<string, GoTypeNode> = {
         }
       }
     },
+    "go": "swarm.LogConfig"
+  },
+  "LogDriverConfig": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Options": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      }
+    },
     "go": "swarm.LogDriverConfig"
+  },
+  "ManagerStatus": {
+    "kind": "object",
+    "fields": {
+      "Leader": {
+        "kind": "boolean",
+        "go": "bool",
+        "omitempty": true
+      },
+      "Reachability": {
+        "kind": "ref",
+        "ref": "Reachability",
+        "omitempty": true
+      },
+      "Addr": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.ManagerStatus"
   },
   "Mount": {
     "kind": "object",
     "fields": {
-      "Target": {
-        "kind": "string",
-        "go": "string"
+      "Type": {
+        "kind": "ref",
+        "ref": "MountType",
+        "omitempty": true
       },
       "Source": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
-      "Type": {
-        "kind": "ref",
-        "ref": "MountType"
+      "Target": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
       },
       "ReadOnly": {
         "kind": "boolean",
-        "go": "bool"
+        "go": "bool",
+        "omitempty": true
       },
       "Consistency": {
         "kind": "string",
         "go": "string",
+        "omitempty": true,
         "min": "1.28"
       },
       "BindOptions": {
         "kind": "ref",
-        "ref": "MountBindOptions"
+        "ref": "MountBindOptions",
+        "omitempty": true,
+        "pointer": true
       },
       "VolumeOptions": {
         "kind": "ref",
-        "ref": "MountVolumeOptions"
-      },
-      "TmpfsOptions": {
-        "kind": "ref",
-        "ref": "MountTmpfsOptions"
+        "ref": "MountVolumeOptions",
+        "omitempty": true,
+        "pointer": true
       },
       "ImageOptions": {
         "kind": "ref",
         "ref": "MountImageOptions",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.48"
+      },
+      "TmpfsOptions": {
+        "kind": "ref",
+        "ref": "MountTmpfsOptions",
+        "omitempty": true,
+        "pointer": true
       }
     },
     "go": "mount.Mount"
@@ -1012,26 +2911,31 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Propagation": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "NonRecursive": {
         "kind": "boolean",
         "go": "bool",
+        "omitempty": true,
         "min": "1.40"
       },
       "CreateMountpoint": {
         "kind": "boolean",
         "go": "bool",
+        "omitempty": true,
         "min": "1.42"
       },
       "ReadOnlyNonRecursive": {
         "kind": "boolean",
         "go": "bool",
+        "omitempty": true,
         "min": "1.44"
       },
       "ReadOnlyForceRecursive": {
         "kind": "boolean",
         "go": "bool",
+        "omitempty": true,
         "min": "1.44"
       }
     },
@@ -1048,18 +2952,61 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "swarm.MountImageOptions"
   },
+  "MountPoint": {
+    "kind": "object",
+    "fields": {
+      "Type": {
+        "kind": "ref",
+        "ref": "MountType",
+        "omitempty": true
+      },
+      "Name": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Source": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Destination": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Driver": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Mode": {
+        "kind": "string",
+        "go": "string"
+      },
+      "RW": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Propagation": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.MountPoint"
+  },
   "MountTmpfsOptions": {
     "kind": "object",
     "fields": {
       "SizeBytes": {
         "kind": "integer",
         "number": "int64",
-        "go": "int64"
+        "go": "int64",
+        "omitempty": true
       },
       "Mode": {
         "kind": "integer",
         "number": "uint32",
-        "go": "fs.FileMode"
+        "go": "fs.FileMode",
+        "omitempty": true
       },
       "Options": {
         "kind": "array",
@@ -1070,6 +3017,7 @@ export const goTypes: Record<string, GoTypeNode> = {
             "go": "string"
           }
         },
+        "omitempty": true,
         "min": "1.46"
       }
     },
@@ -1084,14 +3032,16 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Name": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Options": {
         "kind": "object",
         "values": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       }
     },
     "go": "swarm.MountVolumeDriverConfig"
@@ -1101,7 +3051,140 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "NoCopy": {
         "kind": "boolean",
+        "go": "bool",
+        "omitempty": true
+      },
+      "Labels": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      },
+      "Subpath": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "min": "1.45"
+      },
+      "DriverConfig": {
+        "kind": "ref",
+        "ref": "MountVolumeDriverConfig",
+        "omitempty": true,
+        "pointer": true
+      }
+    },
+    "go": "mount.VolumeOptions"
+  },
+  "NRIInfo": {
+    "kind": "object",
+    "fields": {
+      "Info": {
+        "kind": "array",
+        "items": {
+          "kind": "array",
+          "items": {
+            "kind": "string",
+            "go": "string"
+          }
+        },
+        "min": "1.53"
+      }
+    },
+    "min": "1.53",
+    "go": "swarm.NRIInfo"
+  },
+  "NamedGenericResource": {
+    "kind": "object",
+    "fields": {
+      "Kind": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Value": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.NamedGenericResource"
+  },
+  "Network": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Id": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Created": {
+        "kind": "string",
+        "go": "time.Time",
+        "min": "1.25"
+      },
+      "Scope": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Driver": {
+        "kind": "string",
+        "go": "string"
+      },
+      "EnableIPv4": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.48"
+      },
+      "EnableIPv6": {
+        "kind": "boolean",
         "go": "bool"
+      },
+      "IPAM": {
+        "kind": "ref",
+        "ref": "IPAM"
+      },
+      "Internal": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Attachable": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.25"
+      },
+      "Ingress": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.29"
+      },
+      "ConfigFrom": {
+        "kind": "ref",
+        "ref": "ConfigReference",
+        "min": "1.30"
+      },
+      "ConfigOnly": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.30"
+      },
+      "Containers": {
+        "kind": "object",
+        "values": {
+          "kind": "ref",
+          "ref": "EndpointResource"
+        }
+      },
+      "Options": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
       },
       "Labels": {
         "kind": "object",
@@ -1110,52 +3193,60 @@ export const goTypes: Record<string, GoTypeNode> = {
           "go": "string"
         }
       },
-      "DriverConfig": {
-        "kind": "ref",
-        "ref": "MountVolumeDriverConfig"
-      },
-      "Subpath": {
-        "kind": "string",
-        "go": "string",
-        "min": "1.45"
+      "Peers": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "PeerInfo"
+        },
+        "omitempty": true,
+        "min": "1.25"
       }
     },
-    "go": "mount.VolumeOptions"
+    "go": "swarm.Network"
   },
-  "NamedGenericResource": {
+  "NetworkAttachment": {
     "kind": "object",
     "fields": {
-      "Kind": {
-        "kind": "string",
-        "go": "string"
+      "Network": {
+        "kind": "ref",
+        "ref": "SwarmNetwork",
+        "omitempty": true
       },
-      "Value": {
-        "kind": "string",
-        "go": "string"
+      "Addresses": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
       }
     },
-    "go": "swarm.NamedGenericResource"
+    "go": "swarm.NetworkAttachment"
   },
   "NetworkAttachmentConfig": {
     "kind": "object",
     "fields": {
       "Target": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Aliases": {
         "kind": "array",
         "items": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       },
       "DriverOpts": {
         "kind": "object",
         "values": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       }
     },
     "go": "swarm.NetworkAttachmentConfig"
@@ -1187,10 +3278,6 @@ export const goTypes: Record<string, GoTypeNode> = {
   "NetworkCreateRequest": {
     "kind": "object",
     "fields": {
-      "Name": {
-        "kind": "string",
-        "go": "string"
-      },
       "CheckDuplicate": {
         "kind": "boolean",
         "go": "bool",
@@ -1204,6 +3291,22 @@ export const goTypes: Record<string, GoTypeNode> = {
         "kind": "string",
         "go": "string",
         "min": "1.30"
+      },
+      "EnableIPv4": {
+        "kind": "boolean",
+        "go": "bool",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.48"
+      },
+      "EnableIPv6": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "IPAM": {
+        "kind": "ref",
+        "ref": "IPAM",
+        "pointer": true
       },
       "Internal": {
         "kind": "boolean",
@@ -1227,15 +3330,8 @@ export const goTypes: Record<string, GoTypeNode> = {
       "ConfigFrom": {
         "kind": "ref",
         "ref": "ConfigReference",
+        "pointer": true,
         "min": "1.30"
-      },
-      "IPAM": {
-        "kind": "ref",
-        "ref": "IPAM"
-      },
-      "EnableIPv6": {
-        "kind": "boolean",
-        "go": "bool"
       },
       "Options": {
         "kind": "object",
@@ -1251,13 +3347,26 @@ export const goTypes: Record<string, GoTypeNode> = {
           "go": "string"
         }
       },
-      "EnableIPv4": {
-        "kind": "boolean",
-        "go": "bool",
-        "min": "1.48"
+      "Name": {
+        "kind": "string",
+        "go": "string"
       }
     },
     "go": "swarm.NetworkCreateRequest"
+  },
+  "NetworkCreateResponse": {
+    "kind": "object",
+    "fields": {
+      "Id": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Warning": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.NetworkCreateResponse"
   },
   "NetworkDisconnectRequest": {
     "kind": "object",
@@ -1273,12 +3382,375 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "swarm.NetworkDisconnectRequest"
   },
-  "NodeSpec": {
+  "NetworkDriverConfig": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Options": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      }
+    },
+    "go": "swarm.NetworkDriverConfig"
+  },
+  "NetworkInspect": {
     "kind": "object",
     "fields": {
       "Name": {
         "kind": "string",
         "go": "string"
+      },
+      "Id": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Created": {
+        "kind": "string",
+        "go": "time.Time",
+        "min": "1.25"
+      },
+      "Scope": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Driver": {
+        "kind": "string",
+        "go": "string"
+      },
+      "EnableIPv4": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.48"
+      },
+      "EnableIPv6": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "IPAM": {
+        "kind": "ref",
+        "ref": "IPAM"
+      },
+      "Internal": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Attachable": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.25"
+      },
+      "Ingress": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.29"
+      },
+      "ConfigFrom": {
+        "kind": "ref",
+        "ref": "ConfigReference",
+        "min": "1.30"
+      },
+      "ConfigOnly": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.30"
+      },
+      "Containers": {
+        "kind": "object",
+        "values": {
+          "kind": "ref",
+          "ref": "EndpointResource"
+        }
+      },
+      "Options": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Labels": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Peers": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "PeerInfo"
+        },
+        "omitempty": true,
+        "min": "1.25"
+      },
+      "Services": {
+        "kind": "object",
+        "values": {
+          "kind": "ref",
+          "ref": "ServiceInfo"
+        },
+        "omitempty": true,
+        "min": "1.28"
+      },
+      "Status": {
+        "kind": "ref",
+        "ref": "NetworkStatus",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.52"
+      }
+    },
+    "go": "swarm.NetworkInspect"
+  },
+  "NetworkPruneResponse": {
+    "kind": "object",
+    "fields": {
+      "NetworksDeleted": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      }
+    },
+    "min": "1.25",
+    "go": "swarm.NetworkPruneResponse"
+  },
+  "NetworkSettings": {
+    "kind": "object",
+    "fields": {
+      "Bridge": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.52"
+      },
+      "SandboxID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "HairpinMode": {
+        "kind": "boolean",
+        "go": "bool",
+        "removed": "1.52"
+      },
+      "LinkLocalIPv6Address": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.52"
+      },
+      "LinkLocalIPv6PrefixLen": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "removed": "1.52"
+      },
+      "Ports": {
+        "kind": "ref",
+        "ref": "PortMap"
+      },
+      "SandboxKey": {
+        "kind": "string",
+        "go": "string"
+      },
+      "SecondaryIPAddresses": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "Address"
+        },
+        "removed": "1.52"
+      },
+      "SecondaryIPv6Addresses": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "Address"
+        },
+        "removed": "1.52"
+      },
+      "EndpointID": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.52"
+      },
+      "Gateway": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.52"
+      },
+      "GlobalIPv6Address": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.52"
+      },
+      "GlobalIPv6PrefixLen": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "removed": "1.52"
+      },
+      "IPAddress": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.52"
+      },
+      "IPPrefixLen": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "removed": "1.52"
+      },
+      "IPv6Gateway": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.52"
+      },
+      "MacAddress": {
+        "kind": "string",
+        "go": "string",
+        "removed": "1.52"
+      },
+      "Networks": {
+        "kind": "object",
+        "values": {
+          "kind": "ref",
+          "ref": "EndpointSettings"
+        }
+      }
+    },
+    "go": "swarm.NetworkSettings"
+  },
+  "NetworkStatus": {
+    "kind": "object",
+    "fields": {
+      "IPAM": {
+        "kind": "ref",
+        "ref": "IPAMStatus",
+        "min": "1.52"
+      }
+    },
+    "min": "1.52",
+    "go": "swarm.NetworkStatus"
+  },
+  "NetworkTaskInfo": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "EndpointID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "EndpointIP": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Info": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      }
+    },
+    "go": "swarm.NetworkTaskInfo"
+  },
+  "Node": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Version": {
+        "kind": "ref",
+        "ref": "ObjectVersion",
+        "omitempty": true
+      },
+      "CreatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "UpdatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "NodeSpec",
+        "omitempty": true
+      },
+      "Description": {
+        "kind": "ref",
+        "ref": "NodeDescription",
+        "omitempty": true
+      },
+      "Status": {
+        "kind": "ref",
+        "ref": "NodeStatus",
+        "omitempty": true
+      },
+      "ManagerStatus": {
+        "kind": "ref",
+        "ref": "ManagerStatus",
+        "omitempty": true,
+        "pointer": true
+      }
+    },
+    "go": "swarm.Node"
+  },
+  "NodeDescription": {
+    "kind": "object",
+    "fields": {
+      "Hostname": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Platform": {
+        "kind": "ref",
+        "ref": "Platform",
+        "omitempty": true
+      },
+      "Resources": {
+        "kind": "ref",
+        "ref": "ResourceObject",
+        "omitempty": true
+      },
+      "Engine": {
+        "kind": "ref",
+        "ref": "EngineDescription",
+        "omitempty": true
+      },
+      "TLSInfo": {
+        "kind": "ref",
+        "ref": "TLSInfo",
+        "omitempty": true,
+        "min": "1.30"
+      }
+    },
+    "go": "swarm.NodeDescription"
+  },
+  "NodeSpec": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
       },
       "Labels": {
         "kind": "object",
@@ -1289,14 +3761,133 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Role": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Availability": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.NodeSpec"
+  },
+  "NodeState": {
+    "kind": "string",
+    "go": "swarm.NodeState"
+  },
+  "NodeStatus": {
+    "kind": "object",
+    "fields": {
+      "State": {
+        "kind": "ref",
+        "ref": "NodeState",
+        "omitempty": true
+      },
+      "Message": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Addr": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "min": "1.25"
+      }
+    },
+    "go": "swarm.NodeStatus"
+  },
+  "OCIDescriptor": {
+    "kind": "object",
+    "fields": {
+      "mediaType": {
+        "kind": "string",
+        "go": "string"
+      },
+      "digest": {
+        "kind": "string",
+        "go": "string"
+      },
+      "size": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "urls": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "min": "1.48"
+      },
+      "annotations": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        },
+        "min": "1.48"
+      },
+      "data": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.48"
+      },
+      "platform": {
+        "kind": "ref",
+        "ref": "OCIPlatform",
+        "min": "1.48"
+      },
+      "artifactType": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.48"
+      }
+    },
+    "go": "swarm.OCIDescriptor"
+  },
+  "OCIPlatform": {
+    "kind": "object",
+    "fields": {
+      "architecture": {
+        "kind": "string",
+        "go": "string"
+      },
+      "os": {
+        "kind": "string",
+        "go": "string"
+      },
+      "os.version": {
+        "kind": "string",
+        "go": "string"
+      },
+      "os.features": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "variant": {
         "kind": "string",
         "go": "string"
       }
     },
-    "go": "swarm.NodeSpec"
+    "go": "swarm.OCIPlatform"
+  },
+  "ObjectVersion": {
+    "kind": "object",
+    "fields": {
+      "Index": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.ObjectVersion"
   },
   "OrchestrationConfig": {
     "kind": "object",
@@ -1304,10 +3895,40 @@ export const goTypes: Record<string, GoTypeNode> = {
       "TaskHistoryRetentionLimit": {
         "kind": "integer",
         "number": "int64",
-        "go": "int64"
+        "go": "int64",
+        "omitempty": true,
+        "pointer": true
       }
     },
     "go": "swarm.OrchestrationConfig"
+  },
+  "PeerInfo": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "IP": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.PeerInfo"
+  },
+  "PeerNode": {
+    "kind": "object",
+    "fields": {
+      "NodeID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Addr": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.PeerNode"
   },
   "Placement": {
     "kind": "object",
@@ -1317,7 +3938,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "items": {
           "kind": "string",
           "go": "string"
-        }
+        },
+        "omitempty": true
       },
       "Preferences": {
         "kind": "array",
@@ -1325,12 +3947,14 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "ref",
           "ref": "PlacementPreference"
         },
+        "omitempty": true,
         "min": "1.28"
       },
       "MaxReplicas": {
         "kind": "integer",
         "number": "uint64",
         "go": "uint64",
+        "omitempty": true,
         "min": "1.40"
       },
       "Platforms": {
@@ -1339,6 +3963,7 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "ref",
           "ref": "Platform"
         },
+        "omitempty": true,
         "min": "1.30"
       }
     },
@@ -1349,7 +3974,8 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Spread": {
         "kind": "ref",
-        "ref": "SpreadOver"
+        "ref": "SpreadOver",
+        "pointer": true
       }
     },
     "go": "swarm.PlacementPreference"
@@ -1359,11 +3985,13 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Architecture": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "OS": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       }
     },
     "go": "swarm.Platform"
@@ -1414,25 +4042,104 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "swarm.PluginSpec"
   },
+  "PluginsInfo": {
+    "kind": "object",
+    "fields": {
+      "Volume": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Network": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Authorization": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Log": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      }
+    },
+    "go": "swarm.PluginsInfo"
+  },
+  "PortBinding": {
+    "kind": "object",
+    "fields": {
+      "HostIp": {
+        "kind": "string",
+        "go": "string"
+      },
+      "HostPort": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.PortBinding"
+  },
+  "PortMap": {
+    "kind": "object",
+    "values": {
+      "kind": "array",
+      "items": {
+        "kind": "ref",
+        "ref": "PortBinding"
+      }
+    },
+    "go": "swarm.PortMap"
+  },
+  "PortStatus": {
+    "kind": "object",
+    "fields": {
+      "Ports": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "EndpointPortConfig"
+        },
+        "omitempty": true
+      }
+    },
+    "go": "swarm.PortStatus"
+  },
   "Privileges": {
     "kind": "object",
     "fields": {
       "CredentialSpec": {
         "kind": "ref",
-        "ref": "CredentialSpec"
+        "ref": "CredentialSpec",
+        "pointer": true
       },
       "SELinuxContext": {
         "kind": "ref",
-        "ref": "SELinuxContext"
+        "ref": "SELinuxContext",
+        "pointer": true
       },
       "Seccomp": {
         "kind": "ref",
         "ref": "SeccompOptions",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.44"
       },
       "AppArmor": {
         "kind": "ref",
         "ref": "AppArmorOptions",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.44"
       },
       "NoNewPrivileges": {
@@ -1449,17 +4156,21 @@ export const goTypes: Record<string, GoTypeNode> = {
       "SnapshotInterval": {
         "kind": "integer",
         "number": "uint64",
-        "go": "uint64"
+        "go": "uint64",
+        "omitempty": true
       },
       "KeepOldSnapshots": {
         "kind": "integer",
         "number": "uint64",
-        "go": "uint64"
+        "go": "uint64",
+        "omitempty": true,
+        "pointer": true
       },
       "LogEntriesForSlowFollowers": {
         "kind": "integer",
         "number": "uint64",
-        "go": "uint64"
+        "go": "uint64",
+        "omitempty": true
       },
       "ElectionTick": {
         "kind": "integer",
@@ -1474,18 +4185,69 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "swarm.RaftConfig"
   },
+  "Reachability": {
+    "kind": "string",
+    "go": "swarm.Reachability"
+  },
+  "RegistryServiceConfig": {
+    "kind": "object",
+    "fields": {
+      "AllowNondistributableArtifactsCIDRs": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "removed": "1.49"
+      },
+      "AllowNondistributableArtifactsHostnames": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "removed": "1.49"
+      },
+      "InsecureRegistryCIDRs": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "IndexConfigs": {
+        "kind": "object",
+        "values": {
+          "kind": "ref",
+          "ref": "IndexInfo"
+        }
+      },
+      "Mirrors": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      }
+    },
+    "go": "swarm.RegistryServiceConfig"
+  },
   "ReplicatedJob": {
     "kind": "object",
     "fields": {
       "MaxConcurrent": {
         "kind": "integer",
         "number": "uint64",
-        "go": "uint64"
+        "go": "uint64",
+        "omitempty": true,
+        "pointer": true
       },
       "TotalCompletions": {
         "kind": "integer",
         "number": "uint64",
-        "go": "uint64"
+        "go": "uint64",
+        "omitempty": true,
+        "pointer": true
       }
     },
     "go": "swarm.ReplicatedJob"
@@ -1496,7 +4258,9 @@ export const goTypes: Record<string, GoTypeNode> = {
       "Replicas": {
         "kind": "integer",
         "number": "uint64",
-        "go": "uint64"
+        "go": "uint64",
+        "omitempty": true,
+        "pointer": true
       }
     },
     "go": "swarm.ReplicatedService"
@@ -1507,16 +4271,19 @@ export const goTypes: Record<string, GoTypeNode> = {
       "NanoCPUs": {
         "kind": "integer",
         "number": "int64",
-        "go": "int64"
+        "go": "int64",
+        "omitempty": true
       },
       "MemoryBytes": {
         "kind": "integer",
         "number": "int64",
-        "go": "int64"
+        "go": "int64",
+        "omitempty": true
       },
       "GenericResources": {
         "kind": "ref",
         "ref": "GenericResources",
+        "omitempty": true,
         "min": "1.32"
       }
     },
@@ -1527,26 +4294,47 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Limits": {
         "kind": "ref",
-        "ref": "Limit"
+        "ref": "Limit",
+        "omitempty": true,
+        "pointer": true
       },
       "Reservations": {
         "kind": "ref",
-        "ref": "ResourceObject"
+        "ref": "ResourceObject",
+        "omitempty": true,
+        "pointer": true
       },
       "SwapBytes": {
         "kind": "integer",
         "number": "int64",
         "go": "int64",
+        "pointer": true,
         "min": "1.52"
       },
       "MemorySwappiness": {
         "kind": "integer",
         "number": "int64",
         "go": "int64",
+        "pointer": true,
         "min": "1.52"
       }
     },
     "go": "swarm.ResourceRequirements"
+  },
+  "RestartPolicy": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "MaximumRetryCount": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.RestartPolicy"
   },
   "RollbackConfig": {
     "kind": "object",
@@ -1559,16 +4347,19 @@ export const goTypes: Record<string, GoTypeNode> = {
       "Delay": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
+        "go": "time.Duration",
+        "omitempty": true
       },
       "FailureAction": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Monitor": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
+        "go": "time.Duration",
+        "omitempty": true
       },
       "MaxFailureRatio": {
         "kind": "number",
@@ -1582,6 +4373,57 @@ export const goTypes: Record<string, GoTypeNode> = {
       }
     },
     "go": "swarm.UpdateConfig"
+  },
+  "RootFSStorage": {
+    "kind": "object",
+    "fields": {
+      "Snapshot": {
+        "kind": "ref",
+        "ref": "RootFSStorageSnapshot",
+        "min": "1.52"
+      }
+    },
+    "min": "1.52",
+    "go": "swarm.RootFSStorage"
+  },
+  "RootFSStorageSnapshot": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.52"
+      }
+    },
+    "min": "1.52",
+    "go": "swarm.RootFSStorageSnapshot"
+  },
+  "Runtime": {
+    "kind": "object",
+    "fields": {
+      "path": {
+        "kind": "string",
+        "go": "string"
+      },
+      "runtimeArgs": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true
+      },
+      "status": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true,
+        "min": "1.44"
+      }
+    },
+    "go": "swarm.Runtime"
   },
   "SELinuxContext": {
     "kind": "object",
@@ -1623,12 +4465,43 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "swarm.SeccompOptions"
   },
+  "Secret": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Version": {
+        "kind": "ref",
+        "ref": "ObjectVersion",
+        "omitempty": true
+      },
+      "CreatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "UpdatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "SecretSpec"
+      }
+    },
+    "min": "1.25",
+    "go": "swarm.Secret"
+  },
   "SecretSpec": {
     "kind": "object",
     "fields": {
       "Name": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Labels": {
         "kind": "object",
@@ -1639,39 +4512,189 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Data": {
         "kind": "string",
-        "go": "[]uint8"
+        "go": "[]uint8",
+        "omitempty": true
       },
       "Driver": {
         "kind": "ref",
         "ref": "Driver",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.31"
       },
       "Templating": {
         "kind": "ref",
         "ref": "Driver",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.37"
       }
     },
     "min": "1.25",
     "go": "swarm.SecretSpec"
   },
+  "Service": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Version": {
+        "kind": "ref",
+        "ref": "ObjectVersion",
+        "omitempty": true
+      },
+      "CreatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "UpdatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "ServiceSpec",
+        "omitempty": true
+      },
+      "PreviousSpec": {
+        "kind": "ref",
+        "ref": "ServiceSpec",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.25"
+      },
+      "Endpoint": {
+        "kind": "ref",
+        "ref": "ServiceEndpoint",
+        "omitempty": true
+      },
+      "UpdateStatus": {
+        "kind": "ref",
+        "ref": "UpdateStatus",
+        "omitempty": true,
+        "pointer": true
+      },
+      "ServiceStatus": {
+        "kind": "ref",
+        "ref": "ServiceStatus",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.41"
+      },
+      "JobStatus": {
+        "kind": "ref",
+        "ref": "JobStatus",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.41"
+      }
+    },
+    "go": "swarm.Service"
+  },
+  "ServiceCreateResponse": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Warnings": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "omitempty": true,
+        "min": "1.25"
+      }
+    },
+    "go": "swarm.ServiceCreateResponse"
+  },
+  "ServiceEndpoint": {
+    "kind": "object",
+    "fields": {
+      "Spec": {
+        "kind": "ref",
+        "ref": "EndpointSpec",
+        "omitempty": true
+      },
+      "Ports": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "EndpointPortConfig"
+        },
+        "omitempty": true
+      },
+      "VirtualIPs": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "EndpointVirtualIP"
+        },
+        "omitempty": true
+      }
+    },
+    "go": "swarm.ServiceEndpoint"
+  },
+  "ServiceInfo": {
+    "kind": "object",
+    "fields": {
+      "VIP": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Ports": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "LocalLBIndex": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Tasks": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "NetworkTaskInfo"
+        }
+      }
+    },
+    "go": "swarm.ServiceInfo"
+  },
   "ServiceMode": {
     "kind": "object",
     "fields": {
       "Replicated": {
         "kind": "ref",
-        "ref": "ReplicatedService"
+        "ref": "ReplicatedService",
+        "omitempty": true,
+        "pointer": true
       },
       "Global": {
-        "kind": "object"
+        "kind": "object",
+        "omitempty": true,
+        "pointer": true
       },
       "ReplicatedJob": {
         "kind": "ref",
         "ref": "ReplicatedJob",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.41"
       },
       "GlobalJob": {
         "kind": "object",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.41"
       }
     },
@@ -1682,7 +4705,8 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Name": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Labels": {
         "kind": "object",
@@ -1693,19 +4717,25 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "TaskTemplate": {
         "kind": "ref",
-        "ref": "TaskSpec"
+        "ref": "TaskSpec",
+        "omitempty": true
       },
       "Mode": {
         "kind": "ref",
-        "ref": "ServiceMode"
+        "ref": "ServiceMode",
+        "omitempty": true
       },
       "UpdateConfig": {
         "kind": "ref",
-        "ref": "UpdateConfig"
+        "ref": "UpdateConfig",
+        "omitempty": true,
+        "pointer": true
       },
       "RollbackConfig": {
         "kind": "ref",
         "ref": "RollbackConfig",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.28"
       },
       "Networks": {
@@ -1713,14 +4743,52 @@ export const goTypes: Record<string, GoTypeNode> = {
         "items": {
           "kind": "ref",
           "ref": "NetworkAttachmentConfig"
-        }
+        },
+        "omitempty": true
       },
       "EndpointSpec": {
         "kind": "ref",
-        "ref": "EndpointSpec"
+        "ref": "EndpointSpec",
+        "omitempty": true,
+        "pointer": true
       }
     },
     "go": "swarm.ServiceSpec"
+  },
+  "ServiceStatus": {
+    "kind": "object",
+    "fields": {
+      "RunningTasks": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "DesiredTasks": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "CompletedTasks": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.ServiceStatus"
+  },
+  "ServiceUpdateResponse": {
+    "kind": "object",
+    "fields": {
+      "Warnings": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "min": "1.25"
+      }
+    },
+    "go": "swarm.ServiceUpdateResponse"
   },
   "SpreadOver": {
     "kind": "object",
@@ -1731,6 +4799,192 @@ export const goTypes: Record<string, GoTypeNode> = {
       }
     },
     "go": "swarm.SpreadOver"
+  },
+  "Storage": {
+    "kind": "object",
+    "fields": {
+      "RootFS": {
+        "kind": "ref",
+        "ref": "RootFSStorage",
+        "min": "1.52"
+      }
+    },
+    "min": "1.52",
+    "go": "swarm.Storage"
+  },
+  "SubnetStatus": {
+    "kind": "object",
+    "fields": {
+      "IPsInUse": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "min": "1.52"
+      },
+      "DynamicIPsAvailable": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "min": "1.52"
+      }
+    },
+    "min": "1.52",
+    "go": "swarm.SubnetStatus"
+  },
+  "Swarm": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Version": {
+        "kind": "ref",
+        "ref": "ObjectVersion",
+        "omitempty": true
+      },
+      "CreatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "UpdatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "SwarmSpec"
+      },
+      "TLSInfo": {
+        "kind": "ref",
+        "ref": "TLSInfo",
+        "min": "1.30"
+      },
+      "RootRotationInProgress": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.30"
+      },
+      "DefaultAddrPool": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "min": "1.39"
+      },
+      "SubnetSize": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "min": "1.39"
+      },
+      "DataPathPort": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "min": "1.40"
+      },
+      "JoinTokens": {
+        "kind": "ref",
+        "ref": "JoinTokens"
+      }
+    },
+    "go": "swarm.Swarm"
+  },
+  "SwarmIPAMConfig": {
+    "kind": "object",
+    "fields": {
+      "Subnet": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Range": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Gateway": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.SwarmIPAMConfig"
+  },
+  "SwarmIPAMOptions": {
+    "kind": "object",
+    "fields": {
+      "Driver": {
+        "kind": "ref",
+        "ref": "NetworkDriverConfig",
+        "omitempty": true
+      },
+      "Configs": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "SwarmIPAMConfig"
+        },
+        "omitempty": true
+      }
+    },
+    "go": "swarm.SwarmIPAMOptions"
+  },
+  "SwarmInfo": {
+    "kind": "object",
+    "fields": {
+      "NodeID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "NodeAddr": {
+        "kind": "string",
+        "go": "string"
+      },
+      "LocalNodeState": {
+        "kind": "ref",
+        "ref": "LocalNodeState"
+      },
+      "ControlAvailable": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Error": {
+        "kind": "string",
+        "go": "string"
+      },
+      "RemoteManagers": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "PeerNode"
+        }
+      },
+      "Nodes": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "omitempty": true
+      },
+      "Managers": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "omitempty": true
+      },
+      "Cluster": {
+        "kind": "ref",
+        "ref": "ClusterInfo",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.25"
+      }
+    },
+    "go": "swarm.SwarmInfo"
   },
   "SwarmInitRequest": {
     "kind": "object",
@@ -1754,6 +5008,14 @@ export const goTypes: Record<string, GoTypeNode> = {
         "go": "uint32",
         "min": "1.40"
       },
+      "ForceNewCluster": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "SwarmSpec"
+      },
       "DefaultAddrPool": {
         "kind": "array",
         "items": {
@@ -1762,19 +5024,11 @@ export const goTypes: Record<string, GoTypeNode> = {
         },
         "min": "1.39"
       },
-      "ForceNewCluster": {
-        "kind": "boolean",
-        "go": "bool"
-      },
       "SubnetSize": {
         "kind": "integer",
         "number": "uint32",
         "go": "uint32",
         "min": "1.39"
-      },
-      "Spec": {
-        "kind": "ref",
-        "ref": "SwarmSpec"
       }
     },
     "go": "swarm.InitRequest"
@@ -1809,12 +5063,115 @@ export const goTypes: Record<string, GoTypeNode> = {
     },
     "go": "swarm.SwarmJoinRequest"
   },
+  "SwarmNetwork": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Version": {
+        "kind": "ref",
+        "ref": "ObjectVersion",
+        "omitempty": true
+      },
+      "CreatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "UpdatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "SwarmNetworkSpec",
+        "omitempty": true
+      },
+      "DriverState": {
+        "kind": "ref",
+        "ref": "NetworkDriverConfig",
+        "omitempty": true
+      },
+      "IPAMOptions": {
+        "kind": "ref",
+        "ref": "SwarmIPAMOptions",
+        "omitempty": true,
+        "pointer": true
+      }
+    },
+    "go": "swarm.SwarmNetwork"
+  },
+  "SwarmNetworkSpec": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Labels": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "DriverConfiguration": {
+        "kind": "ref",
+        "ref": "NetworkDriverConfig",
+        "omitempty": true,
+        "pointer": true
+      },
+      "IPv6Enabled": {
+        "kind": "boolean",
+        "go": "bool",
+        "omitempty": true
+      },
+      "Internal": {
+        "kind": "boolean",
+        "go": "bool",
+        "omitempty": true
+      },
+      "Attachable": {
+        "kind": "boolean",
+        "go": "bool",
+        "omitempty": true
+      },
+      "Ingress": {
+        "kind": "boolean",
+        "go": "bool",
+        "omitempty": true
+      },
+      "IPAMOptions": {
+        "kind": "ref",
+        "ref": "SwarmIPAMOptions",
+        "omitempty": true,
+        "pointer": true
+      },
+      "ConfigFrom": {
+        "kind": "ref",
+        "ref": "ConfigReference",
+        "omitempty": true,
+        "pointer": true
+      },
+      "Scope": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.SwarmNetworkSpec"
+  },
   "SwarmSpec": {
     "kind": "object",
     "fields": {
       "Name": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Labels": {
         "kind": "object",
@@ -1825,28 +5182,34 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Orchestration": {
         "kind": "ref",
-        "ref": "OrchestrationConfig"
+        "ref": "OrchestrationConfig",
+        "omitempty": true
       },
       "Raft": {
         "kind": "ref",
-        "ref": "RaftConfig"
+        "ref": "RaftConfig",
+        "omitempty": true
       },
       "Dispatcher": {
         "kind": "ref",
-        "ref": "DispatcherConfig"
+        "ref": "DispatcherConfig",
+        "omitempty": true
       },
       "CAConfig": {
         "kind": "ref",
-        "ref": "CAConfig"
+        "ref": "CAConfig",
+        "omitempty": true
+      },
+      "TaskDefaults": {
+        "kind": "ref",
+        "ref": "TaskDefaults",
+        "omitempty": true
       },
       "EncryptionConfig": {
         "kind": "ref",
         "ref": "EncryptionConfig",
+        "omitempty": true,
         "min": "1.25"
-      },
-      "TaskDefaults": {
-        "kind": "ref",
-        "ref": "TaskDefaults"
       }
     },
     "go": "swarm.Spec"
@@ -1862,12 +5225,544 @@ export const goTypes: Record<string, GoTypeNode> = {
     "min": "1.25",
     "go": "swarm.SwarmUnlockRequest"
   },
+  "SystemInfo": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Containers": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "ContainersRunning": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "ContainersPaused": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "ContainersStopped": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Images": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "Driver": {
+        "kind": "string",
+        "go": "string"
+      },
+      "DriverStatus": {
+        "kind": "array",
+        "items": {
+          "kind": "array",
+          "items": {
+            "kind": "string",
+            "go": "string"
+          }
+        }
+      },
+      "Plugins": {
+        "kind": "ref",
+        "ref": "PluginsInfo"
+      },
+      "MemoryLimit": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "SwapLimit": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "KernelMemory": {
+        "kind": "boolean",
+        "go": "bool",
+        "removed": "1.42"
+      },
+      "KernelMemoryTCP": {
+        "kind": "boolean",
+        "go": "bool",
+        "removed": "1.52"
+      },
+      "CpuCfsPeriod": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "CpuCfsQuota": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "CPUShares": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "CPUSet": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "PidsLimit": {
+        "kind": "boolean",
+        "go": "bool",
+        "min": "1.40"
+      },
+      "IPv4Forwarding": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "BridgeNfIptables": {
+        "kind": "boolean",
+        "go": "bool",
+        "removed": "1.50"
+      },
+      "BridgeNfIp6tables": {
+        "kind": "boolean",
+        "go": "bool",
+        "removed": "1.50"
+      },
+      "Debug": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "NFd": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "OomKillDisable": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "NGoroutines": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "SystemTime": {
+        "kind": "string",
+        "go": "string"
+      },
+      "LoggingDriver": {
+        "kind": "string",
+        "go": "string"
+      },
+      "CgroupDriver": {
+        "kind": "string",
+        "go": "string"
+      },
+      "CgroupVersion": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "min": "1.41"
+      },
+      "NEventsListener": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "KernelVersion": {
+        "kind": "string",
+        "go": "string"
+      },
+      "OperatingSystem": {
+        "kind": "string",
+        "go": "string"
+      },
+      "OSVersion": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.41"
+      },
+      "OSType": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Architecture": {
+        "kind": "string",
+        "go": "string"
+      },
+      "IndexServerAddress": {
+        "kind": "string",
+        "go": "string"
+      },
+      "RegistryConfig": {
+        "kind": "ref",
+        "ref": "RegistryServiceConfig",
+        "pointer": true
+      },
+      "NCPU": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "MemTotal": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      },
+      "GenericResources": {
+        "kind": "ref",
+        "ref": "GenericResources"
+      },
+      "DockerRootDir": {
+        "kind": "string",
+        "go": "string"
+      },
+      "HttpProxy": {
+        "kind": "string",
+        "go": "string"
+      },
+      "HttpsProxy": {
+        "kind": "string",
+        "go": "string"
+      },
+      "NoProxy": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Labels": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "ExperimentalBuild": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "ServerVersion": {
+        "kind": "string",
+        "go": "string"
+      },
+      "ClusterStore": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "removed": "1.42"
+      },
+      "ClusterAdvertise": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "removed": "1.42"
+      },
+      "Runtimes": {
+        "kind": "object",
+        "values": {
+          "kind": "ref",
+          "ref": "Runtime"
+        }
+      },
+      "DefaultRuntime": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Swarm": {
+        "kind": "ref",
+        "ref": "SwarmInfo"
+      },
+      "LiveRestoreEnabled": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Isolation": {
+        "kind": "string",
+        "go": "string",
+        "min": "1.25"
+      },
+      "InitBinary": {
+        "kind": "string",
+        "go": "string"
+      },
+      "ContainerdCommit": {
+        "kind": "ref",
+        "ref": "Commit"
+      },
+      "RuncCommit": {
+        "kind": "ref",
+        "ref": "Commit"
+      },
+      "InitCommit": {
+        "kind": "ref",
+        "ref": "Commit"
+      },
+      "SecurityOptions": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "ProductLicense": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "min": "1.39"
+      },
+      "DefaultAddressPools": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "DefaultAddressPool"
+        },
+        "omitempty": true,
+        "min": "1.41"
+      },
+      "FirewallBackend": {
+        "kind": "ref",
+        "ref": "FirewallInfo",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.49"
+      },
+      "CDISpecDirs": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "min": "1.44"
+      },
+      "DiscoveredDevices": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "DeviceInfo"
+        },
+        "omitempty": true,
+        "min": "1.50"
+      },
+      "NRI": {
+        "kind": "ref",
+        "ref": "NRIInfo",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.53"
+      },
+      "Containerd": {
+        "kind": "ref",
+        "ref": "ContainerdInfo",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.46"
+      },
+      "Warnings": {
+        "kind": "array",
+        "items": {
+          "kind": "string",
+          "go": "string"
+        },
+        "min": "1.39"
+      }
+    },
+    "go": "swarm.SystemInfo"
+  },
+  "SystemVersion": {
+    "kind": "object",
+    "fields": {
+      "Components": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "ComponentVersion"
+        },
+        "omitempty": true,
+        "min": "1.35"
+      },
+      "Version": {
+        "kind": "string",
+        "go": "string"
+      },
+      "ApiVersion": {
+        "kind": "string",
+        "go": "string"
+      },
+      "MinAPIVersion": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true,
+        "min": "1.25"
+      },
+      "GitCommit": {
+        "kind": "string",
+        "go": "string"
+      },
+      "GoVersion": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Os": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Arch": {
+        "kind": "string",
+        "go": "string"
+      },
+      "KernelVersion": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Experimental": {
+        "kind": "boolean",
+        "go": "bool",
+        "omitempty": true
+      },
+      "BuildTime": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Platform": {
+        "kind": "ref",
+        "ref": "SystemVersionPlatform",
+        "min": "1.35"
+      }
+    },
+    "go": "swarm.SystemVersion"
+  },
+  "SystemVersionPlatform": {
+    "kind": "object",
+    "fields": {
+      "Name": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "go": "swarm.SystemVersionPlatform"
+  },
+  "TLSInfo": {
+    "kind": "object",
+    "fields": {
+      "TrustRoot": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "CertIssuerSubject": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "CertIssuerPublicKey": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.TLSInfo"
+  },
+  "Task": {
+    "kind": "object",
+    "fields": {
+      "ID": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Version": {
+        "kind": "ref",
+        "ref": "ObjectVersion",
+        "omitempty": true
+      },
+      "CreatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "UpdatedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "Name": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Labels": {
+        "kind": "object",
+        "values": {
+          "kind": "string",
+          "go": "string"
+        }
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "TaskSpec",
+        "omitempty": true
+      },
+      "ServiceID": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Slot": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64",
+        "omitempty": true
+      },
+      "NodeID": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Status": {
+        "kind": "ref",
+        "ref": "TaskStatus",
+        "omitempty": true
+      },
+      "DesiredState": {
+        "kind": "ref",
+        "ref": "TaskState",
+        "omitempty": true
+      },
+      "NetworksAttachments": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "NetworkAttachment"
+        },
+        "omitempty": true
+      },
+      "GenericResources": {
+        "kind": "ref",
+        "ref": "GenericResources",
+        "omitempty": true
+      },
+      "JobIteration": {
+        "kind": "ref",
+        "ref": "ObjectVersion",
+        "omitempty": true,
+        "pointer": true,
+        "min": "1.41"
+      }
+    },
+    "go": "swarm.Task"
+  },
   "TaskDefaults": {
     "kind": "object",
     "fields": {
       "LogDriver": {
         "kind": "ref",
-        "ref": "LogDriverConfig"
+        "ref": "LogDriverConfig",
+        "omitempty": true,
+        "pointer": true
       }
     },
     "go": "swarm.TaskDefaults"
@@ -1877,22 +5772,29 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Condition": {
         "kind": "string",
-        "go": "swarm.RestartPolicyCondition"
+        "go": "swarm.RestartPolicyCondition",
+        "omitempty": true
       },
       "Delay": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
+        "go": "time.Duration",
+        "omitempty": true,
+        "pointer": true
       },
       "MaxAttempts": {
         "kind": "integer",
         "number": "uint64",
-        "go": "uint64"
+        "go": "uint64",
+        "omitempty": true,
+        "pointer": true
       },
       "Window": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
+        "go": "time.Duration",
+        "omitempty": true,
+        "pointer": true
       }
     },
     "go": "swarm.RestartPolicy"
@@ -1900,31 +5802,57 @@ export const goTypes: Record<string, GoTypeNode> = {
   "TaskSpec": {
     "kind": "object",
     "fields": {
+      "ContainerSpec": {
+        "kind": "ref",
+        "ref": "ContainerSpec",
+        "omitempty": true,
+        "pointer": true
+      },
       "PluginSpec": {
         "kind": "ref",
         "ref": "PluginSpec",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.31"
-      },
-      "ContainerSpec": {
-        "kind": "ref",
-        "ref": "ContainerSpec"
       },
       "NetworkAttachmentSpec": {
         "kind": "ref",
         "ref": "NetworkAttachmentSpec",
+        "omitempty": true,
+        "pointer": true,
         "min": "1.38"
       },
       "Resources": {
         "kind": "ref",
-        "ref": "ResourceRequirements"
+        "ref": "ResourceRequirements",
+        "omitempty": true,
+        "pointer": true
       },
       "RestartPolicy": {
         "kind": "ref",
-        "ref": "TaskRestartPolicy"
+        "ref": "TaskRestartPolicy",
+        "omitempty": true,
+        "pointer": true
       },
       "Placement": {
         "kind": "ref",
-        "ref": "Placement"
+        "ref": "Placement",
+        "omitempty": true,
+        "pointer": true
+      },
+      "Networks": {
+        "kind": "array",
+        "items": {
+          "kind": "ref",
+          "ref": "NetworkAttachmentConfig"
+        },
+        "omitempty": true
+      },
+      "LogDriver": {
+        "kind": "ref",
+        "ref": "LogDriverConfig",
+        "omitempty": true,
+        "pointer": true
       },
       "ForceUpdate": {
         "kind": "integer",
@@ -1935,21 +5863,67 @@ export const goTypes: Record<string, GoTypeNode> = {
       "Runtime": {
         "kind": "string",
         "go": "string",
+        "omitempty": true,
         "min": "1.31"
-      },
-      "Networks": {
-        "kind": "array",
-        "items": {
-          "kind": "ref",
-          "ref": "NetworkAttachmentConfig"
-        }
-      },
-      "LogDriver": {
-        "kind": "ref",
-        "ref": "LogDriverConfig"
       }
     },
     "go": "swarm.TaskSpec"
+  },
+  "TaskState": {
+    "kind": "string",
+    "go": "swarm.TaskState"
+  },
+  "TaskStatus": {
+    "kind": "object",
+    "fields": {
+      "Timestamp": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true
+      },
+      "State": {
+        "kind": "ref",
+        "ref": "TaskState",
+        "omitempty": true
+      },
+      "Message": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "Err": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "ContainerStatus": {
+        "kind": "ref",
+        "ref": "ContainerStatus",
+        "omitempty": true,
+        "pointer": true
+      },
+      "PortStatus": {
+        "kind": "ref",
+        "ref": "PortStatus",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.TaskStatus"
+  },
+  "ThrottleDevice": {
+    "kind": "object",
+    "fields": {
+      "Path": {
+        "kind": "string",
+        "go": "string"
+      },
+      "Rate": {
+        "kind": "integer",
+        "number": "int64",
+        "go": "int64"
+      }
+    },
+    "go": "swarm.ThrottleDevice"
   },
   "Ulimit": {
     "kind": "object",
@@ -1958,18 +5932,29 @@ export const goTypes: Record<string, GoTypeNode> = {
         "kind": "string",
         "go": "string"
       },
-      "Soft": {
+      "Hard": {
         "kind": "integer",
         "number": "int64",
         "go": "int64"
       },
-      "Hard": {
+      "Soft": {
         "kind": "integer",
         "number": "int64",
         "go": "int64"
       }
     },
     "go": "units.Ulimit"
+  },
+  "UnlockKeyResponse": {
+    "kind": "object",
+    "fields": {
+      "UnlockKey": {
+        "kind": "string",
+        "go": "string"
+      }
+    },
+    "min": "1.25",
+    "go": "swarm.UnlockKeyResponse"
   },
   "UpdateConfig": {
     "kind": "object",
@@ -1982,16 +5967,19 @@ export const goTypes: Record<string, GoTypeNode> = {
       "Delay": {
         "kind": "integer",
         "number": "int64",
-        "go": "time.Duration"
+        "go": "time.Duration",
+        "omitempty": true
       },
       "FailureAction": {
         "kind": "string",
-        "go": "string"
+        "go": "string",
+        "omitempty": true
       },
       "Monitor": {
         "kind": "integer",
         "number": "int64",
         "go": "time.Duration",
+        "omitempty": true,
         "min": "1.25"
       },
       "MaxFailureRatio": {
@@ -2007,6 +5995,168 @@ export const goTypes: Record<string, GoTypeNode> = {
       }
     },
     "go": "swarm.UpdateConfig"
+  },
+  "UpdateStatus": {
+    "kind": "object",
+    "fields": {
+      "State": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      },
+      "StartedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true,
+        "pointer": true
+      },
+      "CompletedAt": {
+        "kind": "string",
+        "go": "time.Time",
+        "omitempty": true,
+        "pointer": true
+      },
+      "Message": {
+        "kind": "string",
+        "go": "string",
+        "omitempty": true
+      }
+    },
+    "go": "swarm.UpdateStatus"
+  }
+};
+
+/** Each operation's JSON answer on success, as a Go type, to encode it as dockerd does. */
+export const answerTypes: Partial<Record<OperationKey, GoTypeNode>> = {
+  "GET /version": {
+    "kind": "ref",
+    "ref": "SystemVersion"
+  },
+  "GET /info": {
+    "kind": "ref",
+    "ref": "SystemInfo"
+  },
+  "GET /events": {
+    "kind": "ref",
+    "ref": "EventMessage"
+  },
+  "GET /swarm": {
+    "kind": "ref",
+    "ref": "Swarm"
+  },
+  "POST /swarm/init": {
+    "kind": "string",
+    "go": "string"
+  },
+  "GET /swarm/unlockkey": {
+    "kind": "ref",
+    "ref": "UnlockKeyResponse"
+  },
+  "GET /nodes": {
+    "kind": "array",
+    "items": {
+      "kind": "ref",
+      "ref": "Node"
+    }
+  },
+  "GET /nodes/{id}": {
+    "kind": "ref",
+    "ref": "Node"
+  },
+  "GET /services": {
+    "kind": "array",
+    "items": {
+      "kind": "ref",
+      "ref": "Service"
+    }
+  },
+  "POST /services/create": {
+    "kind": "ref",
+    "ref": "ServiceCreateResponse"
+  },
+  "GET /services/{id}": {
+    "kind": "ref",
+    "ref": "Service"
+  },
+  "POST /services/{id}/update": {
+    "kind": "ref",
+    "ref": "ServiceUpdateResponse"
+  },
+  "GET /tasks": {
+    "kind": "array",
+    "items": {
+      "kind": "ref",
+      "ref": "Task"
+    }
+  },
+  "GET /tasks/{id}": {
+    "kind": "ref",
+    "ref": "Task"
+  },
+  "GET /secrets": {
+    "kind": "array",
+    "items": {
+      "kind": "ref",
+      "ref": "Secret"
+    }
+  },
+  "POST /secrets/create": {
+    "kind": "ref",
+    "ref": "IDResponse"
+  },
+  "GET /secrets/{id}": {
+    "kind": "ref",
+    "ref": "Secret"
+  },
+  "GET /configs": {
+    "kind": "array",
+    "items": {
+      "kind": "ref",
+      "ref": "Config"
+    }
+  },
+  "POST /configs/create": {
+    "kind": "ref",
+    "ref": "IDResponse"
+  },
+  "GET /configs/{id}": {
+    "kind": "ref",
+    "ref": "Config"
+  },
+  "GET /networks": {
+    "kind": "array",
+    "items": {
+      "kind": "ref",
+      "ref": "Network"
+    }
+  },
+  "GET /networks/{id}": {
+    "kind": "ref",
+    "ref": "NetworkInspect"
+  },
+  "POST /networks/create": {
+    "kind": "ref",
+    "ref": "NetworkCreateResponse"
+  },
+  "POST /networks/prune": {
+    "kind": "ref",
+    "ref": "NetworkPruneResponse"
+  },
+  "GET /containers/{id}/json": {
+    "kind": "ref",
+    "ref": "ContainerInspectResponse"
+  },
+  "GET /containers/{id}/stats": {
+    "kind": "ref",
+    "ref": "ContainerStatsResponse"
+  },
+  "GET /images/{name}/json": {
+    "kind": "ref",
+    "ref": "ImageInspect"
+  },
+  "GET /distribution/{name}/json": {
+    "kind": "ref",
+    "ref": "DistributionInspect"
   }
 };
 
@@ -2050,14 +6200,14 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "RootRotationInProgress": {
         "min": "1.30"
       },
-      "DataPathPort": {
-        "min": "1.40"
-      },
       "DefaultAddrPool": {
         "min": "1.39"
       },
       "SubnetSize": {
         "min": "1.39"
+      },
+      "DataPathPort": {
+        "min": "1.40"
       }
     }
   },
@@ -2206,6 +6356,12 @@ export const schemaGraph: Record<string, SchemaNode> = {
         "min": "1.30",
         "ref": "Privileges"
       },
+      "Init": {
+        "min": "1.37"
+      },
+      "StopSignal": {
+        "min": "1.28"
+      },
       "TTY": {
         "min": "1.25"
       },
@@ -2220,8 +6376,9 @@ export const schemaGraph: Record<string, SchemaNode> = {
           "ref": "Mount"
         }
       },
-      "StopSignal": {
-        "min": "1.28"
+      "Healthcheck": {
+        "min": "1.25",
+        "ref": "HealthConfig"
       },
       "Hosts": {
         "min": "1.25"
@@ -2245,9 +6402,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "Isolation": {
         "min": "1.35"
       },
-      "Init": {
-        "min": "1.37"
-      },
       "Sysctls": {
         "min": "1.40"
       },
@@ -2265,10 +6419,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
       },
       "OomScoreAdj": {
         "min": "1.46"
-      },
-      "Healthcheck": {
-        "min": "1.25",
-        "ref": "HealthConfig"
       }
     }
   },
@@ -2414,11 +6564,11 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "IPAMConfig": {
         "ref": "EndpointIPAMConfig"
       },
-      "GwPriority": {
-        "min": "1.48"
-      },
       "DNSNames": {
         "min": "1.44"
+      },
+      "GwPriority": {
+        "min": "1.48"
       }
     }
   },
@@ -2446,9 +6596,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
   "EventActor": {},
   "EventMessage": {
     "fields": {
-      "Actor": {
-        "ref": "EventActor"
-      },
       "status": {
         "removed": "1.52"
       },
@@ -2457,6 +6604,9 @@ export const schemaGraph: Record<string, SchemaNode> = {
       },
       "from": {
         "removed": "1.52"
+      },
+      "Actor": {
+        "ref": "EventActor"
       }
     }
   },
@@ -2642,12 +6792,12 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "VolumeOptions": {
         "ref": "MountVolumeOptions"
       },
-      "TmpfsOptions": {
-        "ref": "MountTmpfsOptions"
-      },
       "ImageOptions": {
         "min": "1.48",
         "ref": "MountImageOptions"
+      },
+      "TmpfsOptions": {
+        "ref": "MountTmpfsOptions"
       }
     }
   },
@@ -2692,11 +6842,11 @@ export const schemaGraph: Record<string, SchemaNode> = {
   "MountVolumeDriverConfig": {},
   "MountVolumeOptions": {
     "fields": {
-      "DriverConfig": {
-        "ref": "MountVolumeDriverConfig"
-      },
       "Subpath": {
         "min": "1.45"
+      },
+      "DriverConfig": {
+        "ref": "MountVolumeDriverConfig"
       }
     }
   },
@@ -2713,6 +6863,9 @@ export const schemaGraph: Record<string, SchemaNode> = {
     "fields": {
       "Created": {
         "min": "1.25"
+      },
+      "EnableIPv4": {
+        "min": "1.48"
       },
       "IPAM": {
         "ref": "IPAM"
@@ -2740,9 +6893,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
         "items": {
           "ref": "PeerInfo"
         }
-      },
-      "EnableIPv4": {
-        "min": "1.48"
       }
     }
   },
@@ -2770,6 +6920,12 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "Scope": {
         "min": "1.30"
       },
+      "EnableIPv4": {
+        "min": "1.48"
+      },
+      "IPAM": {
+        "ref": "IPAM"
+      },
       "Attachable": {
         "min": "1.25"
       },
@@ -2782,12 +6938,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "ConfigFrom": {
         "min": "1.30",
         "ref": "ConfigReference"
-      },
-      "IPAM": {
-        "ref": "IPAM"
-      },
-      "EnableIPv4": {
-        "min": "1.48"
       }
     }
   },
@@ -2798,6 +6948,9 @@ export const schemaGraph: Record<string, SchemaNode> = {
     "fields": {
       "Created": {
         "min": "1.25"
+      },
+      "EnableIPv4": {
+        "min": "1.48"
       },
       "IPAM": {
         "ref": "IPAM"
@@ -2825,9 +6978,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
         "items": {
           "ref": "PeerInfo"
         }
-      },
-      "EnableIPv4": {
-        "min": "1.48"
       },
       "Services": {
         "min": "1.28",
@@ -3172,6 +7322,10 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "Spec": {
         "ref": "ServiceSpec"
       },
+      "PreviousSpec": {
+        "min": "1.25",
+        "ref": "ServiceSpec"
+      },
       "Endpoint": {
         "ref": "ServiceEndpoint"
       },
@@ -3185,10 +7339,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "JobStatus": {
         "min": "1.41",
         "ref": "JobStatus"
-      },
-      "PreviousSpec": {
-        "min": "1.25",
-        "ref": "ServiceSpec"
       }
     }
   },
@@ -3308,14 +7458,14 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "RootRotationInProgress": {
         "min": "1.30"
       },
-      "DataPathPort": {
-        "min": "1.40"
-      },
       "DefaultAddrPool": {
         "min": "1.39"
       },
       "SubnetSize": {
         "min": "1.39"
+      },
+      "DataPathPort": {
+        "min": "1.40"
       },
       "JoinTokens": {
         "ref": "JoinTokens"
@@ -3359,14 +7509,14 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "DataPathPort": {
         "min": "1.40"
       },
+      "Spec": {
+        "ref": "SwarmSpec"
+      },
       "DefaultAddrPool": {
         "min": "1.39"
       },
       "SubnetSize": {
         "min": "1.39"
-      },
-      "Spec": {
-        "ref": "SwarmSpec"
       }
     }
   },
@@ -3390,17 +7540,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
       },
       "IPAMOptions": {
         "ref": "SwarmIPAMOptions"
-      },
-      "IPAM": {
-        "ref": "IPAM"
-      },
-      "ConfigFrom": {
-        "ref": "ConfigReference"
-      },
-      "Peers": {
-        "items": {
-          "ref": "PeerInfo"
-        }
       }
     }
   },
@@ -3431,12 +7570,12 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "CAConfig": {
         "ref": "CAConfig"
       },
+      "TaskDefaults": {
+        "ref": "TaskDefaults"
+      },
       "EncryptionConfig": {
         "min": "1.25",
         "ref": "EncryptionConfig"
-      },
-      "TaskDefaults": {
-        "ref": "TaskDefaults"
       }
     }
   },
@@ -3510,12 +7649,12 @@ export const schemaGraph: Record<string, SchemaNode> = {
           "ref": "DefaultAddressPool"
         }
       },
-      "Warnings": {
-        "min": "1.39"
-      },
       "FirewallBackend": {
         "min": "1.49",
         "ref": "FirewallInfo"
+      },
+      "CDISpecDirs": {
+        "min": "1.44"
       },
       "DiscoveredDevices": {
         "min": "1.50",
@@ -3523,25 +7662,21 @@ export const schemaGraph: Record<string, SchemaNode> = {
           "ref": "DeviceInfo"
         }
       },
-      "CDISpecDirs": {
-        "min": "1.44"
+      "NRI": {
+        "min": "1.53",
+        "ref": "NRIInfo"
       },
       "Containerd": {
         "min": "1.46",
         "ref": "ContainerdInfo"
       },
-      "NRI": {
-        "min": "1.53",
-        "ref": "NRIInfo"
+      "Warnings": {
+        "min": "1.39"
       }
     }
   },
   "SystemVersion": {
     "fields": {
-      "Platform": {
-        "min": "1.35",
-        "ref": "SystemVersionPlatform"
-      },
       "Components": {
         "min": "1.35",
         "items": {
@@ -3550,6 +7685,10 @@ export const schemaGraph: Record<string, SchemaNode> = {
       },
       "MinAPIVersion": {
         "min": "1.25"
+      },
+      "Platform": {
+        "min": "1.35",
+        "ref": "SystemVersionPlatform"
       }
     }
   },
@@ -3563,23 +7702,23 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "Spec": {
         "ref": "TaskSpec"
       },
-      "AssignedGenericResources": {
-        "ref": "GenericResources"
-      },
       "Status": {
         "ref": "TaskStatus"
       },
       "DesiredState": {
         "ref": "TaskState"
       },
-      "JobIteration": {
-        "min": "1.41",
-        "ref": "ObjectVersion"
-      },
       "NetworksAttachments": {
         "items": {
           "ref": "NetworkAttachment"
         }
+      },
+      "GenericResources": {
+        "ref": "GenericResources"
+      },
+      "JobIteration": {
+        "min": "1.41",
+        "ref": "ObjectVersion"
       }
     }
   },
@@ -3593,12 +7732,12 @@ export const schemaGraph: Record<string, SchemaNode> = {
   "TaskRestartPolicy": {},
   "TaskSpec": {
     "fields": {
+      "ContainerSpec": {
+        "ref": "ContainerSpec"
+      },
       "PluginSpec": {
         "min": "1.31",
         "ref": "PluginSpec"
-      },
-      "ContainerSpec": {
-        "ref": "ContainerSpec"
       },
       "NetworkAttachmentSpec": {
         "min": "1.38",
@@ -3613,12 +7752,6 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "Placement": {
         "ref": "Placement"
       },
-      "ForceUpdate": {
-        "min": "1.25"
-      },
-      "Runtime": {
-        "min": "1.31"
-      },
       "Networks": {
         "items": {
           "ref": "NetworkAttachmentConfig"
@@ -3626,6 +7759,12 @@ export const schemaGraph: Record<string, SchemaNode> = {
       },
       "LogDriver": {
         "ref": "LogDriverConfig"
+      },
+      "ForceUpdate": {
+        "min": "1.25"
+      },
+      "Runtime": {
+        "min": "1.31"
       }
     }
   },

@@ -6,7 +6,6 @@ import { parseKeyValue } from "./key-values.js";
 import { parseMount, parseVolume } from "./mounts.js";
 import { parsePort } from "./ports.js";
 import { parseSecret } from "./secrets.js";
-import { splitCommand } from "./split-command.js";
 import {
   parseBytes,
   parseCount,
@@ -15,6 +14,7 @@ import {
   parseNanoCpus,
   parseRatio,
   parseSeconds,
+  splitCommand,
 } from "./units.js";
 
 // Every option parser, given any text: a value, or a usage error whose message starts with the

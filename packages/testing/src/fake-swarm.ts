@@ -149,7 +149,7 @@ export class FakeSwarm implements AsyncDisposable {
       validateSwarmSpec(init.spec);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
-      refused = new EngineError(500, `error updating cluster settings: ${error.message}`);
+      refused = new EngineError("Unknown", `error updating cluster settings: ${error.message}`);
       init.spec = defaultSwarmSpec();
     }
     initSwarm(this.cluster, init);
@@ -177,14 +177,15 @@ export class FakeSwarm implements AsyncDisposable {
     return {
       local: () => this.#local,
       init: (request) => {
-        if (this.#local.state === "active") throw new EngineError(503, ALREADY_IN_SWARM);
+        if (this.#local.state === "active") throw new EngineError("Unavailable", ALREADY_IN_SWARM);
         return this.#init(request);
       },
       leave: (force) => {
-        if (this.#local.state !== "active") throw new EngineError(503, "This node is not part of a swarm");
+        if (this.#local.state !== "active")
+          throw new EngineError("Unavailable", "This node is not part of a swarm");
         if (!force && this.#local.role === "manager") {
           throw new EngineError(
-            503,
+            "Unavailable",
             "You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.",
           );
         }
@@ -192,9 +193,9 @@ export class FakeSwarm implements AsyncDisposable {
         eraseSwarm(this.cluster);
       },
       unlock: (key) => {
-        if (this.#local.state !== "locked") throw new EngineError(409, "swarm is not locked");
+        if (this.#local.state !== "locked") throw new EngineError("Conflict", "swarm is not locked");
         if (key !== this.cluster.store.data.unlockKey) {
-          throw new EngineError(400, "swarm could not be unlocked: invalid key provided");
+          throw new EngineError("InvalidParameter", "swarm could not be unlocked: invalid key provided");
         }
         this.#local = { ...this.#local, state: "active" };
       },

@@ -57,7 +57,7 @@ export function queryError(raw: string): string | undefined {
 export function form(handler: RouteHandler): RouteHandler {
   return (ctx) => {
     const error = queryError(ctx.url.search.slice(1));
-    if (error) throw new EngineError(400, error);
+    if (error) throw new EngineError("InvalidParameter", error);
     return handler(ctx);
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EngineError } from "../core/errors.js";
 import { parseGoJson } from "../core/go-json.js";
 import { decodeBody } from "./decode.js";
+import { httpStatus } from "./errdefs.js";
 
 // Bodies read into dockerd's Go types by spec/'s annotations. The messages of the bad-input
 // table were recorded from Docker 20.10; these cover every number kind spec/ names.
@@ -12,7 +13,7 @@ function decode(schema: string, text: string): unknown {
   try {
     return decodeBody(schema, parsed.value, parsed.literals);
   } catch (error) {
-    if (error instanceof EngineError) return { status: error.status, message: error.message };
+    if (error instanceof EngineError) return { status: httpStatus(error), message: error.message };
     throw error;
   }
 }

@@ -49,9 +49,13 @@ class Decoder {
 
   private misfit(what: string, node: GoTypeNode, place: Place | undefined): never {
     const type = goTypeName(node);
-    if (!place) throw new EngineError(400, `json: cannot unmarshal ${what} into Go value of type ${type}`);
+    if (!place)
+      throw new EngineError(
+        "InvalidParameter",
+        `json: cannot unmarshal ${what} into Go value of type ${type}`,
+      );
     throw new EngineError(
-      400,
+      "InvalidParameter",
       `json: cannot unmarshal ${what} into Go struct field ${place.struct}.${place.path.join(".")} of type ${type}`,
     );
   }

@@ -10,7 +10,7 @@ export function parseFilters(raw: string | null): Filters {
   const filters: Filters = new Map();
   if (!raw) return filters;
   const scanned = scanJson(raw, "unmarshal");
-  if ("error" in scanned) throw new EngineError(400, scanned.error);
+  if ("error" in scanned) throw new EngineError("InvalidParameter", scanned.error);
   const parsed: unknown = JSON.parse(raw);
   for (const [key, value] of Object.entries((parsed ?? {}) as Record<string, unknown>)) {
     if (Array.isArray(value)) filters.set(key, value.map(String));
@@ -18,7 +18,7 @@ export function parseFilters(raw: string | null): Filters {
     // Neither form: Go reports the older one's type, the last it tried.
     else if (value !== null)
       throw new EngineError(
-        400,
+        "InvalidParameter",
         `json: cannot unmarshal ${goKind(value)} into Go value of type map[string]bool`,
       );
   }
@@ -27,7 +27,7 @@ export function parseFilters(raw: string | null): Filters {
 
 export function checkKeys(filters: Filters, allowed: readonly string[]): void {
   for (const key of filters.keys()) {
-    if (!allowed.includes(key)) throw new EngineError(400, `Invalid filter '${key}'`);
+    if (!allowed.includes(key)) throw new EngineError("InvalidParameter", `Invalid filter '${key}'`);
   }
 }
 

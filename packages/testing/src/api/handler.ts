@@ -85,8 +85,8 @@ async function dispatch(
     try {
       if (r.swarm) {
         const local = host.local();
-        if (local.state !== "active") throw new EngineError(503, NOT_IN_SWARM);
-        if (local.role !== "manager") throw new EngineError(503, WORKER_NODE);
+        if (local.state !== "active") throw new EngineError("Unavailable", NOT_IN_SWARM);
+        if (local.role !== "manager") throw new EngineError("Unavailable", WORKER_NODE);
       }
       const params = Object.fromEntries(r.names.map((name, i) => [name, match[i + 1]!]));
       const response = await r.handler({ request, url, query: url.searchParams, params, cluster, host });

@@ -3,6 +3,7 @@ import { EngineError } from "../core/errors.js";
 import { parseGoJson } from "../core/go-json.js";
 import { requestTooLarge } from "../core/message-size.js";
 import { decodeBody } from "./decode.js";
+import { httpStatus } from "./errdefs.js";
 
 // Response helpers shaped as dockerd answers: JSON bodies, its headers, `{"message"}` errors.
 
@@ -35,7 +36,7 @@ export function empty(status = 200): Response {
 }
 
 export function errorResponse(error: EngineError): Response {
-  return json(error.status, { message: error.message });
+  return json(httpStatus(error), { message: error.message });
 }
 
 /**
@@ -76,10 +77,11 @@ export async function readJson(request: Request, schema?: string): Promise<unkno
   const { text, held, total: counted } = await readBounded(request, BODY_LIMIT);
   // A body cut at the limit by the socket adapter still has its length in Content-Length.
   const total = Math.max(counted, Number(request.headers.get("content-length")) || 0);
-  if (text.trim() === "") throw new EngineError(400, "got EOF while reading request body");
+  if (text.trim() === "") throw new EngineError("InvalidParameter", "got EOF while reading request body");
   const parsed = parseGoJson(text, "decoder");
   if (!("error" in parsed)) return schema ? decodeBody(schema, parsed.value, parsed.literals) : parsed.value;
-  if (total <= held || parsed.error !== "unexpected EOF") throw new EngineError(400, parsed.error);
+  if (total <= held || parsed.error !== "unexpected EOF")
+    throw new EngineError("InvalidParameter", parsed.error);
   // Cut short by the limit, not by the client. Cut inside a string (one huge value, as an
   // oversized spec has), the body is read as if the string ran on over the bytes not held and
   // then closed: its size is then known without holding it.

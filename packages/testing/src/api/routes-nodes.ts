@@ -9,7 +9,7 @@ import { boolParam, empty, json, readJson } from "./http.js";
 function enumFilter(values: string[] | undefined, known: string[], what: string): string[] | undefined {
   return values?.map((value) => {
     const lower = value.toLowerCase();
-    if (!known.includes(lower)) throw new EngineError(500, `Invalid ${what} filter: '${value}'`);
+    if (!known.includes(lower)) throw new EngineError("Unknown", `Invalid ${what} filter: '${value}'`);
     return lower;
   });
 }

@@ -51,10 +51,10 @@ export const systemRoutes: Route[] = [
     "POST",
     "/swarm/join",
     ({ host }) => {
-      if (host.local().state !== "inactive") throw new EngineError(503, ALREADY_IN_SWARM);
+      if (host.local().state !== "inactive") throw new EngineError("Unavailable", ALREADY_IN_SWARM);
       // There is no other swarm in memory to join: say so rather than hang as a join would.
       throw new EngineError(
-        500,
+        "Unknown",
         "fake swarm: joining a swarm is not simulated; start the fake in a swarm instead",
       );
     },
@@ -108,7 +108,7 @@ function timestampMs(value: string): number {
   const [seconds = "", nanos] = value.split(/\.(.*)/s, 2);
   for (const part of [seconds, nanos ?? "0"]) {
     if (!/^[+-]?\d+$/.test(part)) {
-      throw new EngineError(500, `strconv.ParseInt: parsing ${JSON.stringify(part)}: invalid syntax`);
+      throw new EngineError("Unknown", `strconv.ParseInt: parsing ${JSON.stringify(part)}: invalid syntax`);
     }
   }
   return Number(seconds) * 1000 + (nanos ? Number(`0.${nanos}`) * 1000 : 0);

@@ -95,7 +95,7 @@ export function checkRequestSize(schema: string, spec: object, unreadBytes = 0):
 
 export function requestTooLarge(size: number): EngineError {
   return new EngineError(
-    500,
+    "Unknown",
     `rpc error: code = ResourceExhausted desc = grpc: received message larger than max (${size} vs. ${GRPC_MAX_MESSAGE})`,
   );
 }

@@ -181,7 +181,7 @@ const isJob = (spec: ServiceSpec) => Boolean(spec.Mode?.ReplicatedJob || spec.Mo
 function checkRuntime(spec: ServiceSpec): void {
   const t = spec.TaskTemplate;
   if (!t?.ContainerSpec && !t?.PluginSpec && !t?.NetworkAttachmentSpec) {
-    throw new EngineError(400, "mismatched Runtime and *Spec fields");
+    throw new EngineError("InvalidParameter", "mismatched Runtime and *Spec fields");
   }
 }
 

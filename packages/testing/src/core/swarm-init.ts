@@ -71,7 +71,8 @@ const FIELDS: Field[] = [
 export function resolveInitRequest(body: unknown, machine: Machine): InitParameters {
   const request = decode(body);
   const spec = (request.Spec ?? {}) as SwarmSpec;
-  if (spec.Name && spec.Name !== "default") throw new EngineError(400, 'swarm spec must be named "default"');
+  if (spec.Name && spec.Name !== "default")
+    throw new EngineError("InvalidParameter", 'swarm spec must be named "default"');
   const listen = listenAddress(String(request.ListenAddr ?? ""), machine);
   const advertise = advertiseAddress(String(request.AdvertiseAddr ?? ""), listen, machine);
   dataPathAddress(String(request.DataPathAddr ?? ""), machine);
@@ -80,11 +81,11 @@ export function resolveInitRequest(body: unknown, machine: Machine): InitParamet
   if (pool !== undefined && pool !== null) checkPool(pool, size);
   const port = Number(request.DataPathPort ?? 0);
   if (port !== 0 && (port < 1024 || port > 49151)) {
-    throw new EngineError(500, `Datapath port number is not in valid range (1024-49151) : ${port}`);
+    throw new EngineError("Unknown", `Datapath port number is not in valid range (1024-49151) : ${port}`);
   }
   const availability = String(request.Availability ?? "").toLowerCase() || "active";
   if (!AVAILABILITIES.has(availability)) {
-    throw new EngineError(500, `invalid Availability: ${JSON.stringify(request.Availability)}`);
+    throw new EngineError("Unknown", `invalid Availability: ${JSON.stringify(request.Availability)}`);
   }
   checkListens(listen, machine);
   const absent = pool === undefined || pool === null;
@@ -104,7 +105,7 @@ function decode(body: unknown): Record<string, unknown> {
   if (body === null) return {};
   if (goKind(body) !== "object") {
     throw new EngineError(
-      400,
+      "InvalidParameter",
       `json: cannot unmarshal ${goKind(body)} into Go value of type swarm.InitRequest`,
     );
   }
@@ -114,7 +115,7 @@ function decode(body: unknown): Record<string, unknown> {
     if (value === null || value === undefined) continue;
     const refuse = (what: string, type: string = goType) =>
       new EngineError(
-        400,
+        "InvalidParameter",
         `json: cannot unmarshal ${what} into Go struct field InitRequest.${name} of type ${type}`,
       );
     const kind = goKind(value);
@@ -168,12 +169,12 @@ const isSystemAddress = (ip: string, machine: Machine) =>
   Object.values(machine.interfaces).some((addresses) => addresses.includes(ip));
 
 function listenAddress(text: string, machine: Machine): HostPort {
-  if (text === "") throw new EngineError(400, 'invalid ListenAddr "": invalid empty address');
+  if (text === "") throw new EngineError("InvalidParameter", 'invalid ListenAddr "": invalid empty address');
   const { host, port } = splitHostPort(text);
   const ip = host === "" ? "0.0.0.0" : resolveHost(host, machine);
   if (ip === undefined) {
     throw new EngineError(
-      400,
+      "InvalidParameter",
       "listen address must be an IP address or network interface (with optional port number)",
     );
   }
@@ -192,7 +193,7 @@ function advertiseAddress(text: string, listen: HostPort, machine: Machine): { i
   const ip = resolveHost(host, machine);
   if (ip === undefined || isZero(ip)) {
     throw new EngineError(
-      400,
+      "InvalidParameter",
       "advertise address must be a non-zero IP address or network interface (with optional port number)",
     );
   }
@@ -205,7 +206,7 @@ function dataPathAddress(text: string, machine: Machine): void {
   const ip = resolveHost(text, machine);
   if (ip === undefined || isZero(ip)) {
     throw new EngineError(
-      400,
+      "InvalidParameter",
       "data path address must be a non-zero IP address or network interface (without a port number)",
     );
   }
@@ -213,15 +214,15 @@ function dataPathAddress(text: string, machine: Machine): void {
 
 /** The pool and subnet size, as the engine checks them: the size first, then each pool in turn. */
 function checkPool(pool: string[], size: number): void {
-  if (size > MAX_SUBNET_SIZE) throw new EngineError(500, `subnet size is out of range: ${size}`);
+  if (size > MAX_SUBNET_SIZE) throw new EngineError("Unknown", `subnet size is out of range: ${size}`);
   for (const cidr of pool) {
     const bits = prefixBits(cidr);
     if (bits === undefined) {
-      throw new EngineError(500, `invalid base pool ${cidr}: invalid CIDR address: ${cidr}`);
+      throw new EngineError("Unknown", `invalid base pool ${cidr}: invalid CIDR address: ${cidr}`);
     }
     if (size !== 0 && size < bits) {
       throw new EngineError(
-        500,
+        "Unknown",
         `invalid CIDR: ${JSON.stringify(cidr)}. Subnet size is too small for pool: ${size}`,
       );
     }
@@ -241,7 +242,7 @@ function prefixBits(cidr: string): number | undefined {
 /** Binding the listen address: it must be one the machine has, and a port a socket can take. */
 function checkListens(listen: HostPort, machine: Machine): void {
   const stopped = (why: string) =>
-    new EngineError(500, `manager stopped: failed to listen on remote API address: ${why}`);
+    new EngineError("Unknown", `manager stopped: failed to listen on remote API address: ${why}`);
   const port = listen.port!;
   if (!/^\d+$/.test(port)) throw stopped(`listen tcp: address tcp/${port}: unknown port`);
   if (Number(port) > 65535) throw stopped(`listen tcp: address ${port}: invalid port`);

@@ -1,6 +1,7 @@
 import { MemoryTransport, type MemoryTransportOptions } from "@flotilla/transport";
 import type { Clock, Node, Service, SwarmInitRequest, SwarmSpec, Task, TaskState } from "@flotilla/types";
 import type { ApiHost } from "./api/context.js";
+import { decodeValue } from "./api/decode.js";
 import { createHandler, type FetchHandler, type HandlerHooks } from "./api/handler.js";
 import { CallHistory, type RecordedCall } from "./control/call-history.js";
 import { type Fault, FaultTable } from "./control/faults.js";
@@ -107,7 +108,14 @@ export class FakeSwarm implements AsyncDisposable {
     });
     this.#nodeOptions = nodeList(options);
     this.#local = { state: "inactive", role: "manager" };
-    if (options.inSwarm !== false) this.#init({ ...cliInitRequest(), ...options.init, Spec: options.swarm });
+    if (options.inSwarm !== false) {
+      const request = decodeValue("SwarmInitRequest", {
+        ...cliInitRequest(),
+        ...options.init,
+        Spec: options.swarm,
+      });
+      this.#init(request as SwarmInitRequest);
+    }
     this.#hooks = {
       before: (method, path, request) => this.#faults.apply(method, path, request.signal),
       after: (method, path, request, response) =>
@@ -142,7 +150,7 @@ export class FakeSwarm implements AsyncDisposable {
    * POST /swarm/init answers. Throws the engine's refusal; a spec swarmkit refuses once the swarm
    * exists leaves it made with the default spec, and is refused after, as by the engine.
    */
-  #init(request: unknown): string {
+  #init(request: SwarmInitRequest): string {
     const init = resolveInitRequest(request, machineWith(machineAddress(0)));
     let refused: EngineError | undefined;
     try {

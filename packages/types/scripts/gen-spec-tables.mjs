@@ -80,6 +80,7 @@ function describeGo(node) {
   out.kind ??= "any";
   if (goOf(node)) out.go = goOf(node);
   Object.assign(out, versionsOf(node));
+  if (node["x-dropped-for-older-api"]) out.droppedForOlderApi = true;
   return out;
 }
 function describeGoFields(properties) {

@@ -31,6 +31,8 @@ export interface GoTypeNode {
   fields?: Record<string, GoTypeNode>;
   min?: string;
   removed?: string;
+  /** dockerd clears the field from a request of an API version older than `min`. */
+  droppedForOlderApi?: boolean;
 }
 
 export interface UnsupportedField {

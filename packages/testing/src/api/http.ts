@@ -71,15 +71,16 @@ async function readBounded(
 /**
  * Reads a JSON body as dockerd's json.Decoder does: the first value only (anything after it is
  * ignored), with Go's messages for the usual mistakes. Given the spec/ schema it is decoded into,
- * the value is read as Go reads it into that type (see decode.ts).
+ * the value is read as Go reads it into that type (see decode.ts), for a request of API `version`.
  */
-export async function readJson(request: Request, schema?: string): Promise<unknown> {
+export async function readJson(request: Request, schema?: string, version?: string): Promise<unknown> {
   const { text, held, total: counted } = await readBounded(request, BODY_LIMIT);
   // A body cut at the limit by the socket adapter still has its length in Content-Length.
   const total = Math.max(counted, Number(request.headers.get("content-length")) || 0);
   if (text.trim() === "") throw new EngineError("InvalidParameter", "got EOF while reading request body");
   const parsed = parseGoJson(text, "decoder");
-  if (!("error" in parsed)) return schema ? decodeBody(schema, parsed.value, parsed.literals) : parsed.value;
+  if (!("error" in parsed))
+    return schema ? decodeBody(schema, parsed.value, parsed.literals, version) : parsed.value;
   if (total <= held || parsed.error !== "unexpected EOF")
     throw new EngineError("InvalidParameter", parsed.error);
   // Cut short by the limit, not by the client. Cut inside a string (one huge value, as an
@@ -90,7 +91,7 @@ export async function readJson(request: Request, schema?: string): Promise<unkno
     : undefined;
   if (!schema || !closed || "error" in closed) throw requestTooLarge(total);
   unread.set(request, total - held - parsed.completion!.length);
-  return decodeBody(schema, closed.value, closed.literals);
+  return decodeBody(schema, closed.value, closed.literals, version);
 }
 
 const unread = new WeakMap<Request, number>();

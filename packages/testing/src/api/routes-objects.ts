@@ -1,4 +1,11 @@
-import type { ConfigSpec, NetworkCreateRequest, SecretSpec } from "@flotilla/types";
+import {
+  type ConfigSpec,
+  compareApiVersions,
+  goTypes,
+  type NetworkCreateRequest,
+  type SecretSpec,
+} from "@flotilla/types";
+import { EngineError } from "../core/errors.js";
 import type { StoredNetwork, StoredSecret } from "../core/model.js";
 import {
   createConfig,
@@ -16,6 +23,17 @@ import { BUILTIN, findLocal, type LocalNetwork, localNetworks, refuseRemoval } f
 import { swarmNetworkView } from "./network-view.js";
 
 // Secrets, configs and networks. Secret data goes in and never comes back out.
+
+/** dockerd refuses, rather than drops, templating asked for in an API version before it. */
+function refuseTemplating(kind: "secret" | "config", spec: SecretSpec | ConfigSpec, apiVersion: string) {
+  const since = goTypes[kind === "secret" ? "SecretSpec" : "ConfigSpec"]?.fields?.Templating?.min;
+  if (spec.Templating !== undefined && since && compareApiVersions(apiVersion, since) < 0) {
+    throw new EngineError(
+      "InvalidParameter",
+      `${kind} templating is not supported on the specified API version: ${apiVersion}`,
+    );
+  }
+}
 
 const hideData = (secret: StoredSecret) => {
   const { Data: _data, ...spec } = secret.Spec;
@@ -39,8 +57,9 @@ export const objectRoutes: Route[] = [
       return json(200, inIdOrder(out, (s) => s.ID).map(hideData));
     }),
   ),
-  route("POST", "/secrets/create", async ({ cluster, request }) => {
+  route("POST", "/secrets/create", async ({ apiVersion, cluster, request }) => {
     const body = await readJson(request, "SecretSpec");
+    refuseTemplating("secret", body as SecretSpec, apiVersion);
     checkObjectData(body);
     return json(201, { ID: createSecret(cluster, body as SecretSpec).ID });
   }),
@@ -81,8 +100,9 @@ export const objectRoutes: Route[] = [
       );
     }),
   ),
-  route("POST", "/configs/create", async ({ cluster, request }) => {
+  route("POST", "/configs/create", async ({ apiVersion, cluster, request }) => {
     const body = await readJson(request, "ConfigSpec");
+    refuseTemplating("config", body as ConfigSpec, apiVersion);
     checkObjectData(body);
     return json(201, { ID: createConfig(cluster, body as ConfigSpec).ID });
   }),

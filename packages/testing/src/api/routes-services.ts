@@ -30,8 +30,9 @@ export const serviceRoutes: Route[] = [
       );
     }),
   ),
-  route("POST", "/services/create", async ({ cluster, request }) => {
-    const service = createService(cluster, await readJson(request, "ServiceSpec"), unreadBytes(request));
+  route("POST", "/services/create", async ({ apiVersion, cluster, request }) => {
+    const spec = await readJson(request, "ServiceSpec", apiVersion);
+    const service = createService(cluster, spec, unreadBytes(request));
     return json(201, { ID: service.ID });
   }),
   route("GET", "/services/{id}", ({ cluster, params, query }) => {
@@ -39,9 +40,9 @@ export const serviceRoutes: Route[] = [
     if (!boolParam(query.get("insertDefaults"))) return json(200, service);
     return json(200, { ...service, Spec: withDefaults(service.Spec) });
   }),
-  route("POST", "/services/{id}/update", async ({ cluster, params, query, request }) => {
+  route("POST", "/services/{id}/update", async ({ apiVersion, cluster, params, query, request }) => {
     const version = parseVersion("service", query.get("version"));
-    const body = await readJson(request, "ServiceSpec");
+    const body = await readJson(request, "ServiceSpec", apiVersion);
     updateService(cluster, params.id!, version, body, {
       rollback: query.get("rollback") === "previous",
       unreadBytes: unreadBytes(request),

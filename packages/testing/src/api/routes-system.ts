@@ -1,4 +1,4 @@
-import type { SwarmSpec } from "@flotilla/types";
+import type { SwarmInitRequest, SwarmSpec, SwarmUnlockRequest } from "@flotilla/types";
 import { newUnlockKey } from "../core/bootstrap.js";
 import { ALREADY_IN_SWARM, EngineError, outOfSequence } from "../core/errors.js";
 import type { SwarmEvent } from "../core/events.js";
@@ -35,7 +35,8 @@ export const systemRoutes: Route[] = [
   route(
     "POST",
     "/swarm/init",
-    async ({ host, request }) => json(200, host.init(await readJson(request))),
+    async ({ apiVersion, host, request }) =>
+      json(200, host.init((await readJson(request, "SwarmInitRequest", apiVersion)) as SwarmInitRequest)),
     false,
   ),
   route(
@@ -50,7 +51,9 @@ export const systemRoutes: Route[] = [
   route(
     "POST",
     "/swarm/join",
-    ({ host }) => {
+    async ({ host, request }) => {
+      // dockerd decodes the body first: a misfit is refused whatever the node's state.
+      await readJson(request, "SwarmJoinRequest");
       if (host.local().state !== "inactive") throw new EngineError("Unavailable", ALREADY_IN_SWARM);
       // There is no other swarm in memory to join: say so rather than hang as a join would.
       throw new EngineError(
@@ -64,7 +67,7 @@ export const systemRoutes: Route[] = [
     "POST",
     "/swarm/unlock",
     async ({ host, request }) => {
-      const body = (await readJson(request)) as { UnlockKey?: string };
+      const body = (await readJson(request, "SwarmUnlockRequest")) as SwarmUnlockRequest;
       host.unlock(body.UnlockKey ?? "");
       return empty(200);
     },

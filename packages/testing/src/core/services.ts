@@ -66,7 +66,9 @@ export function normalizeSpec(input: ServiceSpec): Spec {
     task.RestartPolicy.Condition ||= "any";
     task.RestartPolicy.MaxAttempts ??= 0;
   }
-  spec.Mode = canonicalMode(spec.Mode) ?? { Replicated: { Replicas: 1 } };
+  // A spec that sets no mode (none sent, or only one its API version is too old for) is replicated.
+  const mode = canonicalMode(spec.Mode);
+  spec.Mode = mode && Object.keys(mode).length > 0 ? mode : { Replicated: { Replicas: 1 } };
   if (spec.EndpointSpec) spec.EndpointSpec = endpointSpec(spec.EndpointSpec);
   if (spec.Mode.Replicated) spec.Mode.Replicated.Replicas ??= 1;
   if (spec.Mode.ReplicatedJob) {

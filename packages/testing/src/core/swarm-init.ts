@@ -3,9 +3,8 @@ import type { SwarmInitRequest, SwarmSpec } from "@flotilla/types";
 import { DEFAULT_POOL, DEFAULT_SUBNET_SIZE } from "./addresses.js";
 import { defaultSwarmSpec } from "./bootstrap.js";
 import { EngineError } from "./errors.js";
-import { goKind } from "./go-json.js";
 
-// POST /swarm/init's body as Docker 20.10 reads it: its fields decoded as Go decodes them, the
+// POST /swarm/init's request as Docker 20.10 takes it, once decoded (api/ reads the body): the
 // addresses resolved against the machine's interfaces, the address pool and data path port
 // checked, and the spec filled in, each in the engine's order and words (measured against a
 // 20.10 engine; see packages/testing/test/swarm-init.engine.test.ts).
@@ -54,41 +53,31 @@ const AVAILABILITIES = new Set(["active", "pause", "drain"]);
 /** The widest subnet size swarm's pool allocator takes (a /29 still has hosts). */
 const MAX_SUBNET_SIZE = 29;
 
-type Field = [name: string, goType: "string" | "uint32" | "bool" | "[]string"];
-const FIELDS: Field[] = [
-  ["ListenAddr", "string"],
-  ["AdvertiseAddr", "string"],
-  ["DataPathAddr", "string"],
-  ["DataPathPort", "uint32"],
-  ["ForceNewCluster", "bool"],
-  ["AutoLockManagers", "bool"],
-  ["Availability", "string"],
-  ["DefaultAddrPool", "[]string"],
-  ["SubnetSize", "uint32"],
-];
-
-/** Reads a request body into what the swarm is made with; throws the engine's refusal. */
-export function resolveInitRequest(body: unknown, machine: Machine): InitParameters {
-  const request = decode(body);
-  const spec = (request.Spec ?? {}) as SwarmSpec;
-  if (spec.Name && spec.Name !== "default")
+/**
+ * An init request, decoded by the API layer, resolved into what the swarm is made with; throws
+ * the engine's refusal.
+ */
+export function resolveInitRequest(request: SwarmInitRequest, machine: Machine): InitParameters {
+  const spec = request.Spec ?? {};
+  if (spec.Name && spec.Name !== "default") {
     throw new EngineError("InvalidParameter", 'swarm spec must be named "default"');
-  const listen = listenAddress(String(request.ListenAddr ?? ""), machine);
-  const advertise = advertiseAddress(String(request.AdvertiseAddr ?? ""), listen, machine);
-  dataPathAddress(String(request.DataPathAddr ?? ""), machine);
-  const pool = request.DefaultAddrPool as string[] | null | undefined;
-  const size = Number(request.SubnetSize ?? 0);
-  if (pool !== undefined && pool !== null) checkPool(pool, size);
-  const port = Number(request.DataPathPort ?? 0);
+  }
+  const listen = listenAddress(request.ListenAddr ?? "", machine);
+  const advertise = advertiseAddress(request.AdvertiseAddr ?? "", listen, machine);
+  dataPathAddress(request.DataPathAddr ?? "", machine);
+  const pool = request.DefaultAddrPool;
+  const size = request.SubnetSize ?? 0;
+  if (pool !== undefined) checkPool(pool, size);
+  const port = request.DataPathPort ?? 0;
   if (port !== 0 && (port < 1024 || port > 49151)) {
     throw new EngineError("Unknown", `Datapath port number is not in valid range (1024-49151) : ${port}`);
   }
-  const availability = String(request.Availability ?? "").toLowerCase() || "active";
+  const availability = (request.Availability ?? "").toLowerCase() || "active";
   if (!AVAILABILITIES.has(availability)) {
     throw new EngineError("Unknown", `invalid Availability: ${JSON.stringify(request.Availability)}`);
   }
   checkListens(listen, machine);
-  const absent = pool === undefined || pool === null;
+  const absent = pool === undefined;
   return {
     nodeAddr: advertise.ip,
     managerAddr: joinHostPort(advertise.ip, advertise.port),
@@ -99,40 +88,6 @@ export function resolveInitRequest(body: unknown, machine: Machine): InitParamet
     availability: availability as InitParameters["availability"],
     spec: initialSpec(spec),
   };
-}
-
-function decode(body: unknown): Record<string, unknown> {
-  if (body === null) return {};
-  if (goKind(body) !== "object") {
-    throw new EngineError(
-      "InvalidParameter",
-      `json: cannot unmarshal ${goKind(body)} into Go value of type swarm.InitRequest`,
-    );
-  }
-  const request = body as Record<string, unknown>;
-  for (const [name, goType] of FIELDS) {
-    const value = request[name];
-    if (value === null || value === undefined) continue;
-    const refuse = (what: string, type: string = goType) =>
-      new EngineError(
-        "InvalidParameter",
-        `json: cannot unmarshal ${what} into Go struct field InitRequest.${name} of type ${type}`,
-      );
-    const kind = goKind(value);
-    if (goType === "string" && kind !== "string") throw refuse(kind);
-    if (goType === "bool" && kind !== "bool") throw refuse(kind);
-    if (goType === "uint32") {
-      if (kind !== "number") throw refuse(kind);
-      const n = value as number;
-      if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw refuse(`number ${n}`);
-    }
-    if (goType === "[]string") {
-      if (kind !== "array") throw refuse(kind);
-      const bad = (value as unknown[]).find((v) => v !== null && typeof v !== "string");
-      if (bad !== undefined) throw refuse(goKind(bad), "string");
-    }
-  }
-  return request;
 }
 
 interface HostPort {

@@ -433,7 +433,8 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "string",
           "go": "string"
         },
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
       },
       "CapabilityAdd": {
         "kind": "array",
@@ -441,7 +442,8 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "string",
           "go": "string"
         },
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       },
       "CapabilityDrop": {
         "kind": "array",
@@ -449,7 +451,8 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "string",
           "go": "string"
         },
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       },
       "Ulimits": {
         "kind": "array",
@@ -457,7 +460,8 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "ref",
           "ref": "Ulimit"
         },
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       },
       "OomScoreAdj": {
         "kind": "integer",
@@ -483,7 +487,8 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Runtime": {
         "kind": "object",
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
       },
       "ConfigID": {
         "kind": "string",
@@ -544,7 +549,8 @@ export const goTypes: Record<string, GoTypeNode> = {
       "Config": {
         "kind": "string",
         "go": "string",
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
       },
       "File": {
         "kind": "string",
@@ -941,7 +947,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "kind": "integer",
         "number": "int64",
         "go": "int64",
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       }
     },
     "go": "swarm.Limit"
@@ -1331,7 +1338,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "kind": "integer",
         "number": "uint64",
         "go": "uint64",
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
       },
       "Platforms": {
         "kind": "array",
@@ -1668,11 +1676,13 @@ export const goTypes: Record<string, GoTypeNode> = {
       "ReplicatedJob": {
         "kind": "ref",
         "ref": "ReplicatedJob",
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       },
       "GlobalJob": {
         "kind": "object",
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       }
     },
     "go": "swarm.ServiceMode"
@@ -1752,7 +1762,24 @@ export const goTypes: Record<string, GoTypeNode> = {
         "kind": "integer",
         "number": "uint32",
         "go": "uint32",
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
+      },
+      "ForceNewCluster": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Spec": {
+        "kind": "ref",
+        "ref": "SwarmSpec"
+      },
+      "AutoLockManagers": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Availability": {
+        "kind": "string",
+        "go": "swarm.NodeAvailability"
       },
       "DefaultAddrPool": {
         "kind": "array",
@@ -1760,21 +1787,15 @@ export const goTypes: Record<string, GoTypeNode> = {
           "kind": "string",
           "go": "string"
         },
-        "min": "1.39"
-      },
-      "ForceNewCluster": {
-        "kind": "boolean",
-        "go": "bool"
+        "min": "1.39",
+        "droppedForOlderApi": true
       },
       "SubnetSize": {
         "kind": "integer",
         "number": "uint32",
         "go": "uint32",
-        "min": "1.39"
-      },
-      "Spec": {
-        "kind": "ref",
-        "ref": "SwarmSpec"
+        "min": "1.39",
+        "droppedForOlderApi": true
       }
     },
     "go": "swarm.InitRequest"
@@ -1805,9 +1826,13 @@ export const goTypes: Record<string, GoTypeNode> = {
       "JoinToken": {
         "kind": "string",
         "go": "string"
+      },
+      "Availability": {
+        "kind": "string",
+        "go": "swarm.NodeAvailability"
       }
     },
-    "go": "swarm.SwarmJoinRequest"
+    "go": "swarm.JoinRequest"
   },
   "SwarmSpec": {
     "kind": "object",
@@ -1859,8 +1884,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "go": "string"
       }
     },
-    "min": "1.25",
-    "go": "swarm.SwarmUnlockRequest"
+    "go": "swarm.UnlockRequest",
+    "min": "1.25"
   },
   "TaskDefaults": {
     "kind": "object",
@@ -3359,14 +3384,14 @@ export const schemaGraph: Record<string, SchemaNode> = {
       "DataPathPort": {
         "min": "1.40"
       },
+      "Spec": {
+        "ref": "SwarmSpec"
+      },
       "DefaultAddrPool": {
         "min": "1.39"
       },
       "SubnetSize": {
         "min": "1.39"
-      },
-      "Spec": {
-        "ref": "SwarmSpec"
       }
     }
   },

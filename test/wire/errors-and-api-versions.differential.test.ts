@@ -70,6 +70,17 @@ const REFUSALS: [string, string, unknown?][] = [
   ["POST", "/v1.41/swarm/join", { Availability: 5 }],
   ["POST", "/v1.41/swarm/join"],
   ["POST", "/v1.41/swarm/unlock", { UnlockKey: 5 }],
+  // dockerd reads an update's body before its version, and both before the object.
+  ["POST", "/v1.41/services/{u}-missing/update?version=abc", { Name: 5 }],
+  ["POST", "/v1.41/services/{u}-missing/update?version=abc", { Name: "x" }],
+  [
+    "POST",
+    "/v1.41/services/{u}-missing/update?version=1",
+    { TaskTemplate: { ContainerSpec: { Image: "x" } } },
+  ],
+  ["POST", "/v1.41/secrets/{u}-missing/update?version=abc", { Name: 5 }],
+  ["POST", "/v1.41/configs/{u}-missing/update?version=abc", { Labels: [] }],
+  ["POST", "/v1.41/nodes/{u}-missing/update?version=abc", { Labels: 5 }],
   ["POST", "/v1.36/secrets/create", { Name: "{u}-t", Data: "eA==", Templating: { Name: "golang" } }],
   ["POST", "/v1.36/configs/create", { Name: "{u}-t", Data: "eA==", Templating: { Name: "golang" } }],
 ];

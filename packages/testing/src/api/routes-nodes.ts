@@ -41,8 +41,9 @@ export const nodeRoutes: Route[] = [
   ),
   route("GET", "/nodes/{id}", ({ cluster, params }) => json(200, cluster.store.node(params.id!))),
   route("POST", "/nodes/{id}/update", async ({ cluster, params, query, request }) => {
-    const version = parseVersion("node", query.get("version"));
-    updateNode(cluster, params.id!, version, (await readJson(request, "NodeSpec")) as NodeSpec);
+    // dockerd decodes the body before it reads the version.
+    const spec = (await readJson(request, "NodeSpec")) as NodeSpec;
+    updateNode(cluster, params.id!, parseVersion("node", query.get("version")), spec);
     return empty(200);
   }),
   route(

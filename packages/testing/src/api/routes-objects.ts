@@ -67,14 +67,9 @@ export const objectRoutes: Route[] = [
     json(200, hideData(cluster.store.secret(params.id!))),
   ),
   route("POST", "/secrets/{id}/update", async ({ cluster, params, query, request }) => {
-    const version = parseVersion("secret", query.get("version"));
-    updateObject(
-      cluster,
-      "secret",
-      params.id!,
-      version,
-      (await readJson(request, "SecretSpec")) as SecretSpec,
-    );
+    // dockerd decodes the body before it reads the version.
+    const spec = (await readJson(request, "SecretSpec")) as SecretSpec;
+    updateObject(cluster, "secret", params.id!, parseVersion("secret", query.get("version")), spec);
     return empty(200);
   }),
   route("DELETE", "/secrets/{id}", ({ cluster, params }) => {
@@ -108,14 +103,9 @@ export const objectRoutes: Route[] = [
   }),
   route("GET", "/configs/{id}", ({ cluster, params }) => json(200, cluster.store.config(params.id!))),
   route("POST", "/configs/{id}/update", async ({ cluster, params, query, request }) => {
-    const version = parseVersion("config", query.get("version"));
-    updateObject(
-      cluster,
-      "config",
-      params.id!,
-      version,
-      (await readJson(request, "ConfigSpec")) as ConfigSpec,
-    );
+    // dockerd decodes the body before it reads the version.
+    const spec = (await readJson(request, "ConfigSpec")) as ConfigSpec;
+    updateObject(cluster, "config", params.id!, parseVersion("config", query.get("version")), spec);
     return empty(200);
   }),
   route("DELETE", "/configs/{id}", ({ cluster, params }) => {

@@ -41,8 +41,9 @@ export const serviceRoutes: Route[] = [
     return json(200, { ...service, Spec: withDefaults(service.Spec) });
   }),
   route("POST", "/services/{id}/update", async ({ apiVersion, cluster, params, query, request }) => {
-    const version = parseVersion("service", query.get("version"));
+    // dockerd decodes the body before it reads the version.
     const body = await readJson(request, "ServiceSpec", apiVersion);
+    const version = parseVersion("service", query.get("version"));
     updateService(cluster, params.id!, version, body, {
       rollback: query.get("rollback") === "previous",
       unreadBytes: unreadBytes(request),

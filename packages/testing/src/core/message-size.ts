@@ -83,7 +83,7 @@ export function encodedSize(schema: string, spec: object): number {
 }
 
 /**
- * gRPC refuses the request before swarmkit reads it (dockerd passes the status on as a 500).
+ * gRPC refuses the request before swarmkit reads it (ResourceExhausted, of no errdefs kind).
  * `unreadBytes` of a string were not held: they add to the size one for one while every length
  * around them keeps its varint width, as when the held part of the string is past 2 MiB already
  * (the one huge value of an oversized spec) and the whole under 256 MiB.

@@ -1,6 +1,7 @@
 import { MemoryTransport, type MemoryTransportOptions } from "@flotilla/transport";
 import type { Clock, Node, Service, SwarmInitRequest, SwarmSpec, Task, TaskState } from "@flotilla/types";
 import type { ApiHost } from "./api/context.js";
+import { decodeValue } from "./api/decode.js";
 import { createHandler, type FetchHandler, type HandlerHooks } from "./api/handler.js";
 import { CallHistory, type RecordedCall } from "./control/call-history.js";
 import { type Fault, FaultTable } from "./control/faults.js";
@@ -107,7 +108,14 @@ export class FakeSwarm implements AsyncDisposable {
     });
     this.#nodeOptions = nodeList(options);
     this.#local = { state: "inactive", role: "manager" };
-    if (options.inSwarm !== false) this.#init({ ...cliInitRequest(), ...options.init, Spec: options.swarm });
+    if (options.inSwarm !== false) {
+      const request = decodeValue("SwarmInitRequest", {
+        ...cliInitRequest(),
+        ...options.init,
+        Spec: options.swarm,
+      });
+      this.#init(request as SwarmInitRequest);
+    }
     this.#hooks = {
       before: (method, path, request) => this.#faults.apply(method, path, request.signal),
       after: (method, path, request, response) =>
@@ -142,14 +150,14 @@ export class FakeSwarm implements AsyncDisposable {
    * POST /swarm/init answers. Throws the engine's refusal; a spec swarmkit refuses once the swarm
    * exists leaves it made with the default spec, and is refused after, as by the engine.
    */
-  #init(request: unknown): string {
+  #init(request: SwarmInitRequest): string {
     const init = resolveInitRequest(request, machineWith(machineAddress(0)));
     let refused: EngineError | undefined;
     try {
       validateSwarmSpec(init.spec);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
-      refused = new EngineError(500, `error updating cluster settings: ${error.message}`);
+      refused = new EngineError("Unknown", `error updating cluster settings: ${error.message}`);
       init.spec = defaultSwarmSpec();
     }
     initSwarm(this.cluster, init);
@@ -177,14 +185,15 @@ export class FakeSwarm implements AsyncDisposable {
     return {
       local: () => this.#local,
       init: (request) => {
-        if (this.#local.state === "active") throw new EngineError(503, ALREADY_IN_SWARM);
+        if (this.#local.state === "active") throw new EngineError("Unavailable", ALREADY_IN_SWARM);
         return this.#init(request);
       },
       leave: (force) => {
-        if (this.#local.state !== "active") throw new EngineError(503, "This node is not part of a swarm");
+        if (this.#local.state !== "active")
+          throw new EngineError("Unavailable", "This node is not part of a swarm");
         if (!force && this.#local.role === "manager") {
           throw new EngineError(
-            503,
+            "Unavailable",
             "You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.",
           );
         }
@@ -192,9 +201,9 @@ export class FakeSwarm implements AsyncDisposable {
         eraseSwarm(this.cluster);
       },
       unlock: (key) => {
-        if (this.#local.state !== "locked") throw new EngineError(409, "swarm is not locked");
+        if (this.#local.state !== "locked") throw new EngineError("Conflict", "swarm is not locked");
         if (key !== this.cluster.store.data.unlockKey) {
-          throw new EngineError(400, "swarm could not be unlocked: invalid key provided");
+          throw new EngineError("InvalidParameter", "swarm could not be unlocked: invalid key provided");
         }
         this.#local = { ...this.#local, state: "active" };
       },

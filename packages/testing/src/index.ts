@@ -5,7 +5,7 @@ export type { Fault } from "./control/faults.js";
 export type { SwarmSnapshot } from "./control/snapshot.js";
 export type { NodeOptions } from "./core/bootstrap.js";
 export { type Duration, toMillis } from "./core/duration.js";
-export { EngineError, FakeSwarmError } from "./core/errors.js";
+export { EngineError, type ErrorKind, FakeSwarmError } from "./core/errors.js";
 export type { SwarmEvent } from "./core/events.js";
 export type { ImageBehaviour, LogLine } from "./core/images.js";
 export { createFakeSwarm, FakeSwarm, type FakeSwarmOptions } from "./fake-swarm.js";

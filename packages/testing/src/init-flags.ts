@@ -1,4 +1,5 @@
 import type { SwarmInitRequest } from "@flotilla/types";
+import { decodeValue } from "./api/decode.js";
 import { machineAddress } from "./core/bootstrap.js";
 import { EngineError, FakeSwarmError } from "./core/errors.js";
 import { cliInitRequest, machineWith, resolveInitRequest } from "./core/swarm-init.js";
@@ -39,7 +40,7 @@ export function swarmInitRequest(
       alone.DefaultAddrPool = values["default-addr-pool"];
     }
     try {
-      resolveInitRequest(alone, machine);
+      resolveInitRequest(decodeValue("SwarmInitRequest", alone) as SwarmInitRequest, machine);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       throw new FakeSwarmError("ERR_FAKE_USAGE", `--${flag}: ${error.message}`);

@@ -85,6 +85,7 @@ function describeGo(node) {
   if (node["x-go-omitempty"]) out.omitempty = true;
   if (node["x-go-pointer"]) out.pointer = true;
   Object.assign(out, versionsOf(node));
+  if (node["x-dropped-for-older-api"]) out.droppedForOlderApi = true;
   return out;
 }
 function describeGoFields(properties) {

@@ -36,6 +36,8 @@ export interface GoTypeNode {
   pointer?: boolean;
   min?: string;
   removed?: string;
+  /** dockerd clears the field from a request of an API version older than `min`. */
+  droppedForOlderApi?: boolean;
 }
 
 export interface UnsupportedField {

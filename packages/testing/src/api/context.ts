@@ -1,3 +1,4 @@
+import type { SwarmInitRequest } from "@flotilla/types";
 import type { Cluster } from "../core/cluster.js";
 import { EngineError } from "../core/errors.js";
 
@@ -7,7 +8,8 @@ import { EngineError } from "../core/errors.js";
 export interface ApiHost {
   /** Whether the node answering is in a swarm, and as what. */
   local(): { state: "active" | "inactive" | "locked"; role: "manager" | "worker" };
-  init(spec: unknown): string;
+  /** Makes the swarm from a decoded init request; answers the first node's ID. */
+  init(request: SwarmInitRequest): string;
   leave(force: boolean): void;
   /** Unlocks a locked manager with its unlock key. */
   unlock(key: string): void;
@@ -20,6 +22,8 @@ export interface RouteContext {
   url: URL;
   query: URLSearchParams;
   params: Record<string, string>;
+  /** The request's API version: its path's, or the engine's own for a bare path, as dockerd sets it. */
+  apiVersion: string;
   cluster: Cluster;
   host: ApiHost;
 }
@@ -57,7 +61,7 @@ export function queryError(raw: string): string | undefined {
 export function form(handler: RouteHandler): RouteHandler {
   return (ctx) => {
     const error = queryError(ctx.url.search.slice(1));
-    if (error) throw new EngineError(400, error);
+    if (error) throw new EngineError("InvalidParameter", error);
     return handler(ctx);
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EngineError } from "../core/errors.js";
 import { parseGoJson } from "../core/go-json.js";
 import { decodeBody } from "./decode.js";
+import { httpStatus } from "./errdefs.js";
 
 // Bodies read into dockerd's Go types by spec/'s annotations. The messages of the bad-input
 // table were recorded from Docker 20.10; these cover every number kind spec/ names.
@@ -12,7 +13,7 @@ function decode(schema: string, text: string): unknown {
   try {
     return decodeBody(schema, parsed.value, parsed.literals);
   } catch (error) {
-    if (error instanceof EngineError) return { status: error.status, message: error.message };
+    if (error instanceof EngineError) return { status: httpStatus(error), message: error.message };
     throw error;
   }
 }
@@ -127,5 +128,74 @@ describe("decodeBody", () => {
     ['{"Name": "c", "Data": [256]}', misfit("number 256", "ConfigSpec.Data", "uint8")],
   ])("reads a []byte field %s as Go does", (text, want) => {
     expect(decode("ConfigSpec", text)).toEqual(want);
+  });
+});
+
+// Docker 20.10's adjustForAPIVersion and init handler, measured with /v1.29 and /v1.40 paths
+// (test/wire/errors-and-api-versions.differential.test.ts compares the fake with the engine).
+/** A body parsed as dockerd's decoder parses it (the text is well-formed). */
+function parsed(text: string) {
+  const result = parseGoJson(text, "decoder");
+  if (!("value" in result)) throw new Error(result.error);
+  return result;
+}
+
+describe("decodeBody for an older API version", () => {
+  const service = JSON.stringify({
+    TaskTemplate: {
+      ContainerSpec: { Image: "x", Init: true, Sysctls: { a: "1" }, CapabilityAdd: ["CAP_A"] },
+      Placement: { MaxReplicas: 2 },
+      Resources: { Limits: { Pids: 5 } },
+    },
+    Mode: { ReplicatedJob: { MaxConcurrent: 1 } },
+  });
+  const at = (version: string | undefined) => {
+    const read = parsed(service);
+    return decodeBody("ServiceSpec", read.value, read.literals, version);
+  };
+
+  it("clears the fields dockerd clears, and keeps the newer ones it does not adjust", () => {
+    expect(at("1.29")).toEqual({
+      TaskTemplate: { ContainerSpec: { Image: "x", Init: true }, Placement: {}, Resources: { Limits: {} } },
+      Mode: {},
+    });
+    expect(at("1.40")).toEqual({
+      TaskTemplate: {
+        ContainerSpec: { Image: "x", Init: true, Sysctls: { a: "1" } },
+        Placement: { MaxReplicas: 2 },
+        Resources: { Limits: {} },
+      },
+      Mode: {},
+    });
+  });
+
+  it("keeps everything at the engine's version, or with no version given", () => {
+    expect(at("1.41")).toEqual(JSON.parse(service));
+    expect(at(undefined)).toEqual(JSON.parse(service));
+  });
+
+  it("still refuses a cleared field of the wrong type, as Go decodes the whole body first", () => {
+    const read = parsed('{"DefaultAddrPool": "10.0.0.0/8"}');
+    expect(() => decodeBody("SwarmInitRequest", read.value, read.literals, "1.38")).toThrow(
+      "json: cannot unmarshal string into Go struct field InitRequest.DefaultAddrPool of type []string",
+    );
+  });
+
+  it("clears an init request's pool, subnet size and data path port as the init handler does", () => {
+    const body = {
+      ListenAddr: "0.0.0.0:2377",
+      DataPathPort: 5000,
+      DefaultAddrPool: ["10.9.0.0/16"],
+      SubnetSize: 26,
+    };
+    const read = parsed(JSON.stringify(body));
+    expect(decodeBody("SwarmInitRequest", read.value, read.literals, "1.38")).toEqual({
+      ListenAddr: "0.0.0.0:2377",
+    });
+    expect(decodeBody("SwarmInitRequest", read.value, read.literals, "1.39")).toEqual({
+      ListenAddr: "0.0.0.0:2377",
+      DefaultAddrPool: ["10.9.0.0/16"],
+      SubnetSize: 26,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { type GoTypeNode, goTypes } from "@flotilla/types";
+import { compareApiVersions, type GoTypeNode, goTypes } from "@flotilla/types";
 import { EngineError } from "../core/errors.js";
 import { goKind, type NumberLiterals, setKey } from "../core/go-json.js";
 
@@ -6,7 +6,9 @@ import { goKind, type NumberLiterals, setKey } from "../core/go-json.js";
 // annotations (generated into `goTypes`): each field's JSON kind is checked in document order
 // and the first misfit gets Go's message; numbers are read from their text into the field's Go
 // kind (range, sign, no fraction or exponent for integers); null leaves a field unset; fields
-// the Go struct lacks are dropped, at every depth.
+// the Go struct lacks are dropped, at every depth. Then, as dockerd's handlers do for a request of
+// an older API version, the fields spec/ marks `x-dropped-for-older-api` that are newer than it
+// are cleared (after their type is checked: Go decodes the whole body first).
 
 const INTEGER_BITS: Record<string, { signed: boolean; bits: number }> = {
   int: { signed: true, bits: 64 },
@@ -45,13 +47,30 @@ interface Place {
 }
 
 class Decoder {
-  constructor(private readonly literals: NumberLiterals) {}
+  constructor(
+    private readonly literals: NumberLiterals,
+    private readonly version: string | undefined,
+  ) {}
+
+  /** Whether dockerd clears `field` from a request of this API version. */
+  private cleared(field: GoTypeNode): boolean {
+    return (
+      field.droppedForOlderApi === true &&
+      this.version !== undefined &&
+      field.min !== undefined &&
+      compareApiVersions(this.version, field.min) < 0
+    );
+  }
 
   private misfit(what: string, node: GoTypeNode, place: Place | undefined): never {
     const type = goTypeName(node);
-    if (!place) throw new EngineError(400, `json: cannot unmarshal ${what} into Go value of type ${type}`);
+    if (!place)
+      throw new EngineError(
+        "InvalidParameter",
+        `json: cannot unmarshal ${what} into Go value of type ${type}`,
+      );
     throw new EngineError(
-      400,
+      "InvalidParameter",
       `json: cannot unmarshal ${what} into Go struct field ${place.struct}.${place.path.join(".")} of type ${type}`,
     );
   }
@@ -128,7 +147,7 @@ class Decoder {
         value,
         key,
       );
-      if (read !== undefined) out[name] = read;
+      if (read !== undefined && !this.cleared(fields[name]!)) out[name] = read;
     }
     return out;
   }
@@ -172,10 +191,24 @@ function goTypeName(node: GoTypeNode): string {
 
 /**
  * A parsed body read into the Go type of spec/ schema `schema` as dockerd reads it, or the 400
- * dockerd answers for a misfit. What it returns holds only what the Go struct holds.
+ * dockerd answers for a misfit. What it returns holds only what the Go struct holds, and what a
+ * request of API `version` keeps.
  */
-export function decodeBody(schema: string, value: unknown, literals: NumberLiterals): unknown {
-  const decoded = new Decoder(literals).read({ kind: "ref", ref: schema }, value, undefined);
+export function decodeBody(
+  schema: string,
+  value: unknown,
+  literals: NumberLiterals,
+  version?: string,
+): unknown {
+  const decoded = new Decoder(literals, version).read({ kind: "ref", ref: schema }, value, undefined);
   // null into a struct leaves it zero: the empty spec.
   return decoded ?? {};
+}
+
+/**
+ * A value a program built (options, flags) read into spec/ schema `schema` as decodeBody reads a
+ * body: as it would be sent, so fields left undefined are absent.
+ */
+export function decodeValue(schema: string, value: unknown): unknown {
+  return decodeBody(schema, JSON.parse(JSON.stringify(value ?? null)), new WeakMap());
 }

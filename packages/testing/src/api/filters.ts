@@ -1,4 +1,4 @@
-import { EngineError } from "../core/errors.js";
+import { EngineError, type ErrorKind } from "../core/errors.js";
 import { goKind, scanJson } from "../core/go-json.js";
 
 // The `filters` query parameter as dockerd reads it (moby's filters.FromJSON): first as
@@ -8,19 +8,19 @@ import { goKind, scanJson } from "../core/go-json.js";
 export type Filters = Map<string, string[]>;
 
 /**
- * How a route reports filters it cannot read: most answer the bare JSON error as a 500; the
- * services list calls it a bad parameter (400), the volumes list adds its own words.
+ * How a route reports filters it cannot read: most pass on the bare JSON error, an error of no
+ * kind (a 500); the services list calls it a bad parameter (400), the volumes list adds its own words.
  */
 export interface FilterErrors {
-  status?: number;
+  kind?: ErrorKind;
   prefix?: string;
 }
 
-export function parseFilters(raw: string | null, { status = 500, prefix = "" }: FilterErrors = {}): Filters {
+export function parseFilters(raw: string | null, { kind = "Unknown", prefix = "" }: FilterErrors = {}): Filters {
   const filters: Filters = new Map();
   if (!raw) return filters;
   const scanned = scanJson(raw, "unmarshal");
-  if ("error" in scanned) throw new EngineError(400, scanned.error);
+  if ("error" in scanned) throw new EngineError("InvalidParameter", scanned.error);
   const parsed: unknown = JSON.parse(raw);
   if (parsed === null) return filters;
   const error = mapFormError(parsed);
@@ -29,7 +29,7 @@ export function parseFilters(raw: string | null, { status = 500, prefix = "" }: 
       if (value !== null) filters.set(key, Object.keys(value as object));
     return filters;
   }
-  if (!isLegacyForm(parsed)) throw new EngineError(status, `${prefix}json: cannot unmarshal ${error}`);
+  if (!isLegacyForm(parsed)) throw new EngineError(kind, `${prefix}json: cannot unmarshal ${error}`);
   for (const [key, value] of Object.entries(parsed as Record<string, unknown>))
     if (value !== null)
       filters.set(
@@ -63,7 +63,7 @@ function isLegacyForm(parsed: unknown): boolean {
 
 export function checkKeys(filters: Filters, allowed: readonly string[]): void {
   for (const key of filters.keys()) {
-    if (!allowed.includes(key)) throw new EngineError(400, `Invalid filter '${key}'`);
+    if (!allowed.includes(key)) throw new EngineError("InvalidParameter", `Invalid filter '${key}'`);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Cluster } from "../core/cluster.js";
 import { EngineError, NOT_IN_SWARM, WORKER_NODE } from "../core/errors.js";
 import type { ApiHost, Route } from "./context.js";
-import { errorResponse, json, MAX_API_VERSION, MIN_API_VERSION } from "./http.js";
+import { API_VERSION, errorResponse, json, MAX_API_VERSION, MIN_API_VERSION } from "./http.js";
 import { containerRoutes } from "./routes-containers.js";
 import { engineRoutes } from "./routes-engine.js";
 import { localRoutes } from "./routes-local.js";
@@ -48,9 +48,11 @@ export function createHandler(cluster: Cluster, host: ApiHost, hooks: HandlerHoo
     if (/%(?![0-9a-fA-F]{2})/.test(url.pathname)) return badRequestLine();
     // Routes match the unescaped path, as gorilla/mux does in dockerd (`a%2Fb` is two segments).
     let path = unescapePath(url.pathname);
+    let apiVersion = API_VERSION;
     const versioned = VERSIONED.exec(path);
     if (versioned) {
       const version = versioned[1]!;
+      apiVersion = version;
       if (compare(version, MAX_API_VERSION) > 0) {
         return json(400, {
           message: `client version ${version} is too new. Maximum supported API version is ${MAX_API_VERSION}`,
@@ -65,7 +67,7 @@ export function createHandler(cluster: Cluster, host: ApiHost, hooks: HandlerHoo
     }
     const method = request.method.toUpperCase();
     const injected = await hooks.before?.(method, path, request);
-    const response = injected ?? (await dispatch(cluster, host, request, url, method, path));
+    const response = injected ?? (await dispatch(cluster, host, request, url, method, path, apiVersion));
     hooks.after?.(method, path, request, response);
     return response;
   };
@@ -78,6 +80,7 @@ async function dispatch(
   url: URL,
   method: string,
   path: string,
+  apiVersion: string,
 ) {
   for (const r of ROUTES) {
     if (r.method !== method) continue;
@@ -86,11 +89,19 @@ async function dispatch(
     try {
       if (r.swarm) {
         const local = host.local();
-        if (local.state !== "active") throw new EngineError(503, NOT_IN_SWARM);
-        if (local.role !== "manager") throw new EngineError(503, WORKER_NODE);
+        if (local.state !== "active") throw new EngineError("Unavailable", NOT_IN_SWARM);
+        if (local.role !== "manager") throw new EngineError("Unavailable", WORKER_NODE);
       }
       const params = Object.fromEntries(r.names.map((name, i) => [name, match[i + 1]!]));
-      const response = await r.handler({ request, url, query: url.searchParams, params, cluster, host });
+      const response = await r.handler({
+        request,
+        url,
+        query: url.searchParams,
+        params,
+        apiVersion,
+        cluster,
+        host,
+      });
       // Whatever the call changed, the orchestrators see before the next call does.
       if (method !== "GET" && method !== "HEAD") cluster.reconcile();
       return response;

@@ -5,6 +5,7 @@ import { parseGoJson } from "../core/go-json.js";
 import { requestTooLarge } from "../core/message-size.js";
 import { decodeBody } from "./decode.js";
 import { encodeAnswer } from "./encode.js";
+import { httpStatus } from "./errdefs.js";
 
 // Response helpers shaped as dockerd answers: JSON bodies, its headers, `{"message"}` errors.
 
@@ -43,7 +44,7 @@ export function empty(status = 200): Response {
 }
 
 export function errorResponse(error: EngineError): Response {
-  return json(error.status, { message: error.message });
+  return json(httpStatus(error), { message: error.message });
 }
 
 /**
@@ -93,14 +94,16 @@ async function readBounded(
 /**
  * Reads a JSON body as dockerd's json.Decoder does: the first value only (anything after it is
  * ignored), with Go's messages for the usual mistakes. Given the spec/ schema it is decoded into,
- * the value is read as Go reads it into that type (see decode.ts).
+ * the value is read as Go reads it into that type (see decode.ts), for a request of API `version`.
  */
-export async function readJson(request: Request, schema?: string): Promise<unknown> {
+export async function readJson(request: Request, schema?: string, version?: string): Promise<unknown> {
   const { text, held, total } = await readBounded(request, BODY_LIMIT);
-  if (text.trim() === "") throw new EngineError(400, "got EOF while reading request body");
+  if (text.trim() === "") throw new EngineError("InvalidParameter", "got EOF while reading request body");
   const parsed = parseGoJson(text, "decoder");
-  if (!("error" in parsed)) return schema ? decodeBody(schema, parsed.value, parsed.literals) : parsed.value;
-  if (total <= held || parsed.error !== "unexpected EOF") throw new EngineError(400, parsed.error);
+  if (!("error" in parsed))
+    return schema ? decodeBody(schema, parsed.value, parsed.literals, version) : parsed.value;
+  if (total <= held || parsed.error !== "unexpected EOF")
+    throw new EngineError("InvalidParameter", parsed.error);
   // Cut short by the limit, not by the client. Cut inside a string (one huge value, as an
   // oversized spec has), the body is read as if the string ran on over the bytes not held and
   // then closed: its size is then known without holding it.
@@ -109,7 +112,7 @@ export async function readJson(request: Request, schema?: string): Promise<unkno
     : undefined;
   if (!schema || !closed || "error" in closed) throw requestTooLarge(total);
   unread.set(request, total - held - parsed.completion!.length);
-  return decodeBody(schema, closed.value, closed.literals);
+  return decodeBody(schema, closed.value, closed.literals, version);
 }
 
 const unread = new WeakMap<Request, number>();

@@ -92,11 +92,11 @@ export function findLocal(networks: LocalNetwork[], ref: string): LocalNetwork |
 
 export function refuseRemoval(network: LocalNetwork): never {
   if (BUILTIN.has(network.Name)) {
-    throw new EngineError(403, `${network.Name} is a pre-defined network and cannot be removed`);
+    throw new EngineError("Forbidden", `${network.Name} is a pre-defined network and cannot be removed`);
   }
   // docker_gwbridge holds the node's ingress sandbox.
   throw new EngineError(
-    403,
+    "Forbidden",
     `error while removing network: network ${network.Name} id ${network.Id} has active endpoints`,
   );
 }

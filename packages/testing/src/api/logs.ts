@@ -49,12 +49,13 @@ export function frame(stream: 1 | 2, payload: Uint8Array): Uint8Array {
 /** dockerd checks the streams before it looks the service or task up, and answers 500. */
 export function checkStreams(query: URLSearchParams): void {
   if (!boolParam(query.get("stdout")) && !boolParam(query.get("stderr"))) {
-    throw new EngineError(500, "Bad parameters: you must choose at least one stream");
+    throw new EngineError("Unknown", "Bad parameters: you must choose at least one stream");
   }
   const tail = query.get("tail");
   if (tail !== null && tail !== "" && tail !== "all") {
-    if (!/^-?\d+$/.test(tail)) throw new EngineError(500, 'tail value must be a positive integer or "all"');
-    if (Number(tail) < 0) throw new EngineError(500, "negative tail values not supported");
+    if (!/^-?\d+$/.test(tail))
+      throw new EngineError("Unknown", 'tail value must be a positive integer or "all"');
+    if (Number(tail) < 0) throw new EngineError("Unknown", "negative tail values not supported");
   }
 }
 

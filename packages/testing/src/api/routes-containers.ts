@@ -68,7 +68,7 @@ export const containerRoutes: Route[] = [
         const id = t.Status.ContainerStatus?.ContainerID;
         return id && (id.startsWith(ref) || containerName(cluster, t) === ref);
       });
-      if (!task) throw new EngineError(404, `No such container: ${params.id}`);
+      if (!task) throw new EngineError("NotFound", `No such container: ${params.id}`);
       return json(200, inspectOf(cluster, task));
     },
     false,

@@ -18,7 +18,7 @@ export const engineRoutes: Route[] = [
         url.pathname.replace(/^(\/v[\d.]+)?\/distribution\//, "").replace(/\/json$/, ""),
       );
       const host = registryHost(name);
-      throw new EngineError(500, `Get "https://${host}/v2/": dial tcp: lookup ${host}: no such host`);
+      throw new EngineError("Unknown", `Get "https://${host}/v2/": dial tcp: lookup ${host}: no such host`);
     },
     false,
   ),
@@ -27,7 +27,7 @@ export const engineRoutes: Route[] = [
       "GET",
       `/containers/{id}/${what}`,
       ({ params }) => {
-        throw new EngineError(404, `No such container: ${params.id}`);
+        throw new EngineError("NotFound", `No such container: ${params.id}`);
       },
       false,
     ),
@@ -40,8 +40,8 @@ export const engineRoutes: Route[] = [
       const schema = what === "connect" ? "NetworkConnectRequest" : "NetworkDisconnectRequest";
       const body = ((await readJson(request, schema)) ?? {}) as { Container?: string };
       // The container is looked up first, and the fake has none.
-      if (!body.Container) throw new EngineError(400, 'invalid name or ID supplied: ""');
-      throw new EngineError(404, `No such container: ${body.Container}`);
+      if (!body.Container) throw new EngineError("InvalidParameter", 'invalid name or ID supplied: ""');
+      throw new EngineError("NotFound", `No such container: ${body.Container}`);
     }),
   ),
 ];

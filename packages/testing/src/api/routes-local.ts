@@ -89,7 +89,7 @@ export const localRoutes: Route[] = [
     "/volumes",
     ({ cluster, query }) => {
       const names = parseFilters(query.get("filters"), {
-        status: 400,
+        kind: "InvalidParameter",
         prefix: "error reading volume filters: ",
       }).get("name");
       const out = volumes(cluster).filter((v) => !names || names.some((n) => v.Name.includes(n)));
@@ -102,7 +102,7 @@ export const localRoutes: Route[] = [
     "/volumes/{name}",
     ({ cluster, params }) => {
       const volume = volumes(cluster).find((v) => v.Name === params.name);
-      if (!volume) throw new EngineError(404, `get ${params.name}: no such volume`);
+      if (!volume) throw new EngineError("NotFound", `get ${params.name}: no such volume`);
       return json(200, volume);
     },
     false,
@@ -116,7 +116,7 @@ export const localRoutes: Route[] = [
       const ref = unescapePath(url.pathname.replace(/^(\/v[\d.]+)?\/images\//, "").replace(/\/json$/, ""));
       const tagged = /:[^/]+$/.test(ref) || ref.startsWith("sha256:") ? ref : `${ref}:latest`;
       const image = localImages(cluster).find((i) => i.RepoTags.includes(tagged) || i.Id.startsWith(ref));
-      if (!image) throw new EngineError(404, `no such image: ${ref}: No such image: ${tagged}`);
+      if (!image) throw new EngineError("NotFound", `no such image: ${ref}: No such image: ${tagged}`);
       return json(200, {
         Id: image.Id,
         RepoTags: image.RepoTags,

@@ -9,7 +9,7 @@ import { answer, boolParam, empty, readJson } from "./http.js";
 function enumFilter(values: string[] | undefined, known: string[], what: string): string[] | undefined {
   return values?.map((value) => {
     const lower = value.toLowerCase();
-    if (!known.includes(lower)) throw new EngineError(500, `Invalid ${what} filter: '${value}'`);
+    if (!known.includes(lower)) throw new EngineError("Unknown", `Invalid ${what} filter: '${value}'`);
     return lower;
   });
 }
@@ -43,8 +43,9 @@ export const nodeRoutes: Route[] = [
     answer("GET /nodes/{id}", cluster.store.node(params.id!)),
   ),
   route("POST", "/nodes/{id}/update", async ({ cluster, params, query, request }) => {
-    const version = parseVersion("node", query.get("version"));
-    updateNode(cluster, params.id!, version, (await readJson(request, "NodeSpec")) as NodeSpec);
+    // dockerd decodes the body before it reads the version.
+    const spec = (await readJson(request, "NodeSpec")) as NodeSpec;
+    updateNode(cluster, params.id!, parseVersion("node", query.get("version")), spec);
     return empty(200);
   }),
   route(

@@ -1,4 +1,11 @@
-import type { ConfigSpec, NetworkCreateRequest, SecretSpec } from "@flotilla/types";
+import {
+  type ConfigSpec,
+  compareApiVersions,
+  goTypes,
+  type NetworkCreateRequest,
+  type SecretSpec,
+} from "@flotilla/types";
+import { EngineError } from "../core/errors.js";
 import type { StoredNetwork, StoredSecret } from "../core/model.js";
 import {
   createConfig,
@@ -16,6 +23,17 @@ import { BUILTIN, findLocal, type LocalNetwork, localNetworks, refuseRemoval } f
 import { swarmNetworkView } from "./network-view.js";
 
 // Secrets, configs and networks. Secret data goes in and never comes back out.
+
+/** dockerd refuses, rather than drops, templating asked for in an API version before it. */
+function refuseTemplating(kind: "secret" | "config", spec: SecretSpec | ConfigSpec, apiVersion: string) {
+  const since = goTypes[kind === "secret" ? "SecretSpec" : "ConfigSpec"]?.fields?.Templating?.min;
+  if (spec.Templating !== undefined && since && compareApiVersions(apiVersion, since) < 0) {
+    throw new EngineError(
+      "InvalidParameter",
+      `${kind} templating is not supported on the specified API version: ${apiVersion}`,
+    );
+  }
+}
 
 const hideData = (secret: StoredSecret) => {
   const { Data: _data, ...spec } = secret.Spec;
@@ -39,8 +57,9 @@ export const objectRoutes: Route[] = [
       return answer("GET /secrets", inIdOrder(out, (s) => s.ID).map(hideData));
     }),
   ),
-  route("POST", "/secrets/create", async ({ cluster, request }) => {
+  route("POST", "/secrets/create", async ({ apiVersion, cluster, request }) => {
     const body = await readJson(request, "SecretSpec");
+    refuseTemplating("secret", body as SecretSpec, apiVersion);
     checkObjectData(body);
     return answer("POST /secrets/create", { ID: createSecret(cluster, body as SecretSpec).ID }, 201);
   }),
@@ -48,14 +67,9 @@ export const objectRoutes: Route[] = [
     answer("GET /secrets/{id}", hideData(cluster.store.secret(params.id!))),
   ),
   route("POST", "/secrets/{id}/update", async ({ cluster, params, query, request }) => {
-    const version = parseVersion("secret", query.get("version"));
-    updateObject(
-      cluster,
-      "secret",
-      params.id!,
-      version,
-      (await readJson(request, "SecretSpec")) as SecretSpec,
-    );
+    // dockerd decodes the body before it reads the version.
+    const spec = (await readJson(request, "SecretSpec")) as SecretSpec;
+    updateObject(cluster, "secret", params.id!, parseVersion("secret", query.get("version")), spec);
     return empty(200);
   }),
   route("DELETE", "/secrets/{id}", ({ cluster, params }) => {
@@ -81,8 +95,9 @@ export const objectRoutes: Route[] = [
       );
     }),
   ),
-  route("POST", "/configs/create", async ({ cluster, request }) => {
+  route("POST", "/configs/create", async ({ apiVersion, cluster, request }) => {
     const body = await readJson(request, "ConfigSpec");
+    refuseTemplating("config", body as ConfigSpec, apiVersion);
     checkObjectData(body);
     return answer("POST /configs/create", { ID: createConfig(cluster, body as ConfigSpec).ID }, 201);
   }),
@@ -90,14 +105,9 @@ export const objectRoutes: Route[] = [
     answer("GET /configs/{id}", cluster.store.config(params.id!)),
   ),
   route("POST", "/configs/{id}/update", async ({ cluster, params, query, request }) => {
-    const version = parseVersion("config", query.get("version"));
-    updateObject(
-      cluster,
-      "config",
-      params.id!,
-      version,
-      (await readJson(request, "ConfigSpec")) as ConfigSpec,
-    );
+    // dockerd decodes the body before it reads the version.
+    const spec = (await readJson(request, "ConfigSpec")) as ConfigSpec;
+    updateObject(cluster, "config", params.id!, parseVersion("config", query.get("version")), spec);
     return empty(200);
   }),
   route("DELETE", "/configs/{id}", ({ cluster, params }) => {

@@ -14,7 +14,7 @@ export const serviceRoutes: Route[] = [
     "GET",
     "/services",
     form(({ cluster, query }) => {
-      const filters = parseFilters(query.get("filters"), { status: 400 });
+      const filters = parseFilters(query.get("filters"), { kind: "InvalidParameter" });
       checkKeys(filters, ["id", "label", "mode", "name"]);
       const withStatus = boolParam(query.get("status"));
       const out = [];
@@ -31,8 +31,8 @@ export const serviceRoutes: Route[] = [
       );
     }),
   ),
-  route("POST", "/services/create", async ({ cluster, request }) => {
-    const spec = asSwarmkitStores("ServiceSpec", await readJson(request, "ServiceSpec"));
+  route("POST", "/services/create", async ({ apiVersion, cluster, request }) => {
+    const spec = asSwarmkitStores("ServiceSpec", await readJson(request, "ServiceSpec", apiVersion));
     const service = createService(cluster, spec, unreadBytes(request));
     return answer("POST /services/create", { ID: service.ID }, 201);
   }),
@@ -41,9 +41,10 @@ export const serviceRoutes: Route[] = [
     if (!boolParam(query.get("insertDefaults"))) return answer("GET /services/{id}", service);
     return answer("GET /services/{id}", { ...service, Spec: withDefaults(service.Spec) });
   }),
-  route("POST", "/services/{id}/update", async ({ cluster, params, query, request }) => {
+  route("POST", "/services/{id}/update", async ({ apiVersion, cluster, params, query, request }) => {
+    // dockerd decodes the body before it reads the version.
+    const body = asSwarmkitStores("ServiceSpec", await readJson(request, "ServiceSpec", apiVersion));
     const version = parseVersion("service", query.get("version"));
-    const body = asSwarmkitStores("ServiceSpec", await readJson(request, "ServiceSpec"));
     updateService(cluster, params.id!, version, body, {
       rollback: query.get("rollback") === "previous",
       unreadBytes: unreadBytes(request),

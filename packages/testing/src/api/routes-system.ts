@@ -1,4 +1,4 @@
-import type { SwarmSpec } from "@flotilla/types";
+import type { SwarmInitRequest, SwarmSpec, SwarmUnlockRequest } from "@flotilla/types";
 import { newUnlockKey } from "../core/bootstrap.js";
 import { ALREADY_IN_SWARM, EngineError, outOfSequence } from "../core/errors.js";
 import type { SwarmEvent } from "../core/events.js";
@@ -35,7 +35,8 @@ export const systemRoutes: Route[] = [
   route(
     "POST",
     "/swarm/init",
-    async ({ host, request }) => json(200, host.init(await readJson(request))),
+    async ({ apiVersion, host, request }) =>
+      json(200, host.init((await readJson(request, "SwarmInitRequest", apiVersion)) as SwarmInitRequest)),
     false,
   ),
   route(
@@ -50,11 +51,13 @@ export const systemRoutes: Route[] = [
   route(
     "POST",
     "/swarm/join",
-    ({ host }) => {
-      if (host.local().state !== "inactive") throw new EngineError(503, ALREADY_IN_SWARM);
+    async ({ host, request }) => {
+      // dockerd decodes the body first: a misfit is refused whatever the node's state.
+      await readJson(request, "SwarmJoinRequest");
+      if (host.local().state !== "inactive") throw new EngineError("Unavailable", ALREADY_IN_SWARM);
       // There is no other swarm in memory to join: say so rather than hang as a join would.
       throw new EngineError(
-        500,
+        "Unknown",
         "fake swarm: joining a swarm is not simulated; start the fake in a swarm instead",
       );
     },
@@ -65,7 +68,7 @@ export const systemRoutes: Route[] = [
     "/swarm/unlock",
     async ({ host, request }) => {
       // `null` is Go's zero value: no key given.
-      const body = ((await readJson(request)) ?? {}) as { UnlockKey?: string };
+      const body = ((await readJson(request, "SwarmUnlockRequest")) ?? {}) as SwarmUnlockRequest;
       host.unlock(body.UnlockKey ?? "");
       return empty(200);
     },
@@ -109,7 +112,7 @@ function timestampMs(value: string): number {
   const [seconds = "", nanos] = value.split(/\.(.*)/s, 2);
   for (const part of [seconds, nanos ?? "0"]) {
     if (!/^[+-]?\d+$/.test(part)) {
-      throw new EngineError(500, `strconv.ParseInt: parsing ${JSON.stringify(part)}: invalid syntax`);
+      throw new EngineError("Unknown", `strconv.ParseInt: parsing ${JSON.stringify(part)}: invalid syntax`);
     }
   }
   return Number(seconds) * 1000 + (nanos ? Number(`0.${nanos}`) * 1000 : 0);

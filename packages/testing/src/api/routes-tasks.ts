@@ -42,7 +42,8 @@ export const taskRoutes: Route[] = [
       const nodeIds = nodes && new Set(nodes.map((ref) => store.node(ref).ID));
       const desired = filters.get("desired-state");
       for (const state of desired ?? []) {
-        if (!(state in STATE_RANK)) throw new EngineError(500, `Invalid desired-state filter: '${state}'`);
+        if (!(state in STATE_RANK))
+          throw new EngineError("Unknown", `Invalid desired-state filter: '${state}'`);
       }
       const ids = filters.get("id");
       const labels = filters.get("label");

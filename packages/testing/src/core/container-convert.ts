@@ -23,14 +23,14 @@ export function checkContainerConversion(container: ContainerSpec | undefined): 
   const credentials = (container?.Privileges as Privileges | undefined)?.CredentialSpec;
   if (credentials && !credentials.Config && !credentials.File && !credentials.Registry) {
     throw new EngineError(
-      400,
+      "InvalidParameter",
       'invalid CredentialSpec: must either provide "file", "registry", or "config" for credential spec',
     );
   }
   for (const mount of container?.Mounts ?? []) {
     const propagation = mount.BindOptions?.Propagation;
     if (propagation && !PROPAGATIONS.has(propagation.toLowerCase()))
-      throw new EngineError(400, `invalid MountPropagation: ${JSON.stringify(propagation)}`);
+      throw new EngineError("InvalidParameter", `invalid MountPropagation: ${JSON.stringify(propagation)}`);
   }
 }
 

@@ -64,7 +64,7 @@ export function checkEndpoint(store: Store, spec: ServiceSpec, selfId?: string):
 export function checkNetworksExist(store: Store, spec: ServiceSpec): void {
   for (const attachment of [...(spec.TaskTemplate?.Networks ?? []), ...(spec.Networks ?? [])]) {
     const target = attachment.Target ?? "";
-    if (!findNetwork(store, target)) throw new EngineError(500, `network ${target} not found`);
+    if (!findNetwork(store, target)) throw new EngineError("Unknown", `network ${target} not found`);
   }
 }
 

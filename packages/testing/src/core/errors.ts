@@ -1,39 +1,70 @@
 import { FlotillaError } from "@flotilla/types";
 
-// Errors the fake raises. `EngineError` is an answer the engine would give (status + its message
-// text, sent back as `{"message": ...}`); `FakeSwarmError` is misuse of the control API.
+// Errors the fake raises. `EngineError` is a refusal the engine would give: a kind, as moby's
+// errdefs package names it, and the engine's message text. Which HTTP status a kind is answered
+// with is dockerd's business (api/errdefs.ts), as httpstatus is in moby; nothing here knows HTTP.
+// `FakeSwarmError` is misuse of the control API.
 
 export class FakeSwarmError extends FlotillaError {}
 
-export class EngineError extends FlotillaError {
-  readonly status: number;
+/**
+ * moby's errdefs kinds the fake's refusals have. `Unknown` is also what an error of no kind is
+ * (a plain Go error), which the engine answers as a server error.
+ */
+export type ErrorKind =
+  | "InvalidParameter"
+  | "NotFound"
+  | "Conflict"
+  | "Unauthorized"
+  | "Forbidden"
+  | "Unavailable"
+  | "NotImplemented"
+  | "NotModified"
+  | "System"
+  | "Unknown";
 
-  constructor(status: number, message: string, code = codeFor(status)) {
-    super(code, message);
-    this.status = status;
+/** The stable FlotillaError code of each kind. */
+const CODES: Record<ErrorKind, string> = {
+  InvalidParameter: "ERR_BAD_REQUEST",
+  NotFound: "ERR_NOT_FOUND",
+  Conflict: "ERR_CONFLICT",
+  Unauthorized: "ERR_BAD_REQUEST",
+  Forbidden: "ERR_BAD_REQUEST",
+  Unavailable: "ERR_NOT_SWARM_MANAGER",
+  NotImplemented: "ERR_NOT_IMPLEMENTED",
+  NotModified: "ERR_BAD_REQUEST",
+  System: "ERR_SERVER",
+  Unknown: "ERR_SERVER",
+};
+
+export class EngineError extends FlotillaError {
+  readonly kind: ErrorKind;
+
+  constructor(kind: ErrorKind, message: string) {
+    super(CODES[kind], message);
+    this.kind = kind;
   }
 }
 
-function codeFor(status: number): string {
-  if (status === 404) return "ERR_NOT_FOUND";
-  if (status === 409) return "ERR_CONFLICT";
-  if (status === 503) return "ERR_NOT_SWARM_MANAGER";
-  if (status === 501) return "ERR_NOT_IMPLEMENTED";
-  if (status >= 500) return "ERR_SERVER";
-  return "ERR_BAD_REQUEST";
-}
-
-// swarmkit answers over gRPC; dockerd passes the status text through, so the messages carry it.
+/**
+ * swarmkit answers over gRPC; dockerd passes the status text through, so the messages carry it,
+ * and gives each gRPC code the kind Docker 20.10's httputils gives it (FailedPrecondition, like
+ * InvalidArgument, is a bad parameter; a code it does not list is of no kind).
+ */
 export const grpc = {
-  invalid: (desc: string) => new EngineError(400, `rpc error: code = InvalidArgument desc = ${desc}`),
-  precondition: (desc: string) => new EngineError(400, `rpc error: code = FailedPrecondition desc = ${desc}`),
-  exists: (desc: string) => new EngineError(409, `rpc error: code = AlreadyExists desc = ${desc}`),
-  unimplemented: (desc: string) => new EngineError(501, `rpc error: code = Unimplemented desc = ${desc}`),
-  unknown: (desc: string) => new EngineError(500, `rpc error: code = Unknown desc = ${desc}`),
-  notFound: (desc: string) => new EngineError(404, `rpc error: code = NotFound desc = ${desc}`),
+  invalid: (desc: string) =>
+    new EngineError("InvalidParameter", `rpc error: code = InvalidArgument desc = ${desc}`),
+  precondition: (desc: string) =>
+    new EngineError("InvalidParameter", `rpc error: code = FailedPrecondition desc = ${desc}`),
+  exists: (desc: string) => new EngineError("Conflict", `rpc error: code = AlreadyExists desc = ${desc}`),
+  unimplemented: (desc: string) =>
+    new EngineError("NotImplemented", `rpc error: code = Unimplemented desc = ${desc}`),
+  unknown: (desc: string) => new EngineError("Unknown", `rpc error: code = Unknown desc = ${desc}`),
+  notFound: (desc: string) => new EngineError("NotFound", `rpc error: code = NotFound desc = ${desc}`),
 };
 
-export const notFound = (kind: string, ref: string) => new EngineError(404, `${kind} ${ref} not found`);
+export const notFound = (kind: string, ref: string) =>
+  new EngineError("NotFound", `${kind} ${ref} not found`);
 export const outOfSequence = () => grpc.unknown("update out of sequence");
 
 export const NOT_IN_SWARM =

@@ -83,7 +83,7 @@ export function encodedSize(schema: string, spec: object): number {
 }
 
 /**
- * gRPC refuses the request before swarmkit reads it (dockerd passes the status on as a 500).
+ * gRPC refuses the request before swarmkit reads it (ResourceExhausted, of no errdefs kind).
  * `unreadBytes` of a string were not held: they add to the size one for one while every length
  * around them keeps its varint width, as when the held part of the string is past 2 MiB already
  * (the one huge value of an oversized spec) and the whole under 256 MiB.
@@ -95,7 +95,7 @@ export function checkRequestSize(schema: string, spec: object, unreadBytes = 0):
 
 export function requestTooLarge(size: number): EngineError {
   return new EngineError(
-    500,
+    "Unknown",
     `rpc error: code = ResourceExhausted desc = grpc: received message larger than max (${size} vs. ${GRPC_MAX_MESSAGE})`,
   );
 }

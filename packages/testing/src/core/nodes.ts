@@ -13,9 +13,9 @@ export function updateNode(cluster: Cluster, ref: string, version: number, spec:
   const role = spec.Role ?? "worker";
   const availability = spec.Availability ?? "active";
   if (role !== "worker" && role !== "manager")
-    throw new EngineError(400, `invalid Role: ${JSON.stringify(role)}`);
+    throw new EngineError("InvalidParameter", `invalid Role: ${JSON.stringify(role)}`);
   if (!["active", "pause", "drain"].includes(availability)) {
-    throw new EngineError(400, `invalid Availability: ${JSON.stringify(availability)}`);
+    throw new EngineError("InvalidParameter", `invalid Availability: ${JSON.stringify(availability)}`);
   }
   if (version !== node.Version.Index) throw outOfSequence();
   if (node.Spec.Role === "manager" && role === "worker") {

@@ -158,14 +158,14 @@ function contains(subnet: string, inner: string): boolean {
 
 /** dockerd's checks on a create request, then swarmkit's on its IPAM configuration. */
 function checkNetworkRequest(request: NetworkCreateRequest): void {
-  if (!request.Name) throw new EngineError(500, `invalid name: ${request.Name ?? ""}`);
+  if (!request.Name) throw new EngineError("Unknown", `invalid name: ${request.Name ?? ""}`);
   const driver = request.Driver || "overlay";
-  if (!DRIVERS.has(driver)) throw new EngineError(404, `plugin "${driver}" not found`);
+  if (!DRIVERS.has(driver)) throw new EngineError("NotFound", `plugin "${driver}" not found`);
   const configs = request.IPAM?.Config ?? [];
   for (const config of configs) {
     for (const cidr of [config.Subnet, config.IPRange]) {
       if (cidr && !cidr.includes(":") && !isCidr(cidr))
-        throw new EngineError(500, `Invalid subnet ${cidr} : invalid CIDR address: ${cidr}`);
+        throw new EngineError("Unknown", `Invalid subnet ${cidr} : invalid CIDR address: ${cidr}`);
     }
   }
   for (const config of configs) {
@@ -185,7 +185,7 @@ export function createNetwork(cluster: Cluster, request: NetworkCreateRequest): 
   const networks = cluster.store.data.networks;
   for (const n of networks.values()) {
     if (n.Name === request.Name)
-      throw new EngineError(409, `network with name ${request.Name} already exists`);
+      throw new EngineError("Conflict", `network with name ${request.Name} already exists`);
   }
   cluster.store.data.networkCursor ??= { subnet: 0, vxlan: 0 };
   const cursor = cluster.store.data.networkCursor;

@@ -41,7 +41,8 @@ export function normalizeSpec(input: ServiceSpec): Spec {
     task.RestartPolicy.Condition ||= "any";
     task.RestartPolicy.MaxAttempts ??= 0;
   }
-  spec.Mode ??= { Replicated: { Replicas: 1 } };
+  // A spec that sets no mode (none sent, or only one its API version is too old for) is replicated.
+  if (!spec.Mode || Object.keys(spec.Mode).length === 0) spec.Mode = { Replicated: { Replicas: 1 } };
   if (spec.EndpointSpec) spec.EndpointSpec = endpointSpec(spec.EndpointSpec);
   if (spec.Mode.Replicated) spec.Mode.Replicated.Replicas ??= 1;
   if (spec.Mode.ReplicatedJob) {
@@ -85,7 +86,7 @@ const isJob = (spec: ServiceSpec) => Boolean(spec.Mode?.ReplicatedJob || spec.Mo
 function checkRuntime(spec: ServiceSpec): void {
   const t = spec.TaskTemplate;
   if (!t?.ContainerSpec && !t?.PluginSpec && !t?.NetworkAttachmentSpec) {
-    throw new EngineError(400, "mismatched Runtime and *Spec fields");
+    throw new EngineError("InvalidParameter", "mismatched Runtime and *Spec fields");
   }
 }
 

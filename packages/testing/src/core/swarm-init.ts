@@ -3,9 +3,8 @@ import type { SwarmInitRequest, SwarmSpec } from "@flotilla/types";
 import { DEFAULT_POOL, DEFAULT_SUBNET_SIZE } from "./addresses.js";
 import { defaultSwarmSpec } from "./bootstrap.js";
 import { EngineError } from "./errors.js";
-import { goKind } from "./go-json.js";
 
-// POST /swarm/init's body as Docker 20.10 reads it: its fields decoded as Go decodes them, the
+// POST /swarm/init's request as Docker 20.10 takes it, once decoded (api/ reads the body): the
 // addresses resolved against the machine's interfaces, the address pool and data path port
 // checked, and the spec filled in, each in the engine's order and words (measured against a
 // 20.10 engine; see packages/testing/test/swarm-init.engine.test.ts).
@@ -54,40 +53,31 @@ const AVAILABILITIES = new Set(["active", "pause", "drain"]);
 /** The widest subnet size swarm's pool allocator takes (a /29 still has hosts). */
 const MAX_SUBNET_SIZE = 29;
 
-type Field = [name: string, goType: "string" | "uint32" | "bool" | "[]string"];
-const FIELDS: Field[] = [
-  ["ListenAddr", "string"],
-  ["AdvertiseAddr", "string"],
-  ["DataPathAddr", "string"],
-  ["DataPathPort", "uint32"],
-  ["ForceNewCluster", "bool"],
-  ["AutoLockManagers", "bool"],
-  ["Availability", "string"],
-  ["DefaultAddrPool", "[]string"],
-  ["SubnetSize", "uint32"],
-];
-
-/** Reads a request body into what the swarm is made with; throws the engine's refusal. */
-export function resolveInitRequest(body: unknown, machine: Machine): InitParameters {
-  const request = decode(body);
-  const spec = (request.Spec ?? {}) as SwarmSpec;
-  if (spec.Name && spec.Name !== "default") throw new EngineError(400, 'swarm spec must be named "default"');
-  const listen = listenAddress(String(request.ListenAddr ?? ""), machine);
-  const advertise = advertiseAddress(String(request.AdvertiseAddr ?? ""), listen, machine);
-  dataPathAddress(String(request.DataPathAddr ?? ""), machine);
-  const pool = request.DefaultAddrPool as string[] | null | undefined;
-  const size = Number(request.SubnetSize ?? 0);
-  if (pool !== undefined && pool !== null) checkPool(pool, size);
-  const port = Number(request.DataPathPort ?? 0);
-  if (port !== 0 && (port < 1024 || port > 49151)) {
-    throw new EngineError(500, `Datapath port number is not in valid range (1024-49151) : ${port}`);
+/**
+ * An init request, decoded by the API layer, resolved into what the swarm is made with; throws
+ * the engine's refusal.
+ */
+export function resolveInitRequest(request: SwarmInitRequest, machine: Machine): InitParameters {
+  const spec = request.Spec ?? {};
+  if (spec.Name && spec.Name !== "default") {
+    throw new EngineError("InvalidParameter", 'swarm spec must be named "default"');
   }
-  const availability = String(request.Availability ?? "").toLowerCase() || "active";
+  const listen = listenAddress(request.ListenAddr ?? "", machine);
+  const advertise = advertiseAddress(request.AdvertiseAddr ?? "", listen, machine);
+  dataPathAddress(request.DataPathAddr ?? "", machine);
+  const pool = request.DefaultAddrPool;
+  const size = request.SubnetSize ?? 0;
+  if (pool !== undefined) checkPool(pool, size);
+  const port = request.DataPathPort ?? 0;
+  if (port !== 0 && (port < 1024 || port > 49151)) {
+    throw new EngineError("Unknown", `Datapath port number is not in valid range (1024-49151) : ${port}`);
+  }
+  const availability = (request.Availability ?? "").toLowerCase() || "active";
   if (!AVAILABILITIES.has(availability)) {
-    throw new EngineError(500, `invalid Availability: ${JSON.stringify(request.Availability)}`);
+    throw new EngineError("Unknown", `invalid Availability: ${JSON.stringify(request.Availability)}`);
   }
   checkListens(listen, machine);
-  const absent = pool === undefined || pool === null;
+  const absent = pool === undefined;
   return {
     nodeAddr: advertise.ip,
     managerAddr: joinHostPort(advertise.ip, advertise.port),
@@ -98,40 +88,6 @@ export function resolveInitRequest(body: unknown, machine: Machine): InitParamet
     availability: availability as InitParameters["availability"],
     spec: initialSpec(spec),
   };
-}
-
-function decode(body: unknown): Record<string, unknown> {
-  if (body === null) return {};
-  if (goKind(body) !== "object") {
-    throw new EngineError(
-      400,
-      `json: cannot unmarshal ${goKind(body)} into Go value of type swarm.InitRequest`,
-    );
-  }
-  const request = body as Record<string, unknown>;
-  for (const [name, goType] of FIELDS) {
-    const value = request[name];
-    if (value === null || value === undefined) continue;
-    const refuse = (what: string, type: string = goType) =>
-      new EngineError(
-        400,
-        `json: cannot unmarshal ${what} into Go struct field InitRequest.${name} of type ${type}`,
-      );
-    const kind = goKind(value);
-    if (goType === "string" && kind !== "string") throw refuse(kind);
-    if (goType === "bool" && kind !== "bool") throw refuse(kind);
-    if (goType === "uint32") {
-      if (kind !== "number") throw refuse(kind);
-      const n = value as number;
-      if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw refuse(`number ${n}`);
-    }
-    if (goType === "[]string") {
-      if (kind !== "array") throw refuse(kind);
-      const bad = (value as unknown[]).find((v) => v !== null && typeof v !== "string");
-      if (bad !== undefined) throw refuse(goKind(bad), "string");
-    }
-  }
-  return request;
 }
 
 interface HostPort {
@@ -169,12 +125,12 @@ const isSystemAddress = (ip: string, machine: Machine) =>
   Object.values(machine.interfaces).some((addresses) => addresses.includes(ip));
 
 function listenAddress(text: string, machine: Machine): HostPort {
-  if (text === "") throw new EngineError(400, 'invalid ListenAddr "": invalid empty address');
+  if (text === "") throw new EngineError("InvalidParameter", 'invalid ListenAddr "": invalid empty address');
   const { host, port } = splitHostPort(text);
   const ip = host === "" ? "0.0.0.0" : resolveHost(host, machine);
   if (ip === undefined) {
     throw new EngineError(
-      400,
+      "InvalidParameter",
       "listen address must be an IP address or network interface (with optional port number)",
     );
   }
@@ -193,7 +149,7 @@ function advertiseAddress(text: string, listen: HostPort, machine: Machine): { i
   const ip = resolveHost(host, machine);
   if (ip === undefined || isZero(ip)) {
     throw new EngineError(
-      400,
+      "InvalidParameter",
       "advertise address must be a non-zero IP address or network interface (with optional port number)",
     );
   }
@@ -206,7 +162,7 @@ function dataPathAddress(text: string, machine: Machine): void {
   const ip = resolveHost(text, machine);
   if (ip === undefined || isZero(ip)) {
     throw new EngineError(
-      400,
+      "InvalidParameter",
       "data path address must be a non-zero IP address or network interface (without a port number)",
     );
   }
@@ -214,15 +170,15 @@ function dataPathAddress(text: string, machine: Machine): void {
 
 /** The pool and subnet size, as the engine checks them: the size first, then each pool in turn. */
 function checkPool(pool: string[], size: number): void {
-  if (size > MAX_SUBNET_SIZE) throw new EngineError(500, `subnet size is out of range: ${size}`);
+  if (size > MAX_SUBNET_SIZE) throw new EngineError("Unknown", `subnet size is out of range: ${size}`);
   for (const cidr of pool) {
     const bits = prefixBits(cidr);
     if (bits === undefined) {
-      throw new EngineError(500, `invalid base pool ${cidr}: invalid CIDR address: ${cidr}`);
+      throw new EngineError("Unknown", `invalid base pool ${cidr}: invalid CIDR address: ${cidr}`);
     }
     if (size !== 0 && size < bits) {
       throw new EngineError(
-        500,
+        "Unknown",
         `invalid CIDR: ${JSON.stringify(cidr)}. Subnet size is too small for pool: ${size}`,
       );
     }
@@ -242,7 +198,7 @@ function prefixBits(cidr: string): number | undefined {
 /** Binding the listen address: it must be one the machine has, and a port a socket can take. */
 function checkListens(listen: HostPort, machine: Machine): void {
   const stopped = (why: string) =>
-    new EngineError(500, `manager stopped: failed to listen on remote API address: ${why}`);
+    new EngineError("Unknown", `manager stopped: failed to listen on remote API address: ${why}`);
   const port = listen.port!;
   if (!/^\d+$/.test(port)) throw stopped(`listen tcp: address tcp/${port}: unknown port`);
   if (Number(port) > 65535) throw stopped(`listen tcp: address ${port}: invalid port`);

@@ -14,7 +14,8 @@ const MOUNT_TYPES = new Set(["bind", "volume", "tmpfs", "npipe", "cluster"]);
 
 /** A swarm spec as dockerd and swarmkit refuse it, before its version is compared. */
 export function validateSwarmSpec(spec: SwarmSpec): void {
-  if (spec.Name && spec.Name !== "default") throw new EngineError(400, 'swarm spec must be named "default"');
+  if (spec.Name && spec.Name !== "default")
+    throw new EngineError("InvalidParameter", 'swarm spec must be named "default"');
   if ((spec.Dispatcher?.HeartbeatPeriod ?? 0) < 0)
     throw grpc.invalid("heartbeat time period cannot be a negative duration");
   const expiry = spec.CAConfig?.NodeCertExpiry ?? 0;
@@ -30,16 +31,16 @@ const RESOLUTION_MODES = new Set(["vip", "dnsrr"]);
 function checkConversions(spec: ServiceSpec): void {
   const condition = spec.TaskTemplate?.RestartPolicy?.Condition;
   if (condition && !RESTART_CONDITIONS.has(condition))
-    throw new EngineError(400, `invalid RestartCondition: ${JSON.stringify(condition)}`);
+    throw new EngineError("InvalidParameter", `invalid RestartCondition: ${JSON.stringify(condition)}`);
   const mode = spec.EndpointSpec?.Mode;
   if (mode && !RESOLUTION_MODES.has(mode))
-    throw new EngineError(400, `invalid resolution mode: ${JSON.stringify(mode)}`);
+    throw new EngineError("InvalidParameter", `invalid resolution mode: ${JSON.stringify(mode)}`);
   // The rollback config goes through the same conversion, and its errors say "update" too.
   for (const config of [spec.UpdateConfig, spec.RollbackConfig]) {
     if (config?.FailureAction && !FAILURE_ACTIONS.has(config.FailureAction))
-      throw new EngineError(400, `unrecognized update failure action ${config.FailureAction}`);
+      throw new EngineError("InvalidParameter", `unrecognized update failure action ${config.FailureAction}`);
     if (config?.Order && !UPDATE_ORDERS.has(config.Order))
-      throw new EngineError(400, `unrecognized update order ${config.Order}`);
+      throw new EngineError("InvalidParameter", `unrecognized update order ${config.Order}`);
   }
 }
 
@@ -49,10 +50,10 @@ function checkConversions(spec: ServiceSpec): void {
  */
 export function validateServiceSpec(spec: ServiceSpec, store: Store, unreadBytes = 0): void {
   const modes = Object.entries(spec.Mode ?? {}).filter(([, v]) => v !== undefined && v !== null);
-  if (modes.length > 1) throw new EngineError(400, "must specify only one service mode");
+  if (modes.length > 1) throw new EngineError("InvalidParameter", "must specify only one service mode");
   for (const mount of spec.TaskTemplate?.ContainerSpec?.Mounts ?? []) {
     if (!MOUNT_TYPES.has(String(mount.Type)))
-      throw new EngineError(400, `invalid MountType: ${JSON.stringify(mount.Type)}`);
+      throw new EngineError("InvalidParameter", `invalid MountType: ${JSON.stringify(mount.Type)}`);
   }
   checkContainerConversion(spec.TaskTemplate?.ContainerSpec);
   checkConversions(spec);
@@ -61,7 +62,7 @@ export function validateServiceSpec(spec: ServiceSpec, store: Store, unreadBytes
     try {
       store.network(target);
     } catch {
-      throw new EngineError(500, `network ${target} not found`);
+      throw new EngineError("Unknown", `network ${target} not found`);
     }
   }
   checkRequestSize("ServiceSpec", spec, unreadBytes);
@@ -152,7 +153,8 @@ export function checkObjectData(body: unknown): void {
   const data = (body as { Data?: unknown } | null)?.Data;
   if (typeof data !== "string") return;
   const offset = base64ErrorOffset(data);
-  if (offset !== undefined) throw new EngineError(400, `illegal base64 data at input byte ${offset}`);
+  if (offset !== undefined)
+    throw new EngineError("InvalidParameter", `illegal base64 data at input byte ${offset}`);
 }
 
 /** A version query parameter as dockerd parses it (uint64), per kind of object. */
@@ -160,7 +162,7 @@ export function parseVersion(kind: string, raw: string | null): number {
   const value = raw ?? "";
   if (!/^\d+$/.test(value)) {
     throw new EngineError(
-      400,
+      "InvalidParameter",
       `invalid ${kind} version '${value}': strconv.ParseUint: parsing ${JSON.stringify(value)}: invalid syntax`,
     );
   }

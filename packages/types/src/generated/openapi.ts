@@ -2096,6 +2096,10 @@ export interface components {
         };
         SwarmInitRequest: {
             AdvertiseAddr?: string;
+            /** @description Ignored by the engine, which takes autolock from Spec.EncryptionConfig alone. */
+            AutoLockManagers?: boolean;
+            /** @description The first node's availability, in any case (`active`, `pause`, `drain`). */
+            Availability?: string;
             DataPathAddr?: string;
             /** Format: uint32 */
             DataPathPort?: number;
@@ -2117,6 +2121,7 @@ export interface components {
         };
         SwarmJoinRequest: {
             AdvertiseAddr?: string;
+            Availability?: string;
             DataPathAddr?: string;
             JoinToken: string;
             ListenAddr: string;

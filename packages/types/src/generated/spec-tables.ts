@@ -1147,7 +1147,8 @@ export const goTypes: Record<string, GoTypeNode> = {
           "go": "string"
         },
         "omitempty": true,
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
       },
       "CapabilityAdd": {
         "kind": "array",
@@ -1156,7 +1157,8 @@ export const goTypes: Record<string, GoTypeNode> = {
           "go": "string"
         },
         "omitempty": true,
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       },
       "CapabilityDrop": {
         "kind": "array",
@@ -1165,7 +1167,8 @@ export const goTypes: Record<string, GoTypeNode> = {
           "go": "string"
         },
         "omitempty": true,
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       },
       "Ulimits": {
         "kind": "array",
@@ -1174,7 +1177,8 @@ export const goTypes: Record<string, GoTypeNode> = {
           "ref": "Ulimit"
         },
         "omitempty": true,
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       },
       "OomScoreAdj": {
         "kind": "integer",
@@ -1200,7 +1204,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "kind": "object",
         "omitempty": true,
         "pointer": true,
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
       },
       "ConfigID": {
         "kind": "string",
@@ -1481,7 +1486,8 @@ export const goTypes: Record<string, GoTypeNode> = {
       "Config": {
         "kind": "string",
         "go": "string",
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
       },
       "File": {
         "kind": "string",
@@ -2783,7 +2789,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "number": "int64",
         "go": "int64",
         "omitempty": true,
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       }
     },
     "go": "swarm.Limit"
@@ -3955,7 +3962,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "number": "uint64",
         "go": "uint64",
         "omitempty": true,
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
       },
       "Platforms": {
         "kind": "array",
@@ -4689,13 +4697,15 @@ export const goTypes: Record<string, GoTypeNode> = {
         "ref": "ReplicatedJob",
         "omitempty": true,
         "pointer": true,
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       },
       "GlobalJob": {
         "kind": "object",
         "omitempty": true,
         "pointer": true,
-        "min": "1.41"
+        "min": "1.41",
+        "droppedForOlderApi": true
       }
     },
     "go": "swarm.ServiceMode"
@@ -5006,7 +5016,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "kind": "integer",
         "number": "uint32",
         "go": "uint32",
-        "min": "1.40"
+        "min": "1.40",
+        "droppedForOlderApi": true
       },
       "ForceNewCluster": {
         "kind": "boolean",
@@ -5016,19 +5027,29 @@ export const goTypes: Record<string, GoTypeNode> = {
         "kind": "ref",
         "ref": "SwarmSpec"
       },
+      "AutoLockManagers": {
+        "kind": "boolean",
+        "go": "bool"
+      },
+      "Availability": {
+        "kind": "string",
+        "go": "swarm.NodeAvailability"
+      },
       "DefaultAddrPool": {
         "kind": "array",
         "items": {
           "kind": "string",
           "go": "string"
         },
-        "min": "1.39"
+        "min": "1.39",
+        "droppedForOlderApi": true
       },
       "SubnetSize": {
         "kind": "integer",
         "number": "uint32",
         "go": "uint32",
-        "min": "1.39"
+        "min": "1.39",
+        "droppedForOlderApi": true
       }
     },
     "go": "swarm.InitRequest"
@@ -5059,9 +5080,13 @@ export const goTypes: Record<string, GoTypeNode> = {
       "JoinToken": {
         "kind": "string",
         "go": "string"
+      },
+      "Availability": {
+        "kind": "string",
+        "go": "swarm.NodeAvailability"
       }
     },
-    "go": "swarm.SwarmJoinRequest"
+    "go": "swarm.JoinRequest"
   },
   "SwarmNetwork": {
     "kind": "object",
@@ -5222,8 +5247,8 @@ export const goTypes: Record<string, GoTypeNode> = {
         "go": "string"
       }
     },
-    "min": "1.25",
-    "go": "swarm.SwarmUnlockRequest"
+    "go": "swarm.UnlockRequest",
+    "min": "1.25"
   },
   "SystemInfo": {
     "kind": "object",

@@ -10,6 +10,7 @@ import { registerStackCommands } from "./commands/stack/register.js";
 import { registerStoredCommands } from "./commands/stored/register.js";
 import { registerSwarmCommands } from "./commands/swarm/register.js";
 import { registerTaskCommands } from "./commands/task/register.js";
+import { registerUiCommand } from "./commands/ui/register.js";
 import { CommandContext } from "./context.js";
 import type { GlobalOptions } from "./engine/global-options.js";
 import type { CliIo } from "./io.js";
@@ -77,6 +78,7 @@ const GROUPS: ReadonlyMap<string, Register> = new Map<string, Register>([
   ["context", registerContextCommands],
   ["sandbox", registerSandboxCommands],
   ["demo", registerDemoCommand],
+  ["ui", registerUiCommand],
   ["completion", registerCompletionCommands],
 ]);
 

@@ -5,21 +5,25 @@ export interface UiFlags {
   open?: boolean;
 }
 
-/** Serves the page until the run's signal fires (Ctrl-C, SIGTERM). */
+/** Serves the page until the run's signal fires (Ctrl-C, SIGTERM), then closes it and exits as interrupted. */
 export async function serve(context: CommandContext, _operands: string[], flags: UiFlags): Promise<void> {
   const [{ startUiServer }, client] = await Promise.all([import("../../ui/server.js"), context.client()]);
   // Fails here, before anything is printed, when no engine answers.
   await client.negotiate();
-  await using server = await startUiServer({ client, port: flags.port });
-  context.stdout.write(
-    `flotilla ui: the swarm at ${context.colors.bold(server.url)}\n` +
-      "(only this address opens it: it carries a token; Ctrl-C stops the server)\n",
-  );
-  if (flags.open) openInBrowser(context, server.url);
-  await new Promise<void>((done) => {
-    if (context.signal?.aborted) return done();
-    context.signal?.addEventListener("abort", () => done(), { once: true });
-  });
+  {
+    await using server = await startUiServer({ client, port: flags.port });
+    context.stdout.write(
+      `flotilla ui: the swarm at ${context.colors.bold(server.url)}\n` +
+        "(only this address opens it: it carries a token; Ctrl-C stops the server)\n",
+    );
+    if (flags.open) openInBrowser(context, server.url);
+    await new Promise<void>((done) => {
+      if (context.signal?.aborted) return done();
+      context.signal?.addEventListener("abort", () => done(), { once: true });
+    });
+  }
+  // Stopped as every command is (130 for Ctrl-C, 143 for SIGTERM), the server closed first.
+  context.signal?.throwIfAborted();
 }
 
 /** Hands the address to the desktop's opener; when there is none, the printed address is enough. */

@@ -73,7 +73,7 @@ export function uiRoutes(options: UiRoutesOptions): Hono {
 
   app.get(at("/api/services/:id"), async (c) =>
     refusing(c, async () => {
-      const id = c.req.param("id");
+      const id = c.req.param("id")!;
       const [service, tasks] = await Promise.all([client.services.get(id), client.services.tasks(id)]);
       const names = new Map([[service.id, service.name ?? service.id]]);
       const attrs = tasks.map((t) => t.attrs);
@@ -87,7 +87,7 @@ export function uiRoutes(options: UiRoutesOptions): Hono {
   );
 
   app.get(at("/api/services/:id/logs"), (c) => {
-    const id = c.req.param("id");
+    const id = c.req.param("id")!;
     const tail = c.req.query("tail") ?? "100";
     const follow = c.req.query("follow") !== "0";
     if (tail !== "all" && !/^\d+$/.test(tail))

@@ -60,8 +60,20 @@ export async function untilCount(
   timeout = 10_000,
 ): Promise<void> {
   await page.waitForFunction(
-    ([s, n]) => document.querySelectorAll(s as string).length === n,
+    ([s, n]) => (globalThis as unknown as InPage).document.querySelectorAll(s as string).length === n,
     [selector, count] as const,
     { timeout, polling: "raf" },
   );
+}
+
+/**
+ * What the functions run in the page use of it. These tests are typed for Node, not the DOM, and
+ * the page's Content-Security-Policy refuses code passed as text, so in-page functions cast.
+ */
+export interface InPage {
+  document: {
+    querySelectorAll(selector: string): { length: number };
+    querySelector(selector: string): { textContent: string | null } | null;
+  };
+  sameDocument?: boolean;
 }

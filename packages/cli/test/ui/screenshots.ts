@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Client } from "@flotilla/client";
 import type { UiServer } from "../../src/ui/server.js";
-import { type Browser, untilCount } from "./browser.js";
+import { type Browser, type InPage, untilCount } from "./browser.js";
 import { cards, TICKING } from "./smoke.js";
 
 // The README's pictures of the page, taken by the browser tests on every run. They are written
@@ -41,9 +41,13 @@ export async function screenshot(browser: Browser, ui: UiServer, client: Client)
     await page.locator('tr[data-service="shop_front"]').getByText("3/3").waitFor();
     await page.screenshot({ path: join(dir, "ui-services.png") });
     await page.goto(`${ui.url}#/service/${made[0]!.id}`);
-    await page.waitForFunction(() => document.querySelectorAll(".log-lines > div").length >= 8, null, {
-      timeout: 15_000,
-    });
+    await page.waitForFunction(
+      () => (globalThis as unknown as InPage).document.querySelectorAll(".log-lines > div").length >= 8,
+      null,
+      {
+        timeout: 15_000,
+      },
+    );
     await page.screenshot({ path: join(dir, "ui-service.png"), fullPage: true });
     await page.close();
     const phone = await browser.newPage({ width: 390, height: 844 });

@@ -2,7 +2,7 @@ import type { Client } from "@flotilla/client";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { startUiServer, type UiServer } from "../../src/ui/server.js";
-import { type Browser, builtAssets, untilCount } from "./browser.js";
+import { type Browser, builtAssets, type InPage, untilCount } from "./browser.js";
 
 // The one walk through the page that runs against the fake and the real engine alike: the board
 // shows every node and the service's tasks, the service page follows its logs, a scale done on
@@ -47,14 +47,16 @@ export async function smoke(options: {
   await untilLogLines(page, seen + 2);
 
   // Scale from the page; the new task appears without a reload.
-  await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+  await page.evaluate(() => {
+    (globalThis as unknown as InPage).sameDocument = true;
+  });
   await page.getByLabel("Replicas").fill("3");
   await page.getByRole("button", { name: "Scale", exact: true }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Scale to 3" }).click();
   await page.getByRole("status").getByText("Done: scale to 3").waitFor();
   await page.getByRole("link", { name: "Nodes", exact: true }).click();
   await untilCount(page, cards(service), 3, 30_000);
-  expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  expect(await page.evaluate(() => (globalThis as unknown as InPage).sameDocument)).toBe(true);
 
   // An image the engine refuses: its message, on the page.
   await page.goto(`${ui.url}#/service/${created.id}`);
@@ -69,9 +71,15 @@ export async function smoke(options: {
 
 /** Waits until the log panel holds at least `count` lines; resolves to how many it holds. */
 export async function untilLogLines(page: Page, count: number): Promise<number> {
-  await page.waitForFunction((n) => document.querySelectorAll(".log-lines > div").length >= n, count, {
-    timeout: 15_000,
-    polling: "raf",
-  });
-  return page.evaluate(() => document.querySelectorAll(".log-lines > div").length);
+  await page.waitForFunction(
+    (n) => (globalThis as unknown as InPage).document.querySelectorAll(".log-lines > div").length >= n,
+    count,
+    {
+      timeout: 15_000,
+      polling: "raf",
+    },
+  );
+  return page.evaluate(
+    () => (globalThis as unknown as InPage).document.querySelectorAll(".log-lines > div").length,
+  );
 }

@@ -4,7 +4,7 @@ import type { FakeSwarm } from "@flotilla/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UiServer } from "../../src/ui/server.js";
 import { fakeSwarm } from "../e2e/harness.js";
-import { type Browser, launchBrowser, untilCount } from "./browser.js";
+import { type Browser, type InPage, launchBrowser, untilCount } from "./browser.js";
 import { screenshot } from "./screenshots.js";
 import { cards, smoke, startUi, TICKING } from "./smoke.js";
 
@@ -117,10 +117,14 @@ describe("the page against the fake swarm", () => {
     swarm.drain("node-3");
     // Within a second: the column empty of the service, all six running elsewhere, and the badge.
     await page.waitForFunction(
-      ([col, sel]) =>
-        document.querySelectorAll(`${col} .card`).length === 0 &&
-        document.querySelectorAll(sel as string).length === 6 &&
-        document.querySelector(`${col} [data-field="availability"]`)?.textContent === "drain",
+      ([col, sel]) => {
+        const { document } = globalThis as unknown as InPage;
+        return (
+          document.querySelectorAll(`${col} .card`).length === 0 &&
+          document.querySelectorAll(sel as string).length === 6 &&
+          document.querySelector(`${col} [data-field="availability"]`)?.textContent === "drain"
+        );
+      },
       [column, cards("ui-spread")] as const,
       { timeout: 1000, polling: "raf" },
     );

@@ -144,7 +144,7 @@ describe("each published package", () => {
 describe("the CLI", () => {
   const cli = () => packed.find((p) => p.name === "@flotilla/cli")!;
 
-  it("ships its bundle alone: the loader, the chunks, undici's parsers and the Compose schema", () => {
+  it("ships its bundle alone: the loader, the chunks, undici's parsers, the Compose schema and the UI's page", () => {
     expect(cli().files).toEqual([
       "LICENSE",
       "README.md",
@@ -154,6 +154,9 @@ describe("the CLI", () => {
       "dist/chunks/llhttp.wasm",
       "dist/chunks/llhttp_simd.wasm",
       "dist/chunks/testing.cjs",
+      "dist/chunks/ui/app.js",
+      "dist/chunks/ui/index.html",
+      "dist/chunks/ui/style.css",
       "dist/chunks/validate.cjs",
       "package.json",
     ]);

@@ -9,7 +9,7 @@
 //   the transport loads it on its first SSH connection, so only ssh:// endpoints pay for it;
 // - the request-body schemas (zod, ~600 kB) are evaluated on the first body validated, not at
 //   start-up: reads never validate a body, so `service ls` never pays for them.
-import { readFile, writeFile } from "node:fs/promises";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,6 +39,28 @@ export async function writeComposeSchema(dir = join(root, "dist/chunks")) {
     join(dir, "compose.schema.json"),
     await readFile(join(dclint, "schemas/compose.schema.json")),
   );
+}
+
+/**
+ * The `flotilla ui` page, built for the browser into `dir` (dist/chunks/ui/ beside the bundle,
+ * where src/ui/assets.ts looks): app.js is page/main.ts with preact and htm bundled in, so the
+ * installed CLI serves it with no build step and nothing from the network.
+ */
+export async function writeUiAssets(dir = join(root, "dist/chunks/ui")) {
+  const { build } = await import("esbuild");
+  const page = join(root, "src/ui/page");
+  await build({
+    entryPoints: [join(page, "main.ts")],
+    outfile: join(dir, "app.js"),
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["chrome111", "firefox111", "safari16"],
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
+  });
+  for (const name of ["index.html", "style.css"]) await copyFile(join(page, name), join(dir, name));
 }
 
 const WORKSPACE_SOURCE = /\/packages\/(types|transport|client|testing)\/src\//;

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { chunk, root, trims, writeComposeSchema, writeParsers } from "./bundle-config.mjs";
+import { chunk, root, trims, writeComposeSchema, writeParsers, writeUiAssets } from "./bundle-config.mjs";
 
 // dist/ holds the bundle and nothing else: it is what the package ships (package.json "files").
 await rm(join(root, "dist"), { recursive: true, force: true });
@@ -18,6 +18,7 @@ const result = await build({
 });
 await writeParsers();
 await writeComposeSchema();
+await writeUiAssets();
 const bin = join(root, "dist/bin.cjs");
 const buildId = createHash("sha256")
   .update(await readFile(join(root, "dist/chunks/flotilla.cjs")))

@@ -11,6 +11,7 @@ import { registerStackCommands } from "./commands/stack/register.js";
 import { registerStoredCommands } from "./commands/stored/register.js";
 import { registerSwarmCommands } from "./commands/swarm/register.js";
 import { registerTaskCommands } from "./commands/task/register.js";
+import { registerUiCommand } from "./commands/ui/register.js";
 import type { GlobalOptions } from "./engine/global-options.js";
 import type { CliIo } from "./io.js";
 import { typed } from "./options/typed-option.js";
@@ -32,6 +33,7 @@ const GROUPS: ReadonlyMap<string, Register> = new Map<string, Register>([
   ["context", registerContextCommands],
   ["sandbox", registerSandboxCommands],
   ["demo", registerDemoCommand],
+  ["ui", registerUiCommand],
   // Completion walks the whole tree whatever the command line registered, so it is handed a way to
   // build one rather than importing this module back.
   ["completion", (program, runner) => registerCompletionCommands(program, runner, createProgram)],

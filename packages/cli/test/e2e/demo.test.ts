@@ -66,6 +66,7 @@ describe("flotilla demo", () => {
       "Removing service shop_cache\nRemoving service shop_front\nRemoving network shop_default\n",
     );
     expect(stdout).toMatch(/That was flotilla\./);
+    expect(stdout).toContain("`flotilla --context sandbox ui` serves a live view");
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 

@@ -153,7 +153,9 @@ export async function tour(context: CommandContext, _operands: string[], flags: 
   if (context.signal?.aborted) return;
   out.write(
     `\n${bold("That was flotilla.")} The same commands work on a sandbox that keeps running\n` +
-      "(`flotilla sandbox`, then `flotilla --context sandbox service ls`) and on a real swarm.\n",
+      "(`flotilla sandbox`, then `flotilla --context sandbox service ls`) and on a real swarm.\n" +
+      "To watch it in a browser: `flotilla --context sandbox ui` serves a live view of its nodes,\n" +
+      "services and logs on this machine (and `flotilla ui` does the same for any swarm).\n",
   );
 }
 

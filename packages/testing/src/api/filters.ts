@@ -16,7 +16,10 @@ export interface FilterErrors {
   prefix?: string;
 }
 
-export function parseFilters(raw: string | null, { kind = "Unknown", prefix = "" }: FilterErrors = {}): Filters {
+export function parseFilters(
+  raw: string | null,
+  { kind = "Unknown", prefix = "" }: FilterErrors = {},
+): Filters {
   const filters: Filters = new Map();
   if (!raw) return filters;
   const scanned = scanJson(raw, "unmarshal");

@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
-import { typed } from "../../options/typed-option.js";
 import type { ActionNames, ActionRunner } from "../../action-runner.js";
+import { typed } from "../../options/typed-option.js";
 
 // `flotilla ui`: a live web view of the swarm flotilla talks to, served on 127.0.0.1 (src/ui/).
 

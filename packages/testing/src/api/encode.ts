@@ -5,7 +5,7 @@ import {
   goTypes,
   type OperationKey,
 } from "@flotilla/types";
-import { API_VERSION } from "./http.js";
+import { API_VERSION } from "./api-versions.js";
 
 // dockerd writes every answer with Go's encoding/json (httputils.WriteJSON: a json.Encoder with
 // HTML escaping off), from moby's types. So does the fake, driven by spec/'s Go facts (generated

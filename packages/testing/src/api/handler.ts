@@ -1,7 +1,8 @@
 import type { Cluster } from "../core/cluster.js";
 import { EngineError, NOT_IN_SWARM, WORKER_NODE } from "../core/errors.js";
+import { API_VERSION, MAX_API_VERSION, MIN_API_VERSION } from "./api-versions.js";
 import type { ApiHost, Route } from "./context.js";
-import { API_VERSION, errorResponse, json, MAX_API_VERSION, MIN_API_VERSION } from "./http.js";
+import { errorResponse, json } from "./http.js";
 import { containerRoutes } from "./routes-containers.js";
 import { engineRoutes } from "./routes-engine.js";
 import { localRoutes } from "./routes-local.js";

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { ENGINE_VERSION, LOG_DRIVERS, NETWORK_DRIVERS } from "../core/bootstrap.js";
 import type { Cluster } from "../core/cluster.js";
+import { API_VERSION, MIN_API_VERSION } from "./api-versions.js";
 import type { ApiHost } from "./context.js";
-import { API_VERSION, MIN_API_VERSION } from "./http.js";
 import { answeringNodeTasks, containerOf } from "./routes-containers.js";
 import { localImages } from "./routes-local.js";
 

@@ -3,6 +3,7 @@ import { ENGINE_VERSION } from "../core/bootstrap.js";
 import { EngineError } from "../core/errors.js";
 import { parseGoJson } from "../core/go-json.js";
 import { requestTooLarge } from "../core/message-size.js";
+import { API_VERSION } from "./api-versions.js";
 import { decodeBody } from "./decode.js";
 import { encodeAnswer } from "./encode.js";
 import { httpStatus } from "./errdefs.js";

@@ -147,10 +147,29 @@ class Decoder {
         value,
         key,
       );
-      if (read !== undefined && !this.cleared(fields[name]!)) out[name] = read;
+      if (read === undefined || this.cleared(fields[name]!)) continue;
+      out[name] = name in out ? mergeInto(fields[name]!, out[name], read) : read;
     }
     return out;
   }
+}
+
+/**
+ * A field named twice (`Labels` and `labels`: Go matches both to one field) is decoded into what
+ * the first left, as encoding/json does: a struct keeps the fields the second leaves out, a map
+ * gains the second's keys, anything else (lists included) is replaced.
+ */
+function mergeInto(node: GoTypeNode, earlier: unknown, later: unknown): unknown {
+  const target = resolve(node);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (target.kind !== "object" || !isObject(earlier) || !isObject(later)) return later;
+  const out: Record<string, unknown> = { ...earlier };
+  for (const [key, value] of Object.entries(later)) {
+    const field = target.values ? undefined : target.fields?.[key];
+    setKey(out, key, field && key in earlier ? mergeInto(field, earlier[key], value) : value);
+  }
+  return out;
 }
 
 /** A named schema's node, with the referring field's Go name (when it has one) kept. */

@@ -34,7 +34,8 @@ def retried(service, call):
 
 
 def settled(service):
-    """Every task stopped (and a scaled-away slot's gone) or running the current spec, as many as wanted."""
+    """The tasks, once every one is stopped (and a scaled-away slot's gone) or running the current
+    spec, as many as wanted; None before."""
     service.reload()
     template = service.attrs["Spec"]["TaskTemplate"]
     wanted = service.attrs["Spec"]["Mode"]["Replicated"]["Replicas"]
@@ -54,14 +55,16 @@ def settled(service):
         current(t) if t["DesiredState"] == "running" else t["DesiredState"] != "remove" and t["Status"]["State"] in STOPPED
         for t in tasks
     )
-    return rest and len(running) == wanted
+    return tasks if rest and len(running) == wanted else None
 
 
 def history(service):
-    if not wait_until(lambda: settled(service)):
+    # The tasks judged settled are the ones reported: a second read could catch a later change.
+    seen = []
+    if not wait_until(lambda: seen.append(settled(service)) or seen[-1] is not None):
         return "never settled"
     slots = {}
-    for t in service.tasks():
+    for t in seen[-1]:
         slots.setdefault(str(t["Slot"]), []).append(f'{t["DesiredState"]}/{t["Status"]["State"]}')
     return {slot: sorted(states) for slot, states in sorted(slots.items())}
 

@@ -1,8 +1,6 @@
 """docker-py's read-modify-write of the swarm and of a node, each twice, and the bodies the host
 writes back, read raw so that their key order shows. Prints one JSON list of steps, IDs masked.
-Leaves the swarm's spec and the node's as it found them. Steps marked "(unordered)" or "(codec)"
-wait for the fake's encoder (issue 16): the test compares the first without key order and the
-second not yet.
+Leaves the swarm's spec and the node's as it found them.
 
 Usage: python3 roundtrip.py DOCKER_HOST PREFIX
 """
@@ -75,16 +73,16 @@ step("update_swarm with docker-py's spec", retried(with_docker_py_spec))
 after = raw("/swarm")["Spec"]
 # docker-py's spec has no TaskDefaults: the engine writes it ({}) all the same, the fake not yet;
 # and the fake keeps docker-py's Raft order (HeartbeatTick before ElectionTick).
-step("swarm spec kept (codec)", after == before)
-step("swarm spec as written (codec)", shape(after))
+step("swarm spec kept", after == before)
+step("swarm spec as written", shape(after))
 client.swarm.reload()
 step(
     "update_swarm with the inspected spec",
     retried(lambda: api.update_swarm(raw("/swarm")["Version"]["Index"], swarm_spec=raw("/swarm")["Spec"])),
 )
 again = raw("/swarm")["Spec"]
-step("swarm spec kept again (codec)", again == before)
-step("swarm spec as written again (codec)", shape(again))
+step("swarm spec kept again", again == before)
+step("swarm spec as written again", shape(again))
 
 # The node: docker-py's documented spec order (Availability, Name, Role, Labels), then the high-level
 # Node.update from what was stored. Other tests label the shared node too: only this run's label
@@ -106,7 +104,7 @@ def docker_py_node_spec():
 
 step("update_node", retried(docker_py_node_spec))
 stored = raw(f"/nodes/{self_id}")["Spec"]
-step("node spec keys (unordered)", list(stored))
+step("node spec keys", list(stored))
 step("node label", stored["Labels"].get(label))
 
 
@@ -119,7 +117,7 @@ def node_update_from_stored():
 
 step("Node.update", retried(node_update_from_stored))
 stored = raw(f"/nodes/{self_id}")["Spec"]
-step("node spec keys again (unordered)", list(stored))
+step("node spec keys again", list(stored))
 step("node label again", stored["Labels"].get(label))
 
 

@@ -1136,7 +1136,7 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Isolation": {
         "kind": "string",
-        "go": "string",
+        "go": "container.Isolation",
         "omitempty": true,
         "min": "1.35"
       },
@@ -2031,7 +2031,7 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Protocol": {
         "kind": "string",
-        "go": "string"
+        "go": "swarm.ExternalCAProtocol"
       },
       "URL": {
         "kind": "string",
@@ -2881,7 +2881,7 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Consistency": {
         "kind": "string",
-        "go": "string",
+        "go": "mount.Consistency",
         "omitempty": true,
         "min": "1.28"
       },
@@ -2918,7 +2918,7 @@ export const goTypes: Record<string, GoTypeNode> = {
     "fields": {
       "Propagation": {
         "kind": "string",
-        "go": "string",
+        "go": "mount.Propagation",
         "omitempty": true
       },
       "NonRecursive": {
@@ -3032,7 +3032,7 @@ export const goTypes: Record<string, GoTypeNode> = {
   },
   "MountType": {
     "kind": "string",
-    "go": "swarm.MountType"
+    "go": "mount.Type"
   },
   "MountVolumeDriverConfig": {
     "kind": "object",
@@ -3768,12 +3768,12 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Role": {
         "kind": "string",
-        "go": "string",
+        "go": "swarm.NodeRole",
         "omitempty": true
       },
       "Availability": {
         "kind": "string",
-        "go": "string",
+        "go": "swarm.NodeAvailability",
         "omitempty": true
       }
     },
@@ -5887,7 +5887,7 @@ export const goTypes: Record<string, GoTypeNode> = {
       },
       "Runtime": {
         "kind": "string",
-        "go": "string",
+        "go": "swarm.RuntimeType",
         "omitempty": true,
         "min": "1.31"
       }

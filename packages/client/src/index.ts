@@ -34,7 +34,8 @@ export {
 } from "./registry-auth.js";
 export { type ConfigCreateOptions, Configs } from "./resources/configs.js";
 export { type NetworkCreateOptions, Networks } from "./resources/networks.js";
-export { type NodeChange, type NodeFilters, Nodes, type NodeUpdateOptions } from "./resources/nodes.js";
+export { type NodeFilters, Nodes } from "./resources/nodes.js";
+export type { NodeChange, NodeUpdateOptions, TaskFilters, UpdateOptions } from "./resources/options.js";
 export { type SecretCreateOptions, Secrets } from "./resources/secrets.js";
 export {
   type CreateOptions,
@@ -42,8 +43,6 @@ export {
   type ServiceFilters,
   Services,
   type ServiceWrite,
-  type TaskFilters,
-  type UpdateOptions,
   type UpdateSpecOptions,
 } from "./resources/services.js";
 export {

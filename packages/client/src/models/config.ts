@@ -1,12 +1,22 @@
 import type { Config as ConfigAttrs } from "@flotilla/types";
-import type { Configs } from "../resources/configs.js";
 import { Model } from "./model.js";
+
+/** What a config model asks of the client (the configs resource), on its behalf. */
+export interface ConfigCalls {
+  get(id: string): Promise<{ attrs: ConfigAttrs }>;
+  update(
+    id: string,
+    change: { labels: Record<string, string> },
+    options: { version?: number },
+  ): Promise<{ attrs: ConfigAttrs }>;
+  remove(id: string): Promise<void>;
+}
 
 /** A config: like a secret, but its data can be read back. */
 export class Config extends Model<ConfigAttrs> {
-  readonly #configs: Configs;
+  readonly #configs: ConfigCalls;
 
-  constructor(attrs: ConfigAttrs, configs: Configs) {
+  constructor(attrs: ConfigAttrs, configs: ConfigCalls) {
     super(attrs);
     this.#configs = configs;
   }

@@ -1,14 +1,21 @@
 import type { Node as NodeAttrs, NodeSpec } from "@flotilla/types";
-import type { NodeChange, Nodes } from "../resources/nodes.js";
-import type { TaskFilters } from "../resources/services.js";
+import type { NodeChange, NodeUpdateOptions, TaskFilters } from "../resources/options.js";
 import { Model } from "./model.js";
 import type { Task } from "./task.js";
 
+/** What a node model asks of the client (the nodes resource), on its behalf. */
+export interface NodeCalls {
+  get(id: string): Promise<{ attrs: NodeAttrs }>;
+  update(id: string, change: NodeChange, options: NodeUpdateOptions): Promise<{ attrs: NodeAttrs }>;
+  remove(id: string, options: { force?: boolean }): Promise<void>;
+  ps(id: string, filters: TaskFilters): Promise<Task[]>;
+}
+
 /** A node of the swarm. */
 export class Node extends Model<NodeAttrs> {
-  readonly #nodes: Nodes;
+  readonly #nodes: NodeCalls;
 
-  constructor(attrs: NodeAttrs, nodes: Nodes) {
+  constructor(attrs: NodeAttrs, nodes: NodeCalls) {
     super(attrs);
     this.#nodes = nodes;
   }

@@ -1,12 +1,22 @@
 import type { Secret as SecretAttrs } from "@flotilla/types";
-import type { Secrets } from "../resources/secrets.js";
 import { Model } from "./model.js";
+
+/** What a secret model asks of the client (the secrets resource), on its behalf. */
+export interface SecretCalls {
+  get(id: string): Promise<{ attrs: SecretAttrs }>;
+  update(
+    id: string,
+    change: { labels: Record<string, string> },
+    options: { version?: number },
+  ): Promise<{ attrs: SecretAttrs }>;
+  remove(id: string): Promise<void>;
+}
 
 /** A secret. The engine never returns its data, and neither does this. */
 export class Secret extends Model<SecretAttrs> {
-  readonly #secrets: Secrets;
+  readonly #secrets: SecretCalls;
 
-  constructor(attrs: SecretAttrs, secrets: Secrets) {
+  constructor(attrs: SecretAttrs, secrets: SecretCalls) {
     super(attrs);
     this.#secrets = secrets;
   }

@@ -1,7 +1,7 @@
 import type { Service as ServiceAttrs } from "@flotilla/types";
 import type { ConvergenceOptions, ConvergenceProgress } from "../convergence.js";
 import type { LogLine, LogOptions } from "../logs.js";
-import type { Services, TaskFilters, UpdateOptions } from "../resources/services.js";
+import type { TaskFilters, UpdateOptions } from "../resources/options.js";
 import type { ServicePatch } from "../service-options.js";
 import { Model } from "./model.js";
 import type { Task } from "./task.js";
@@ -14,11 +14,27 @@ export interface ModelUpdateOptions extends Omit<UpdateOptions, "version"> {
   readModifyWrite?: boolean;
 }
 
+/** What a service model asks of the client (the services resource), on its behalf. */
+export interface ServiceCalls {
+  get(id: string): Promise<{ attrs: ServiceAttrs }>;
+  update(id: string, patch: ServicePatch, options: UpdateOptions): Promise<{ attrs: ServiceAttrs }>;
+  forceUpdate(id: string, options: UpdateOptions): Promise<{ attrs: ServiceAttrs }>;
+  rollback(id: string): Promise<{ attrs: ServiceAttrs }>;
+  remove(id: string): Promise<void>;
+  tasks(id: string, filters: TaskFilters): Promise<Task[]>;
+  logs(id: string, options: LogOptions): AsyncIterable<LogLine>;
+  waitUntilConverged(
+    id: string,
+    options: ConvergenceOptions,
+    onRead: (attrs: ServiceAttrs) => void,
+  ): Promise<ConvergenceProgress>;
+}
+
 /** A service, as `services.get()` and `services.list()` return it. */
 export class Service extends Model<ServiceAttrs> {
-  readonly #services: Services;
+  readonly #services: ServiceCalls;
 
-  constructor(attrs: ServiceAttrs, services: Services) {
+  constructor(attrs: ServiceAttrs, services: ServiceCalls) {
     super(attrs);
     this.#services = services;
   }

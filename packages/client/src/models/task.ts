@@ -1,13 +1,18 @@
 import type { Task as TaskAttrs } from "@flotilla/types";
 import type { LogLine, LogOptions } from "../logs.js";
-import type { Tasks } from "../resources/tasks.js";
 import { Model } from "./model.js";
+
+/** What a task model asks of the client (the tasks resource), on its behalf. */
+export interface TaskCalls {
+  get(id: string): Promise<{ attrs: TaskAttrs }>;
+  logs(id: string, options: LogOptions): AsyncIterable<LogLine>;
+}
 
 /** A task: one slot (replicated) or one node's copy (global) of a service, at one version of its spec. */
 export class Task extends Model<TaskAttrs> {
-  readonly #tasks: Tasks;
+  readonly #tasks: TaskCalls;
 
-  constructor(attrs: TaskAttrs, tasks: Tasks) {
+  constructor(attrs: TaskAttrs, tasks: TaskCalls) {
     super(attrs);
     this.#tasks = tasks;
   }

@@ -8,7 +8,7 @@ import type { Task } from "../models/task.js";
 import { checkOptionKeys } from "../option-keys.js";
 import type { RawApi } from "../raw.js";
 import { sameDocument } from "../same-document.js";
-import type { TaskFilters } from "./services.js";
+import type { NodeChange, NodeUpdateOptions, TaskFilters } from "./options.js";
 import type { Tasks } from "./tasks.js";
 
 export interface NodeFilters {
@@ -19,24 +19,6 @@ export interface NodeFilters {
   nodeLabel?: FilterValue;
   membership?: FilterValue;
   role?: FilterValue;
-}
-
-/** A change to a node: fields to set, and labels to add or drop. */
-export interface NodeChange {
-  name?: string;
-  role?: "worker" | "manager";
-  availability?: "active" | "pause" | "drain";
-  /** Replaces every label. */
-  labels?: Record<string, string>;
-  labelsAdd?: Record<string, string>;
-  labelsRemove?: string[];
-}
-
-export interface NodeUpdateOptions {
-  /** The version the change is based on; without it the node is read first (and re-read on a race). */
-  version?: number;
-  current?: NodeAttrs;
-  retries?: number;
 }
 
 const NODE_CHANGE_KEYS = {

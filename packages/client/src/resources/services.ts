@@ -21,6 +21,7 @@ import { sameDocument } from "../same-document.js";
 import { SERVICE_OPTION_KEYS, SERVICE_PATCH_KEYS } from "../service-option-keys.js";
 import { type ServiceOptions, type ServicePatch, toServiceSpec } from "../service-options.js";
 import { applyPatch } from "../service-patch.js";
+import type { TaskFilters, UpdateOptions } from "./options.js";
 import type { Tasks } from "./tasks.js";
 
 export interface ServiceFilters {
@@ -30,46 +31,10 @@ export interface ServiceFilters {
   mode?: "replicated" | "global" | readonly string[];
 }
 
-export interface TaskFilters {
-  id?: FilterValue;
-  name?: FilterValue;
-  node?: FilterValue;
-  label?: FilterValue;
-  desiredState?: FilterValue;
-  service?: FilterValue;
-}
-
 export interface CreateOptions {
   /**
    * Send credentials for the image's registry from the docker config (`--with-registry-auth`).
    * On by default here: a new service has none stored, and nodes pulling a private image need them.
-   */
-  registryAuth?: boolean;
-  signal?: AbortSignal;
-}
-
-export interface UpdateOptions {
-  /**
-   * The version the change is based on. Given, a stale version fails with StaleVersionError;
-   * left out, the current spec is read, changed and sent, retrying when someone else wins the race.
-   */
-  version?: number;
-  /**
-   * The service as the caller last read it: the first attempt changes it and writes at its version
-   * without reading it again (a stale one is refused by the engine and, unpinned, read afresh).
-   */
-  current?: ServiceAttrs;
-  /**
-   * Read-modify-write attempts before giving up with StaleVersionError, with a random pause that
-   * grows between them; 16 by default, which lets 100 concurrent writers of one service through.
-   */
-  retries?: number;
-  /**
-   * Send credentials for the image's registry from the docker config (`--with-registry-auth`).
-   * By default only when the change gives the service another image: otherwise the engine keeps
-   * the credentials it stored with the service (its `registryAuthFrom=spec`), and the docker
-   * config is not read nor any credential helper run. `true` replaces the stored ones (a token
-   * that expired); `false` never sends any.
    */
   registryAuth?: boolean;
   signal?: AbortSignal;

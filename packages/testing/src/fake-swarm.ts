@@ -9,7 +9,6 @@ import { restoreInto, type SwarmSnapshot, snapshotOf } from "./control/snapshot.
 import {
   addNode,
   createIngress,
-  defaultSwarmSpec,
   eraseSwarm,
   initSwarm,
   machineAddress,
@@ -22,7 +21,7 @@ import { IdSource, randomSeed } from "./core/ids.js";
 import { type ImageBehaviour, ImageRegistry } from "./core/images.js";
 import { isTerminal } from "./core/model.js";
 import { setNodeStatus, updateNode } from "./core/nodes.js";
-import { cliInitRequest, machineWith, resolveInitRequest } from "./core/swarm-init.js";
+import { cliInitRequest, defaultSwarmSpec, machineWith, resolveInitRequest } from "./core/swarm-init.js";
 import { Sleepers } from "./core/timers.js";
 import { validateSwarmSpec } from "./core/validation.js";
 import { NodeEngine, type NodeTransport } from "./node-transport.js";

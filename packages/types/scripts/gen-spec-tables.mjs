@@ -134,7 +134,7 @@ for (const { key, op, parameters } of operations(spec)) {
 
 const json = (value) => JSON.stringify(value, null, 2);
 const out = `${BANNER("gen-spec-tables.mjs")}
-import type { GoTypeNode, SchemaNode } from "../spec-graph.js";
+import type { GoTypeNode, SchemaNode } from "../spec-nodes.js";
 
 /** The newest API version spec/ describes; what Flotilla asks for unless the engine is older. */
 export const NEWEST_API_VERSION = ${JSON.stringify(spec.info["x-api-version"] ?? spec.info.version)};

@@ -31,10 +31,6 @@ export type {
   ResponseBody,
   Route,
 } from "./operations.js";
-export {
-  findUnsupportedFields,
-  type GoTypeNode,
-  type SchemaNode,
-  type UnsupportedField,
-} from "./spec-graph.js";
+export { findUnsupportedFields, type UnsupportedField } from "./spec-graph.js";
+export type { GoTypeNode, SchemaNode } from "./spec-nodes.js";
 export { validateRequestBody } from "./validate.js";

@@ -1,4 +1,3 @@
-import type { SwarmSpec } from "@flotilla/types";
 import type { Cluster } from "./cluster.js";
 import type { StoredNode, StoredSwarm } from "./model.js";
 import { createNetwork } from "./objects.js";
@@ -45,25 +44,6 @@ const PLUGINS = [
   ...NETWORK_DRIVERS.map((name) => ["Network", name] as const),
   ["Volume", "local"] as const,
 ];
-
-export function defaultSwarmSpec(): SwarmSpec {
-  return {
-    Name: "default",
-    Labels: {},
-    Orchestration: { TaskHistoryRetentionLimit: 5 },
-    Raft: {
-      SnapshotInterval: 10000,
-      KeepOldSnapshots: 0,
-      LogEntriesForSlowFollowers: 500,
-      ElectionTick: 10,
-      HeartbeatTick: 1,
-    },
-    Dispatcher: { HeartbeatPeriod: 5_000_000_000 },
-    CAConfig: { NodeCertExpiry: 7_776_000_000_000_000 },
-    TaskDefaults: {},
-    EncryptionConfig: { AutoLockManagers: false },
-  };
-}
 
 export function initSwarm(cluster: Cluster, init: InitParameters): StoredSwarm {
   const ids = cluster.ids;

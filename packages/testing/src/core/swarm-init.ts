@@ -1,7 +1,6 @@
 import { isIP } from "node:net";
 import type { SwarmInitRequest, SwarmSpec } from "@flotilla/types";
 import { DEFAULT_POOL, DEFAULT_SUBNET_SIZE } from "./addresses.js";
-import { defaultSwarmSpec } from "./bootstrap.js";
 import { EngineError } from "./errors.js";
 
 // POST /swarm/init's request as Docker 20.10 takes it, once decoded (api/ reads the body): the
@@ -245,5 +244,25 @@ function initialSpec(given: SwarmSpec): SwarmSpec {
       ...(given.CAConfig?.ExternalCAs?.length && { ExternalCAs: given.CAConfig.ExternalCAs }),
     },
     EncryptionConfig: { AutoLockManagers: given.EncryptionConfig?.AutoLockManagers === true },
+  };
+}
+
+/** The spec a swarm starts with when `swarm init` gives none, as Docker 20.10 fills it. */
+export function defaultSwarmSpec(): SwarmSpec {
+  return {
+    Name: "default",
+    Labels: {},
+    Orchestration: { TaskHistoryRetentionLimit: 5 },
+    Raft: {
+      SnapshotInterval: 10000,
+      KeepOldSnapshots: 0,
+      LogEntriesForSlowFollowers: 500,
+      ElectionTick: 10,
+      HeartbeatTick: 1,
+    },
+    Dispatcher: { HeartbeatPeriod: 5_000_000_000 },
+    CAConfig: { NodeCertExpiry: 7_776_000_000_000_000 },
+    TaskDefaults: {},
+    EncryptionConfig: { AutoLockManagers: false },
   };
 }

@@ -142,12 +142,14 @@ describe("swarm events", () => {
 });
 
 describe("what a service spec keeps", () => {
-  it("drops unknown fields, nulls and the container spec's omitted zero values, as Go does", async () => {
+  it("drops unknown fields, nulls and the container spec's omitted zero values, and merges a name given twice, as Go does", async () => {
     await using swarm = await createFakeSwarm();
     const id = await createService(swarm, {
       ...serviceSpec("web"),
       version: 4,
-      labels: { ignored: "because Labels is given" },
+      // Both are the one field Labels to encoding/json: the second map's keys join the first's
+      // (the engine keeps {"a":"1","b":"2"} from a config sent with labels {a} and Labels {b}).
+      labels: { merged: "into Labels" },
       Labels: { empty: "" },
       TaskTemplate: {
         ContainerSpec: {
@@ -164,7 +166,7 @@ describe("what a service spec keeps", () => {
     });
     const spec = swarm.service(id).Spec as Record<string, unknown>;
     expect(spec.version).toBeUndefined();
-    expect(spec.Labels).toEqual({ empty: "" });
+    expect(spec.Labels).toEqual({ empty: "", merged: "into Labels" });
     expect((spec.TaskTemplate as { ContainerSpec: unknown }).ContainerSpec).toEqual({
       Image: "app:1",
       Init: false,

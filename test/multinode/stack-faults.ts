@@ -235,6 +235,14 @@ export async function deployWhileLeaderDies(
       20_000,
     );
 
+    // A new leader counts every node as unknown until it heartbeats again, and schedules nothing
+    // on it till then ("no suitable node"): the deploy runs again once every node but the killed
+    // one is ready, as an operator would wait for `node ls` to show them back.
+    await until(
+      () => observer.nodes.list(),
+      (nodes) => nodes.filter((n) => n.attrs.Status?.State === "ready").length >= nodes.length - 1,
+      90_000,
+    );
     const again = await finished(deploy(v2));
     const afterAgain = await until(
       () => versions(observer, stack, images),
